@@ -1,0 +1,3 @@
+from tensorsh.cli import main
+
+main()
