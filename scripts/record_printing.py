@@ -275,6 +275,32 @@ case("opt_threshold_float", "torch.arange(20)", {"threshold": 10.5})
 case("opt_combo", "torch.randn(6, 6, dtype=torch.float64)",
      {"precision": 3, "threshold": 10, "edgeitems": 2, "linewidth": 50})
 
+# ---------------------------------------------------------------- boundaries of the rules
+case("sci_ratio_exactly_1000", "torch.tensor([1., 1000.5]) - torch.tensor([0., 0.5])")
+case("sci_ratio_999_5", "torch.tensor([2., 1999.])")
+case("sci_ratio_1000_5", "torch.tensor([2., 2001.])")
+case("sci_max_exactly_1e8", "torch.tensor([1e8], dtype=torch.float64)")
+case("sci_max_over_1e8", "torch.tensor([100000001.], dtype=torch.float64)")
+case("sci_min_exactly_1e-4_float64", "torch.tensor([1e-4], dtype=torch.float64)")
+case("sci_min_1e-4_float32", "torch.tensor([1e-4])")
+case("int_mode_half_fraction", "torch.tensor([2.5, 4.])")
+for width in (43, 44, 45):
+    case(f"suffix_boundary_1d_lw{width}", "torch.tensor([1.5, 2.5], requires_grad=True)", {"linewidth": width})
+for width in (46, 47):
+    case(f"suffix_boundary_2d_lw{width}", "torch.tensor([[1.5, 2.5], [3.5, 4.5]], requires_grad=True)",
+         {"linewidth": width})
+for width in (45, 46):
+    case(f"suffix_second_after_wrap_lw{width}",
+         "torch.tensor([1.5, 2.5, 3.5], dtype=torch.float64, requires_grad=True)", {"linewidth": width})
+for width in (38, 39):
+    # Elements of width 6 take 8 columns each; after the indent of 7, 31 columns hold
+    # three and 32 hold four.
+    case(f"row_boundary_lw{width}", "torch.arange(8.) + 0.5", {"linewidth": width})
+    case(f"row_boundary_2d_lw{width}", "torch.arange(8.).reshape(2, 4) + 0.5", {"linewidth": width})
+for width in (34, 35):
+    # Complex elements `1.+1.j` take 7 columns each (real and imaginary widths 2, "j", ", ").
+    case(f"row_boundary_complex_lw{width}", "torch.arange(6.) * (1 + 1j)", {"linewidth": width})
+
 # ---------------------------------------------------------------- huge, from broadcast views
 # (name, base expression, broadcast shape)
 HUGE = [

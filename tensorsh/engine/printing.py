@@ -151,10 +151,8 @@ def _width_candidates(shown: np.ndarray) -> list[float]:
 
 def _join_complex(real: str, imag: str) -> str:
     imag = (imag + "j").lstrip()
-    # The imaginary part carries its own sign (also for -0.0 and nan-free negatives).
-    if imag[0] in "+-":
-        return real + imag
-    return real + "+" + imag
+    # A negative imaginary part (-0.0 included) brings its own sign.
+    return real + imag if imag.startswith("-") else real + "+" + imag
 
 
 # ---------------------------------------------------------------- layout
