@@ -1,0 +1,141 @@
+"""Errors as data, and the one renderer that prints every one of them.
+
+A `TensorshError` carries its kind (`SyntaxError`, `NameError`, `RuntimeError`, ...),
+its message, the span of the node that failed, an optional note (a signature, a hint)
+and, once the session has filled them in, the file name and source text. `render`
+turns it into the diagnostic users see:
+
+    error[RuntimeError]: 1D tensors expected, but got 2D and 2D tensors
+     --> demo.tsh:3:1
+      |
+    3 | t1.dot(t2)
+      | ^^^^^^^^^^
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from tensorsh.lang.ast import Span
+
+REPORT_URL = "https://github.com/tensorsh/tensorsh/issues"
+
+# Engine exceptions of these classes are the user's mistake (a bad shape, a bad index),
+# reported under their own class name; anything else escaping the engine is our bug.
+USER_EXCEPTIONS = (
+    RuntimeError, IndexError, TypeError, ValueError, ZeroDivisionError,
+    OverflowError, NotImplementedError, KeyError, AttributeError,
+)
+
+
+class TensorshError(Exception):
+    """A user-facing error: what went wrong and where. Never shows a Python traceback."""
+
+    def __init__(self, kind: str, message: str, span: Span | None = None, note: str | None = None,
+                 *, filename: str | None = None, source: str | None = None,
+                 incomplete: bool = False, internal: bool = False):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.span = span
+        self.note = note
+        self.filename = filename
+        self.source = source
+        self.incomplete = incomplete  # a syntax error only because the input stopped early
+        self.internal = internal
+
+    @property
+    def exit_code(self) -> int:
+        """2 for a syntax error (nothing ran), 1 for an error while running."""
+        return 2 if self.kind == "SyntaxError" else 1
+
+    def located(self, filename: str, source: str) -> "TensorshError":
+        """Attach the file name and text the span refers to (first one wins)."""
+        if self.filename is None:
+            self.filename = filename
+            self.source = source
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+def user_error(exc: BaseException, span: Span | None) -> TensorshError:
+    """Wrap an engine exception of a user class, keeping its class name and message."""
+    kind = type(exc).__name__
+    for base in USER_EXCEPTIONS:  # subclasses such as RecursionError keep their own name
+        if isinstance(exc, base) and not type(exc).__module__ == "builtins":
+            kind = base.__name__
+            break
+    message = str(exc)
+    if isinstance(exc, KeyError) and exc.args:
+        message = repr(exc.args[0])
+    return TensorshError(kind, message, span)
+
+
+def internal_error(exc: BaseException, span: Span | None) -> TensorshError:
+    """An exception nobody expected: a bug in tensorsh, not in the program."""
+    message = f"{type(exc).__name__}: {exc}"
+    note = (f"this is a bug in tensorsh, not in your program; please report it at {REPORT_URL} "
+            "with the program and the output of the same command with --debug")
+    error = TensorshError("InternalError", message, span, note, internal=True)
+    error.__cause__ = exc
+    return error
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate nearest to a misspelt word, if any is near enough."""
+    public = [c for c in candidates if not c.startswith("_")]
+    found = difflib.get_close_matches(word, public, n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in public}
+        found = [lowered[word.lower()]] if word.lower() in lowered else []
+    return found[0] if found else None
+
+
+def did_you_mean(message: str, word: str, candidates: Iterable[str]) -> str:
+    suggestion = closest(word, candidates)
+    return f"{message}; did you mean '{suggestion}'?" if suggestion else message
+
+
+# ---------------------------------------------------------------- rendering
+
+_COLOURS = {"error": "\x1b[1;31m", "bold": "\x1b[1m", "blue": "\x1b[1;34m", "reset": "\x1b[0m"}
+
+
+def render(error: TensorshError, color: bool = False) -> str:
+    """The diagnostic text for an error, ending in a newline; ANSI colour if asked."""
+    def paint(text: str, style: str) -> str:
+        return f"{_COLOURS[style]}{text}{_COLOURS['reset']}" if color else text
+
+    head = paint(f"error[{error.kind}]", "error") + paint(f": {error.message}", "bold")
+    lines = [head]
+    span = error.span
+    source_lines = (error.source or "").splitlines()
+    if span is not None and error.filename is not None:
+        width = len(str(span.line))
+        pad = " " * width
+        lines.append(f"{pad}{paint('-->', 'blue')} {error.filename}:{span.line}:{span.column}")
+        if 1 <= span.line <= len(source_lines):
+            text = source_lines[span.line - 1]
+            shown, start = _expand_tabs(text, span.column - 1)
+            if span.end_line == span.line:
+                _, stop = _expand_tabs(text, span.end_column - 1)
+            else:
+                stop = len(shown.rstrip())
+            carets = "^" * max(1, stop - start)
+            bar = paint("|", "blue")
+            lines.append(f"{pad} {bar}")
+            lines.append(f"{paint(str(span.line), 'blue')} {bar} {shown}".rstrip())
+            lines.append(f"{pad} {bar} {' ' * start}{paint(carets, 'error')}")
+    if error.note:
+        width = len(str(span.line)) if span is not None and error.filename is not None else 0
+        lines.append(f"{' ' * width} = note: {error.note}")
+    return "\n".join(lines) + "\n"
+
+
+def _expand_tabs(text: str, index: int) -> tuple[str, int]:
+    """The line with tabs as spaces, and where character `index` lands in it."""
+    shown = text.expandtabs(4)
+    return shown, len(text[:index].expandtabs(4))
