@@ -1,0 +1,371 @@
+"""Reverse-mode autograd: the tape, grad mode, `backward` and `grad`.
+
+During the forward pass every differentiable op that sees an input requiring grad
+records a `Node`: its grad_fn name, a backward closure, and the nodes of its inputs
+(`next_functions`). Leaves that require grad are represented by an `AccumulateGrad`
+node that adds into `.grad`. `backward` walks the nodes reachable from the root in
+reverse topological order.
+
+Backward closures compute with Tensor ops, so with `create_graph=True` the gradient
+computation is itself recorded and can be differentiated again; otherwise grad mode
+is off while they run and they cost only their NumPy work.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded for autograd."""
+    return _grad_enabled
+
+
+class _GradMode:
+    """Base of the grad-mode switches: usable as a context manager and as a decorator."""
+
+    mode = True
+
+    def __enter__(self):
+        global _grad_enabled
+        self.prev = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_GradMode):
+    """Context manager and decorator that disables gradient recording."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Context manager and decorator that enables gradient recording."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Turn recording on or off at once; also a context manager that restores the old mode."""
+
+    def __init__(self, mode: bool):
+        global _grad_enabled
+        self.mode = bool(mode)
+        self.prev = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def clone(self):
+        return _Switch(self.mode)
+
+
+class _Switch(_GradMode):
+    def __init__(self, mode):
+        self.mode = mode
+
+
+# ---------------------------------------------------------------- the graph
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Node:
+    """One recorded op: `backward(grad)` returns one gradient (or None) per input."""
+
+    __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "saved_versions",
+                 "freed", "retained", "__weakref__")
+
+    def __init__(self, name, backward, inputs, saved=()):
+        self._name = name
+        self.backward = backward
+        # (node, 0) pairs as PyTorch shows them; None for inputs outside the graph.
+        self.next_functions = tuple((_node_of(t), 0) for t in inputs)
+        # The shape and dtype each incoming gradient must be reduced and cast to.
+        self.inputs_meta = tuple((t.shape, t.dtype) if hasattr(t, "_data") else None for t in inputs)
+        self.saved = saved
+        self.saved_versions = tuple(t._version[0] for t in saved)
+        self.freed = False
+        self.retained = None  # the tensor whose .grad this node fills (retain_grad)
+
+    def name(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    def check_saved(self):
+        if self.freed and self.saved_versions:
+            raise RuntimeError(FREED_MESSAGE)
+        for t, version in zip(self.saved, self.saved_versions):
+            if t._version[0] != version:
+                owner = f"output 0 of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf Variable"
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]], "
+                    f"which is {owner}, is at version {t._version[0]}; expected version {version} instead. "
+                    "Hint: enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True)."
+                )
+
+    def free(self):
+        self.freed = True
+        self.saved = ()
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf tensor that requires grad: gradients end up in its `.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self._name = "AccumulateGrad"
+        self.variable = variable
+        self.next_functions = ()
+        self.inputs_meta = ()
+        self.saved = ()
+        self.saved_versions = ()
+        self.freed = False
+        self.retained = None
+
+
+def _node_of(t):
+    """The node gradients for tensor `t` flow into, or None if it is outside the graph."""
+    if not hasattr(t, "_data") or not t.requires_grad:
+        return None
+    if t.grad_fn is not None:
+        return t.grad_fn
+    acc = t._accumulator
+    if acc is None:
+        acc = t._accumulator = AccumulateGrad(t)
+    return acc
+
+
+def _topological(root: Node) -> list[Node]:
+    """Nodes reachable from root, each before the nodes it feeds."""
+    order, seen, stack = [], {id(root)}, [(root, iter(root.next_functions))]
+    while stack:
+        node, children = stack[-1]
+        for child, _ in children:
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                stack.append((child, iter(child.next_functions)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    order.reverse()
+    return order
+
+
+def _fit(grad, meta):
+    """Reduce a gradient over broadcast dimensions and cast it to its input's dtype."""
+    shape, dtype = meta
+    if grad.shape != shape:
+        grad = grad.sum_to_size(shape)
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None):
+    """The backward pass shared by `Tensor.backward` and `grad`.
+
+    Returns the gradients arriving at the nodes in `wanted` (for `grad`); otherwise
+    accumulates into leaves' `.grad`.
+    """
+    global _grad_enabled
+    grads: dict[int, object] = {}
+    nodes: dict[int, Node] = {}
+    for node, g in zip(roots, root_grads):
+        grads[id(node)] = g if id(node) not in grads else grads[id(node)] + g
+        nodes[id(node)] = node
+    order: list[Node] = []
+    seen: set[int] = set()
+    for node in roots:
+        for n in _topological(node):
+            if id(n) not in seen:
+                seen.add(id(n))
+                order.append(n)
+    if len(roots) > 1:
+        order = _merge_orders(roots)
+    wanted_ids = {id(n): i for i, n in enumerate(wanted)} if wanted is not None else None
+    results = [None] * (len(wanted) if wanted is not None else 0)
+
+    prev_mode = _grad_enabled
+    _grad_enabled = create_graph
+    try:
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if node.retained is not None:
+                _deposit(node.retained, g, create_graph)
+            if wanted_ids is not None and id(node) in wanted_ids:
+                results[wanted_ids[id(node)]] = g
+                if isinstance(node, AccumulateGrad):
+                    continue
+            if isinstance(node, AccumulateGrad):
+                if wanted_ids is None:
+                    _deposit(node.variable, g, create_graph)
+                continue
+            node.check_saved()
+            input_grads = node.backward(g)
+            if not retain_graph:
+                node.free()
+            for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, input_grads):
+                if child is None or ig is None:
+                    continue
+                ig = _fit(ig, meta)
+                key = id(child)
+                if key in grads:
+                    grads[key] = grads[key] + ig
+                else:
+                    grads[key] = ig
+    finally:
+        _grad_enabled = prev_mode
+    return results
+
+
+def _merge_orders(roots):
+    """One reverse topological order over the union of the graphs of several roots."""
+    # A virtual root whose inputs are all the roots gives a single consistent order.
+    class _Root:
+        next_functions = tuple((r, 0) for r in roots)
+    order = _topological(_Root)  # type: ignore[arg-type]
+    return [n for n in order if n is not _Root]
+
+
+def _deposit(tensor, g, create_graph):
+    """Add g into tensor.grad, as AccumulateGrad does."""
+    if not create_graph:
+        g = g.detach()
+    if tensor.grad is None:
+        tensor.grad = g if create_graph else g.clone() if g._data.base is not None or not g._data.flags.owndata else g
+    elif create_graph:
+        tensor.grad = tensor.grad + g
+    else:
+        tensor.grad._data += g._data
+
+
+def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of `tensor` with respect to the graph's leaves."""
+    from .ops.creation import ones_like_for_grad
+
+    if not tensor.requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    if gradient is None:
+        if tensor.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        if not tensor.dtype.is_floating_point and not tensor.dtype.is_complex:
+            raise RuntimeError("grad can be implicitly created only for real scalar outputs")
+        gradient = ones_like_for_grad(tensor)
+    else:
+        gradient = _as_grad(gradient, tensor)
+    if retain_graph is None:
+        retain_graph = create_graph
+    _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+
+
+def _as_grad(gradient, like):
+    from .tensor import Tensor
+
+    if not isinstance(gradient, Tensor):
+        raise TypeError(f"gradient must be a Tensor, not {type(gradient).__name__}")
+    if gradient.shape != like.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] has a shape "
+            f"of {like.shape}."
+        )
+    return gradient
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         is_grads_batched=False, materialize_grads=False):
+    """Gradients of `outputs` with respect to `inputs`, returned as a tuple (torch.autograd.grad)."""
+    from .ops.creation import ones_like_for_grad
+    from .tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    else:
+        grad_outputs = list(grad_outputs)
+    roots, root_grads = [], []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = ones_like_for_grad(out)
+        else:
+            g = _as_grad(g, out)
+        roots.append(_node_of(out))
+        root_grads.append(g)
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    wanted = [_node_of(t) for t in inputs]
+    if retain_graph is None:
+        retain_graph = create_graph
+    # Non-leaf inputs: their gradient is what arrives at their grad_fn.
+    results = _run(roots, root_grads, retain_graph=retain_graph, create_graph=create_graph, wanted=wanted)
+    for i, r in enumerate(results):
+        if r is None:
+            if materialize_grads:
+                results[i] = inputs[i].new_zeros(inputs[i].shape)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+        else:
+            results[i] = _fit(r, (inputs[i].shape, inputs[i].dtype))
+            if not create_graph:
+                results[i] = results[i].detach()
+    return tuple(results)
+
+
+_warned_non_leaf = False
+
+
+def warn_non_leaf_grad():
+    """PyTorch's UserWarning on reading .grad of a non-leaf, printed once per process."""
+    global _warned_non_leaf
+    if not _warned_non_leaf:
+        _warned_non_leaf = True
+        print(
+            "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+            "Its .grad attribute won't be populated during autograd.backward(). If you indeed want the "
+            ".grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+            "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+            file=sys.stderr,
+        )

@@ -1,0 +1,64 @@
+"""Devices. Only the CPU exists; asking for another fails with a clear message."""
+
+from __future__ import annotations
+
+
+class device:
+    """`torch.device`: printed as `device(type='cpu')`."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        name, _, idx = str(type).partition(":")
+        if name not in ("cpu", "cuda", "mps", "meta", "xpu"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, "
+                f"xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {type}"
+            )
+        self.type = name
+        self.index = int(idx) if idx else index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def check(dev) -> device:
+    """The device for `dev`, which must be the CPU: tensorsh has no GPU backend."""
+    d = dev if isinstance(dev, device) else device(dev)
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if d.type != "cpu":
+        raise RuntimeError(f"tensorsh runs on the CPU only; device '{d}' is not available")
+    return CPU
+
+
+class cuda:
+    """The namespace `torch.cuda`: no CUDA here."""
+
+    @staticmethod
+    def is_available() -> bool:
+        """Whether a CUDA GPU can be used: never, in tensorsh."""
+        return False
+
+    @staticmethod
+    def device_count() -> int:
+        """The number of CUDA devices: zero."""
+        return 0

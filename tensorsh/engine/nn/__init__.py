@@ -1,0 +1,3 @@
+"""`torch.nn`: in tensorsh, only its `functional` namespace."""
+
+from . import functional  # noqa: F401

@@ -1,0 +1,260 @@
+"""What every op needs: recording on the tape, type promotion, in-place writes.
+
+An op's body computes its result on NumPy arrays and hands it to `record` together
+with its grad_fn name, its inputs, the tensors its backward reads (`saved`, checked
+against in-place modification), and its backward closure. The backward returns one
+gradient per input, in the input's broadcast shape: the engine reduces and casts it
+(autograd._fit), so ops never unbroadcast by hand.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import autograd, dtypes
+from ..autograd import Node
+from ..tensor import Tensor, _view, wrap
+
+_BY_NP = {d.np: d for d in dtypes.ALL}
+SCALAR_TYPES = (bool, int, float, complex, np.generic)
+
+# Stands for the op's own result in `saved`, which does not exist yet when the op is written.
+OUTPUT = object()
+
+
+def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
+    """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
+    out = wrap(array)
+    if autograd._grad_enabled:
+        for t in inputs:
+            if isinstance(t, Tensor) and t._requires_grad:
+                out._requires_grad = True
+                out.grad_fn = Node(name, backward, inputs, tuple(out if s is OUTPUT else s for s in saved))
+                break
+    return out
+
+
+def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
+    """After an in-place write into self, make self the output of a new node on the tape."""
+    self.grad_fn = Node(name, backward, inputs)
+    self._requires_grad = True
+
+
+def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
+    """Like `record`, for results that share `base`'s memory."""
+    out = _view(base, array)
+    if autograd._grad_enabled and base._requires_grad:
+        out._requires_grad = True
+        out.grad_fn = Node(name, backward, (base,))
+    return out
+
+
+def needs_grad(*inputs) -> bool:
+    """True when an op on these inputs will be recorded."""
+    return autograd._grad_enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)
+
+
+# ---------------------------------------------------------------- promotion
+
+def is_scalar(x) -> bool:
+    return isinstance(x, SCALAR_TYPES)
+
+
+def result_type(*operands) -> dtypes.dtype:
+    """torch.result_type over tensors and Python scalars."""
+    dim = zero = scalar = None
+    promote = dtypes._PROMOTE
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = _BY_NP[x._data.dtype]
+            if x._data.ndim:
+                dim = d if dim is None else promote[dim, d]
+            else:
+                zero = d if zero is None else promote[zero, d]
+        elif isinstance(x, SCALAR_TYPES):
+            d = dtypes.scalar_dtype(x)
+            scalar = d if scalar is None else promote[scalar, d]
+        else:
+            raise TypeError(f"expected Tensor or number, but got {type(x).__name__}")
+    return dtypes.result_type_of(dim, zero, scalar)
+
+
+def operand(x, dtype: dtypes.dtype):
+    """x as a NumPy array of `dtype` (tensors) or a Python number (scalars), ready for a NumPy call."""
+    if isinstance(x, Tensor):
+        a = x._data
+        return a if a.dtype == dtype.np else a.astype(dtype.np)
+    if isinstance(x, np.generic):
+        x = x.item()
+    if dtype.category == dtypes.BOOL:
+        return bool(x)
+    return x
+
+
+def binary_operands(a, b):
+    """Both operands of a binary op converted to their promoted dtype, and that dtype."""
+    if isinstance(a, Tensor):
+        ad = a._data
+        if isinstance(b, Tensor):
+            if ad.dtype == b._data.dtype:
+                return ad, b._data, _BY_NP[ad.dtype]
+        elif type(b) is float and ad.dtype.kind in "fc":
+            return ad, b, _BY_NP[ad.dtype]
+        elif type(b) is int and ad.dtype.kind in "fciu":
+            return ad, b, _BY_NP[ad.dtype]
+    elif not isinstance(b, Tensor):
+        raise TypeError(
+            f"expected at least one Tensor operand, but got {type(a).__name__} and {type(b).__name__}"
+        )
+    dtype = result_type(a, b)
+    return operand(a, dtype), operand(b, dtype), dtype
+
+
+def tensor_arg(x, name: str = "input") -> Tensor:
+    """Check that an argument is a tensor, with PyTorch's TypeError otherwise."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} (position 1) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def as_tensor_operand(x) -> Tensor:
+    """A Python number becomes a 0-dim tensor (as PyTorch wraps scalars); tensors pass through."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, SCALAR_TYPES):
+        return wrap(np.asarray(x, dtype=dtypes.scalar_dtype(x).np))
+    raise TypeError(f"expected Tensor or number, but got {type(x).__name__}")
+
+
+def broadcast_shapes(*shapes) -> tuple:
+    """The broadcast of shapes, with PyTorch's error when they are incompatible."""
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for s in shapes:
+        for i, d in enumerate(s, ndim - len(s)):
+            if d == out[i] or d == 1:
+                continue
+            if out[i] == 1:
+                out[i] = d
+                continue
+            a, b = shapes[0], s
+            dim = i - ndim
+            raise RuntimeError(
+                f"The size of tensor a ({_at(a, dim)}) must match the size of tensor b ({_at(b, dim)}) "
+                f"at non-singleton dimension {i}"
+            )
+    return tuple(out)
+
+
+def _at(shape, dim):
+    return shape[dim] if -len(shape) <= dim else 1
+
+
+def check_broadcast(a, b) -> None:
+    """Raise PyTorch's message if the operands' shapes do not broadcast."""
+    sa = a._data.shape if isinstance(a, Tensor) else ()
+    sb = b._data.shape if isinstance(b, Tensor) else ()
+    if sa != sb:
+        broadcast_shapes(sa, sb)
+
+
+def numel_of(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+# ---------------------------------------------------------------- in-place
+
+def _short_name(d: dtypes.dtype) -> str:
+    return d.legacy_name.removesuffix("Tensor").replace("Byte", "Byte")
+
+
+def can_cast(src: dtypes.dtype, dst: dtypes.dtype) -> bool:
+    """torch.can_cast: in-place results may not lose their category."""
+    if src.category == dtypes.COMPLEX and dst.category != dtypes.COMPLEX:
+        return False
+    if src.category == dtypes.FLOAT and dst.category < dtypes.FLOAT:
+        return False
+    if src.category != dtypes.BOOL and dst.category == dtypes.BOOL:
+        return False
+    return True
+
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+    "location. Please clone() the tensor before performing the operation."
+)
+
+
+def check_inplace(self: Tensor, *others) -> bool:
+    """Refuse in-place writes autograd cannot follow; return whether the write is recorded."""
+    if not autograd._grad_enabled:
+        return False
+    if self._requires_grad and self.grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE)
+    if self._base is not None and self._base._requires_grad and self._base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    return self._requires_grad or any(isinstance(t, Tensor) and t._requires_grad for t in others)
+
+
+def snapshot(self: Tensor) -> Tensor:
+    """A copy of self at the same place in the graph, for ops whose backward needs the old value."""
+    t = wrap(self._data.copy())
+    t._requires_grad = self._requires_grad
+    t.grad_fn = self.grad_fn
+    t._accumulator = self._accumulator
+    return t
+
+
+def write_array(self: Tensor, array) -> None:
+    """Write into self's memory (seen by every view) and bump its version."""
+    try:
+        self._data[...] = array
+    except ValueError:
+        if not self._data.flags.writeable:
+            raise RuntimeError(OVERLAP) from None
+        raise
+    self._version[0] += 1
+
+
+def assign_result(self: Tensor, result: Tensor) -> Tensor:
+    """Make self hold an out-of-place result: the common tail of every in-place op."""
+    src, dst = result.dtype, self.dtype
+    if not can_cast(src, dst):
+        raise RuntimeError(
+            f"result type {_short_name(src)} can't be cast to the desired output type {_short_name(dst)}"
+        )
+    if result._data.shape != self._data.shape:
+        shape = list(result._data.shape)
+        raise RuntimeError(
+            f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {shape}"
+        )
+    write_array(self, result._data)
+    if result.grad_fn is not None:
+        self.grad_fn = result.grad_fn
+        self._requires_grad = True
+    return self
+
+
+def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
+    """Run out-of-place `fn(self, *args)` and write its result into self (PyTorch's `op_`)."""
+    src = snapshot(self) if check_inplace(self, *args) else self
+    return assign_result(self, fn(src, *args, **kwargs))
+
+
+def scalar_of(x):
+    """A Python number from a number or a one-element tensor."""
+    if isinstance(x, Tensor):
+        return x.item()
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, numbers.Number):
+        return x
+    raise TypeError(f"expected a number, but got {type(x).__name__}")

@@ -1,0 +1,82 @@
+"""Conversions: dtype casts, copies and contiguity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..device import check as check_device
+from ..tensor import Tensor
+from .common import record, tensor_arg
+from .registry import op
+
+
+def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
+    if dtype is self.dtype and not copy:
+        return self
+    source = self.dtype
+    array = self._data.astype(dtype.np)
+    if source.category == dtypes.COMPLEX and dtype.category != dtypes.COMPLEX:
+        array = self._data.real.astype(dtype.np)
+    return record(array, "ToCopyBackward0", (self,), lambda g: (g.to(source) if g.dtype is not source else g,))
+
+
+@op("convert", function=False)
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    """A tensor with another dtype (or on another device): self itself when nothing changes."""
+    target = None
+    for a in args:
+        if isinstance(a, Tensor):
+            target = a.dtype
+        elif isinstance(a, (dtypes.dtype, type)) and not isinstance(a, str):
+            target = dtypes.to_dtype(a)
+        elif a is not None:
+            check_device(a)
+    if device is not None:
+        check_device(device)
+    if dtype is not None:
+        target = dtypes.to_dtype(dtype)
+    return _cast(self, target or self.dtype, copy)
+
+
+def _caster(name: str, dtype: dtypes.dtype):
+    def cast(self, memory_format=None):
+        return _cast(self, dtype)
+
+    cast.__name__ = name
+    cast.__doc__ = f"self converted to {dtype.name} (self itself if it already is)."
+    return op("convert", function=False)(cast)
+
+
+_caster("float", dtypes.float32)
+_caster("double", dtypes.float64)
+_caster("half", dtypes.float16)
+_caster("int", dtypes.int32)
+_caster("long", dtypes.int64)
+_caster("short", dtypes.int16)
+_caster("char", dtypes.int8)
+_caster("byte", dtypes.uint8)
+_caster("bool", dtypes.bool_)
+_caster("cfloat", dtypes.complex64)
+_caster("cdouble", dtypes.complex128)
+
+
+@op("convert", function=False)
+def type_as(self, other):
+    """self converted to other's dtype."""
+    return _cast(self, tensor_arg(other, "other").dtype)
+
+
+@op("convert", differentiable=True)
+def clone(input, *, memory_format=None):
+    """A copy of input with its own memory; gradients flow back to input."""
+    tensor_arg(input)
+    return record(np.array(input._data, copy=True), "CloneBackward0", (input,), lambda g: (g,))
+
+
+@op("convert", function=False)
+def contiguous(self, memory_format=None):
+    """self if it is laid out row-major, otherwise a row-major copy."""
+    if self._data.flags.c_contiguous:
+        return self
+    return record(np.ascontiguousarray(self._data), "CloneBackward0", (self,), lambda g: (g,))

@@ -1,0 +1,482 @@
+"""Creation ops: tensors from data, filled tensors, ranges, random tensors, legacy constructors."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import dtypes, random
+from ..device import check as check_device
+from ..tensor import Tensor, wrap
+from .registry import op
+
+# ================================================================ from data
+
+
+def _infer_dtype(data) -> dtypes.dtype:
+    """The dtype PyTorch gives a tensor built from nested Python data."""
+    kinds = set()
+    _collect_kinds(data, kinds, 0)
+    if "complex" in kinds:
+        return dtypes.default_complex()
+    if "float" in kinds:
+        return dtypes.get_default_dtype()
+    if "int" in kinds:
+        return dtypes.int64
+    if "bool" in kinds:
+        return dtypes.bool_
+    return dtypes.get_default_dtype()  # empty lists are float
+
+
+def _collect_kinds(x, kinds, depth):
+    if isinstance(x, (bool, np.bool_)):
+        kinds.add("bool")
+    elif isinstance(x, (int, np.integer)):
+        kinds.add("int")
+    elif isinstance(x, (float, np.floating)):
+        kinds.add("float")
+    elif isinstance(x, (complex, np.complexfloating)):
+        kinds.add("complex")
+    elif isinstance(x, Tensor):
+        kinds.add({dtypes.BOOL: "bool", dtypes.INT: "int", dtypes.FLOAT: "float",
+                   dtypes.COMPLEX: "complex"}[x.dtype.category])
+    elif isinstance(x, (list, tuple)):
+        if depth > 64:
+            raise ValueError("too many dimensions")
+        for item in x:
+            _collect_kinds(item, kinds, depth + 1)
+    elif isinstance(x, np.ndarray):
+        kinds.add({"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}.get(x.dtype.kind, "other"))
+    else:
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+
+
+def _shape_of(data) -> tuple:
+    """The shape of nested sequences, with PyTorch's error for ragged ones."""
+    if isinstance(data, Tensor):
+        return data._data.shape
+    if isinstance(data, np.ndarray):
+        return data.shape
+    if not isinstance(data, (list, tuple)):
+        return ()
+    if not data:
+        return (0,)
+    inner = _shape_of(data[0])
+    for item in data[1:]:
+        got = _shape_of(item)
+        if got != inner:
+            dim = 1
+            if not isinstance(item, (list, tuple, Tensor, np.ndarray)) or not got:
+                raise ValueError(f"expected sequence of length {inner[0] if inner else 0} at dim {dim} (got {got[0] if got else 0})"
+                                 if got else
+                                 f"expected sequence of length {inner[0]} at dim {dim} (got {type(item).__name__})"
+                                 if inner else "expected scalar")
+            raise ValueError(f"expected sequence of length {inner[0]} at dim {dim} (got {got[0]})")
+    return (len(data), *inner)
+
+
+def _plain(data):
+    """Nested data with tensors replaced by nested lists, for np.array."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_plain(x) for x in data]
+    return data
+
+
+def _from_data(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        array = data._data
+        return array.astype((dtype or data.dtype).np, copy=True)
+    if isinstance(data, np.ndarray):
+        if dtype is None:
+            dtype = dtypes.from_numpy_dtype(data.dtype)
+        return np.array(data, dtype=dtype.np, copy=True)
+    if isinstance(data, (bool, numbers.Number, np.generic)):
+        target = dtype or (dtypes.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _infer_dtype(data))
+        return np.array(data, dtype=target.np)
+    if not isinstance(data, (list, tuple)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    _shape_of(data)
+    target = dtype or _infer_dtype(data)
+    try:
+        return np.array(_plain(data), dtype=target.np)
+    except (OverflowError, TypeError) as exc:
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}: {exc}") from None
+
+
+@op("creation", method=False)
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of data (nested lists/tuples, numbers, arrays or tensors)."""
+    if device is not None:
+        check_device(device)
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else None
+    t = wrap(_from_data(data, dtype))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def as_tensor(data, dtype=None, device=None):
+    """A tensor from data, sharing memory with a NumPy array or tensor when no conversion is needed."""
+    if device is not None:
+        check_device(device)
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else None
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype)
+
+
+@op("creation", method=False)
+def from_numpy(ndarray):
+    """A tensor sharing memory with a NumPy array: writes through either are seen by both."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy_dtype(ndarray.dtype)
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative strides are "
+            "not currently supported. (You can probably work around this by making a copy of your array  with "
+            "array.copy().) "
+        )
+    return wrap(ndarray)
+
+
+# ================================================================ filled tensors
+
+
+def parse_size(size) -> tuple:
+    """Sizes as PyTorch accepts them: f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3]))."""
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = size[0]
+    dims = []
+    for d in size:
+        if isinstance(d, Tensor):
+            d = d.item() if d._data.size == 1 and d.dtype.category == dtypes.INT else d
+        if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            raise TypeError(
+                f"size must be tuple of ints, but found element of type {type(d).__name__} at pos {len(dims)}"
+            )
+        dims.append(int(d))
+    for d in dims:
+        if d < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {d}: {dims}")
+    return tuple(dims)
+
+
+def _filled(size, value, dtype, requires_grad, device):
+    if device is not None:
+        check_device(device)
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    t = wrap(np.full(parse_size(size), value, dtype=dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of zeros of the given size."""
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+@op("creation", method=False)
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of ones of the given size."""
+    return _filled(size, 1, dtype, requires_grad, device)
+
+
+@op("creation", method=False)
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """An uninitialised tensor of the given size (tensorsh fills it with zeros)."""
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+@op("creation", method=False)
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given size filled with fill_value (its dtype follows fill_value)."""
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+    return _filled((size,), fill_value, dtype, requires_grad, device)
+
+
+def _like(input, value, dtype, requires_grad):
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else input.dtype
+    t = wrap(np.full(input._data.shape, value, dtype=dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros with input's shape and dtype."""
+    return _like(input, 0, dtype, requires_grad)
+
+
+@op("creation", method=False)
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Ones with input's shape and dtype."""
+    return _like(input, 1, dtype, requires_grad)
+
+
+@op("creation", method=False)
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor with input's shape and dtype (zeros in tensorsh)."""
+    return _like(input, 0, dtype, requires_grad)
+
+
+@op("creation", method=False)
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """fill_value with input's shape and dtype."""
+    return _like(input, fill_value, dtype, requires_grad)
+
+
+def ones_like_for_grad(t: Tensor) -> Tensor:
+    """The implicit gradient of a scalar output: one, in its dtype."""
+    return wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+
+
+@op("creation", function=False)
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    """Zeros of the given size with self's dtype."""
+    return _filled(size, 0, dtype or self.dtype, requires_grad, device)
+
+
+@op("creation", function=False)
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    """Ones of the given size with self's dtype."""
+    return _filled(size, 1, dtype or self.dtype, requires_grad, device)
+
+
+@op("creation", function=False)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """fill_value in the given size with self's dtype."""
+    return _filled((size,), fill_value, dtype or self.dtype, requires_grad, device)
+
+
+@op("creation", function=False)
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor of the given size with self's dtype (zeros in tensorsh)."""
+    return _filled(size, 0, dtype or self.dtype, requires_grad, device)
+
+
+# ================================================================ ranges
+
+
+def _number(x, name):
+    if isinstance(x, Tensor):
+        return x.item()
+    if isinstance(x, np.generic):
+        return x.item()
+    if not isinstance(x, numbers.Number) or isinstance(x, complex):
+        raise TypeError(f"arange(): argument '{name}' must be Number, not {type(x).__name__}")
+    return x
+
+
+@op("creation", method=False)
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Values from start (inclusive) to end (exclusive) spaced by step."""
+    if device is not None:
+        check_device(device)
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start, "start"), _number(end, "end"), _number(step, "step")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
+    dtype = dtypes.to_dtype(dtype)
+    n = math.ceil((end - start) / step)
+    values = start + np.arange(n, dtype=np.float64 if dtype.category >= dtypes.FLOAT or
+                               any(isinstance(v, float) for v in (start, end, step)) else np.int64) * step
+    t = wrap(values.astype(dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+    """`steps` values evenly spaced from start to end, both included."""
+    start, end = _number(start, "start"), _number(end, "end")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    work = np.float64 if dtype.category <= dtypes.INT else dtype.np
+    if steps == 1:
+        values = np.array([start], dtype=work)
+    else:
+        # PyTorch fills the two halves from opposite ends, so both endpoints are exact.
+        step = (end - start) / (steps - 1)
+        i = np.arange(steps, dtype=work)
+        half = steps // 2
+        values = np.where(i < half, start + step * i, end - step * (steps - 1 - i)).astype(work)
+    t = wrap(values.astype(dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """`steps` values from base**start to base**end, evenly spaced on a log scale."""
+    exps = linspace(start, end, steps, dtype=dtypes.float64)._data
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    return wrap(np.power(base, exps).astype(dtype.np))
+
+
+@op("creation", method=False)
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix (m defaults to n)."""
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    t = wrap(np.eye(n, n if m is None else m, dtype=dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+# ================================================================ random
+
+
+def _random(size, sample, dtype, requires_grad, generator=None):
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if dtype.category < dtypes.FLOAT:
+        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
+    shape = parse_size(size)
+    t = wrap(sample(random.generator(generator), shape).astype(dtype.np))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+@op("creation", method=False)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Uniform random numbers in [0, 1)."""
+    return _random(size, lambda g, s: g.random(s), dtype, requires_grad, generator)
+
+
+@op("creation", method=False)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Standard normal random numbers."""
+    return _random(size, lambda g, s: g.standard_normal(s), dtype, requires_grad, generator)
+
+
+@op("creation", method=False)
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Random integers from low (inclusive) to high (exclusive); randint(high, size) starts at 0."""
+    if size is None:
+        if high is None:
+            raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+        low, high, size = 0, low, high
+    elif high is None:
+        raise TypeError("randint() received an invalid combination of arguments")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
+    shape = parse_size((size,))
+    return wrap(random.generator(generator).integers(low, high, shape).astype(dtype.np))
+
+
+@op("creation", method=False)
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0 .. n-1."""
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
+    return wrap(random.generator(generator).permutation(n).astype(dtype.np))
+
+
+@op("creation", method=False)
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Uniform random numbers in [0, 1) with input's shape and dtype."""
+    return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+@op("creation", method=False)
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Standard normal random numbers with input's shape and dtype."""
+    return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+@op("creation", method=False)
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    """Random integers with input's shape and dtype."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+
+
+@op("creation", method=False)
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
+    """Normal random numbers with the given mean and standard deviation."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        like = mean if isinstance(mean, Tensor) else std
+        return wrap((m + s * random.generator(generator).standard_normal(shape)).astype(like._data.dtype))
+    return _random((size,), lambda g, sh: mean + std * g.standard_normal(sh), dtype, False, generator)
+
+
+@op("creation", method=False)
+def manual_seed(seed):
+    """Seed the random number generator; the same seed gives the same tensors."""
+    return random.manual_seed(seed)
+
+
+# ================================================================ legacy constructors
+
+
+def legacy_construct(self: Tensor, dtype, args, kwargs) -> None:
+    """`torch.FloatTensor(data)` or `torch.FloatTensor(*sizes)`, filling `self`."""
+    if kwargs.keys() - {"device"}:
+        raise TypeError(f"new() received an invalid combination of arguments - got {sorted(kwargs)}")
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
+        data = args[0]
+        if isinstance(data, Tensor):
+            array = data._data.astype(dtype.np) if data.dtype is not dtype else data._data
+        else:
+            array = _from_data(data, dtype)
+    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        array = np.zeros(parse_size(args), dtype=dtype.np)
+    else:
+        raise TypeError(
+            f"new(): data must be a sequence (got {type(args[0]).__name__})"
+        )
+    self._data = array
+    self._version = [0]
+
+
+def _legacy(name: str, dtype: dtypes.dtype):
+    def construct(*args, **kwargs):
+        t = Tensor.__new__(Tensor)
+        legacy_construct(t, dtype, args, kwargs)
+        return t
+
+    construct.__name__ = name
+    construct.__doc__ = f"Legacy constructor: a {dtype.name} tensor from data, or of the given sizes."
+    return op("creation", method=False)(construct)
+
+
+FloatTensor = _legacy("FloatTensor", dtypes.float32)
+DoubleTensor = _legacy("DoubleTensor", dtypes.float64)
+HalfTensor = _legacy("HalfTensor", dtypes.float16)
+LongTensor = _legacy("LongTensor", dtypes.int64)
+IntTensor = _legacy("IntTensor", dtypes.int32)
+ShortTensor = _legacy("ShortTensor", dtypes.int16)
+CharTensor = _legacy("CharTensor", dtypes.int8)
+ByteTensor = _legacy("ByteTensor", dtypes.uint8)
+BoolTensor = _legacy("BoolTensor", dtypes.bool_)

@@ -1,0 +1,558 @@
+"""Pointwise ops: arithmetic, comparisons, bitwise logic and element-wise math.
+
+Binary ops broadcast and promote (common.binary_operands); their backward returns
+gradients in the broadcast shape and the engine reduces them to each input's shape.
+Unary math ops are rows of one table: name, NumPy function, grad_fn name, derivative.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor, wrap
+from .common import (
+    OUTPUT,
+    binary_operands,
+    check_broadcast,
+    check_inplace,
+    inplace,
+    rebase,
+    record,
+    result_type,
+    tensor_arg,
+)
+from .registry import op
+
+# ================================================================ arithmetic
+
+
+@op("pointwise", operators=("__add__",), reflected_operators=("__radd__",), differentiable=True)
+def add(input, other, *, alpha=1):
+    """input + alpha * other, broadcasting and promoting as PyTorch does."""
+    a, b, dtype = binary_operands(input, other)
+    if alpha != 1:
+        b = b * alpha
+    check_broadcast(input, other)
+    out = np.add(a, b, dtype=dtype.np) if dtype.category != dtypes.BOOL else np.logical_or(a, b)
+    return record(out, "AddBackward0", (input, other), lambda g: (g, g * alpha if alpha != 1 else g))
+
+
+@op("pointwise", operators=("__sub__",), reflected_operators=("__rsub__",), differentiable=True)
+def sub(input, other, *, alpha=1):
+    """input - alpha * other."""
+    a, b, dtype = binary_operands(input, other)
+    if dtype.category == dtypes.BOOL:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    check_broadcast(input, other)
+    out = np.subtract(a, b * alpha if alpha != 1 else b, dtype=dtype.np)
+    return record(out, "SubBackward0", (input, other), lambda g: (g, -g * alpha if alpha != 1 else -g))
+
+
+@op("pointwise", method=False)
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    return sub(other, input, alpha=alpha)
+
+
+@op("pointwise", operators=("__mul__",), reflected_operators=("__rmul__",), differentiable=True)
+def mul(input, other):
+    """Element-wise product."""
+    a, b, dtype = binary_operands(input, other)
+    check_broadcast(input, other)
+    out = np.multiply(a, b, dtype=dtype.np) if dtype.category != dtypes.BOOL else np.logical_and(a, b)
+    return record(out, "MulBackward0", (input, other), lambda g: (g * other, g * input),
+                  saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
+
+
+@op("pointwise", operators=("__truediv__",), reflected_operators=("__rtruediv__",), differentiable=True)
+def div(input, other, *, rounding_mode=None):
+    """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
+    if rounding_mode is not None:
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+        if rounding_mode != "trunc":
+            raise ValueError(
+                f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+            )
+        a, b, dtype = binary_operands(input, other)
+        check_broadcast(input, other)
+        if dtype.category <= dtypes.INT:
+            _check_int_divisor(b)
+            q = np.floor_divide(a, b)
+            q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+            return wrap(q.astype(dtype.np))
+        return record(np.trunc(np.true_divide(a, b)).astype(dtype.np), "DivBackward1", (input, other),
+                      lambda g: (g * 0, g * 0))
+    dtype = result_type(input, other)
+    if dtype.category <= dtypes.INT:
+        dtype = dtypes.get_default_dtype()
+    a, b = _cast(input, dtype), _cast(other, dtype)
+    check_broadcast(input, other)
+    out = np.true_divide(a, b, dtype=dtype.np)
+    return record(out, "DivBackward0", (input, other),
+                  lambda g: (g / other, -g * input / (other * other)),
+                  saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
+
+
+def _cast(x, dtype):
+    if isinstance(x, Tensor):
+        return x._data.astype(dtype.np, copy=False)
+    return x
+
+
+def _check_int_divisor(b):
+    if np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+@op("pointwise", method=True)
+def true_divide(input, other):
+    """Same as div(input, other)."""
+    return div(input, other)
+
+
+@op("pointwise", operators=("__floordiv__",), reflected_operators=("__rfloordiv__",))
+def floor_divide(input, other):
+    """Division rounded down (towards minus infinity)."""
+    a, b, dtype = binary_operands(input, other)
+    check_broadcast(input, other)
+    if dtype.category == dtypes.BOOL:
+        raise RuntimeError('"div_floor_cpu" not implemented for \'Bool\'')
+    if dtype.category == dtypes.INT:
+        _check_int_divisor(b)
+    return wrap(np.floor_divide(a, b, dtype=dtype.np))
+
+
+@op("pointwise", operators=("__mod__",), reflected_operators=("__rmod__",), differentiable=True)
+def remainder(input, other):
+    """Python-style modulus: the result has the sign of the divisor."""
+    a, b, dtype = binary_operands(input, other)
+    check_broadcast(input, other)
+    if dtype.category == dtypes.INT:
+        _check_int_divisor(b)
+    out = np.remainder(a, b, dtype=dtype.np)
+    return record(out, "RemainderBackward0", (input, other),
+                  lambda g: (g, -g * floor_divide(input, other)))
+
+
+@op("pointwise", differentiable=True)
+def fmod(input, other):
+    """C-style modulus: the result has the sign of the dividend."""
+    a, b, dtype = binary_operands(input, other)
+    check_broadcast(input, other)
+    if dtype.category == dtypes.INT:
+        _check_int_divisor(b)
+    out = np.fmod(a, b, dtype=dtype.np)
+    return record(out, "FmodBackward0", (input, other), lambda g: (g, -g * (input / other).trunc()))
+
+
+@op("pointwise", operators=("__pow__",), reflected_operators=("__rpow__",), differentiable=True)
+def pow(input, exponent):
+    """input raised to exponent, element-wise."""
+    a, b, dtype = binary_operands(input, exponent)
+    check_broadcast(input, exponent)
+    if dtype.category == dtypes.INT and np.any(np.asarray(b) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    out = np.power(a, b, dtype=dtype.np)
+    if not isinstance(exponent, Tensor):
+        return record(out, "PowBackward0", (input, exponent),
+                      lambda g: (g * exponent * input ** (exponent - 1) if exponent != 0 else g * 0, None),
+                      saved=(input,))
+    if not isinstance(input, Tensor):
+        result = record(out, "PowBackward2", (input, exponent),
+                        lambda g: (None, g * result * math.log(input)), saved=(OUTPUT,))
+        return result
+
+    def backward(g):
+        ga = g * exponent * input ** (exponent - 1) if input._requires_grad else None
+        gb = g * result * log(input) if exponent._requires_grad else None
+        return ga, gb
+
+    result = record(out, "PowBackward1", (input, exponent), backward, saved=(input, exponent, OUTPUT))
+    return result
+
+
+@op("pointwise", aliases=("negative",), operators=("__neg__",), differentiable=True)
+def neg(input):
+    """-input."""
+    tensor_arg(input)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
+            "a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return record(np.negative(input._data), "NegBackward0", (input,), lambda g: (-g,))
+
+
+@op("pointwise", method=False, operators=("__pos__",))
+def positive(input):
+    """input itself."""
+    return input
+
+
+@op("pointwise", differentiable=True)
+def maximum(input, other):
+    """Element-wise maximum of two tensors (NaN propagates)."""
+    return _extremum(input, other, np.maximum, "MaximumBackward0", greater=True)
+
+
+@op("pointwise", differentiable=True)
+def minimum(input, other):
+    """Element-wise minimum of two tensors (NaN propagates)."""
+    return _extremum(input, other, np.minimum, "MinimumBackward0", greater=False)
+
+
+def _extremum(input, other, np_fn, name, greater):
+    tensor_arg(input)
+    tensor_arg(other, "other")
+    a, b, dtype = binary_operands(input, other)
+    check_broadcast(input, other)
+    out = np_fn(a, b)
+
+    def backward(g):
+        wins = gt(input, other) if greater else lt(input, other)
+        tie = eq(input, other)
+        half = g * tie * 0.5
+        return g * wins + half, g * logical_not(wins).logical_and(logical_not(tie)) + half
+
+    return record(out, name, (input, other), backward, saved=(input, other))
+
+
+# ================================================================ comparisons
+
+
+def _comparison(name, np_fn, dunder, doc):
+    def compare(input, other):
+        a, b, _ = binary_operands(input, other)
+        check_broadcast(input, other)
+        return wrap(np_fn(a, b))
+
+    compare.__name__ = name
+    compare.__doc__ = doc
+    aliases = {"ne": ("not_equal",), "ge": ("greater_equal",), "gt": ("greater",),
+               "le": ("less_equal",), "lt": ("less",)}.get(name, ())
+    return op("pointwise", aliases=aliases, operators=(dunder,))(compare)
+
+
+eq = _comparison("eq", np.equal, "__eq__", "Element-wise input == other, as a bool tensor.")
+ne = _comparison("ne", np.not_equal, "__ne__", "Element-wise input != other, as a bool tensor.")
+lt = _comparison("lt", np.less, "__lt__", "Element-wise input < other, as a bool tensor.")
+le = _comparison("le", np.less_equal, "__le__", "Element-wise input <= other, as a bool tensor.")
+gt = _comparison("gt", np.greater, "__gt__", "Element-wise input > other, as a bool tensor.")
+ge = _comparison("ge", np.greater_equal, "__ge__", "Element-wise input >= other, as a bool tensor.")
+
+
+@op("pointwise")
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+@op("pointwise")
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Element-wise |input - other| <= atol + rtol * |other|."""
+    a, b, _ = binary_operands(input, other)
+    return wrap(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+@op("pointwise")
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """True if every element of input is close to other's."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+# ================================================================ bitwise and logical
+
+
+def _bitwise(name, np_fn, dunder, reflected, doc):
+    kernel = name.replace("bitwise_", "bitwise_") + "_cpu"
+
+    def bitwise(input, other):
+        a, b, dtype = binary_operands(input, other)
+        check_broadcast(input, other)
+        if dtype.category > dtypes.INT:
+            raise RuntimeError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
+        return wrap(np_fn(a, b, dtype=dtype.np))
+
+    bitwise.__name__ = name
+    bitwise.__doc__ = doc
+    return op("pointwise", operators=(dunder,), reflected_operators=(reflected,))(bitwise)
+
+
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "__and__", "__rand__", "Element-wise AND of bool or integer tensors.")
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or, "__or__", "__ror__", "Element-wise OR of bool or integer tensors.")
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "__xor__", "__rxor__", "Element-wise XOR of bool or integer tensors.")
+bitwise_left_shift = _bitwise("bitwise_left_shift", np.left_shift, "__lshift__", "__rlshift__", "Element-wise input << other.")
+bitwise_right_shift = _bitwise("bitwise_right_shift", np.right_shift, "__rshift__", "__rrshift__", "Element-wise input >> other.")
+
+
+@op("pointwise", operators=("__invert__",))
+def bitwise_not(input):
+    """Element-wise NOT: logical for bool tensors, bitwise for integers."""
+    tensor_arg(input)
+    if input.dtype.category > dtypes.INT:
+        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy_name.removesuffix('Tensor')}'")
+    return wrap(np.invert(input._data))
+
+
+@op("pointwise")
+def logical_not(input):
+    """Element-wise NOT of truth values, as a bool tensor."""
+    return wrap(np.logical_not(tensor_arg(input)._data))
+
+
+@op("pointwise")
+def logical_and(input, other):
+    """Element-wise AND of truth values, as a bool tensor."""
+    a, b, _ = binary_operands(input, other)
+    return wrap(np.logical_and(a, b))
+
+
+@op("pointwise")
+def logical_or(input, other):
+    """Element-wise OR of truth values, as a bool tensor."""
+    a, b, _ = binary_operands(input, other)
+    return wrap(np.logical_or(a, b))
+
+
+@op("pointwise")
+def logical_xor(input, other):
+    """Element-wise XOR of truth values, as a bool tensor."""
+    a, b, _ = binary_operands(input, other)
+    return wrap(np.logical_xor(a, b))
+
+
+# ================================================================ element-wise math
+
+
+def _floating(x: Tensor) -> np.ndarray:
+    """The array of x, with integers and bools promoted to the default float dtype."""
+    a = tensor_arg(x)._data
+    if a.dtype.kind in "biu":
+        return a.astype(dtypes.get_default_dtype().np)
+    return a
+
+
+def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True, aliases=(), operators=()):
+    """Define a unary op from a row: derivative(g, x, y) gives the input's gradient."""
+
+    def unary(input):
+        a = _floating(input) if floats else tensor_arg(input)._data
+        out = np_fn(a)
+        if derivative is None:
+            return wrap(out)
+        saved = {"input": (input,), "result": (OUTPUT,), "none": ()}[saves]
+        result = record(out, grad_fn, (input,), lambda g: (derivative(g, input, result),), saved=saved)
+        return result
+
+    unary.__name__ = name
+    unary.__doc__ = doc
+    return op("pointwise", aliases=aliases, operators=operators, differentiable=derivative is not None)(unary)
+
+
+def _zero_grad(g, x, y):
+    return g * 0
+
+
+LN2, LN10 = math.log(2.0), math.log(10.0)
+
+exp = _unary("exp", np.exp, "ExpBackward0", lambda g, x, y: g * y, "e raised to each element.", saves="result")
+expm1 = _unary("expm1", np.expm1, "Expm1Backward0", lambda g, x, y: g * (y + 1), "exp(x) - 1, accurate near 0.", saves="result")
+log = _unary("log", np.log, "LogBackward0", lambda g, x, y: g / x, "Natural logarithm.")
+log1p = _unary("log1p", np.log1p, "Log1PBackward0", lambda g, x, y: g / (x + 1), "log(1 + x), accurate near 0.")
+log2 = _unary("log2", np.log2, "Log2Backward0", lambda g, x, y: g / (x * LN2), "Base-2 logarithm.")
+log10 = _unary("log10", np.log10, "Log10Backward0", lambda g, x, y: g / (x * LN10), "Base-10 logarithm.")
+sqrt = _unary("sqrt", np.sqrt, "SqrtBackward0", lambda g, x, y: g / (2 * y), "Square root.", saves="result")
+rsqrt = _unary("rsqrt", lambda a: 1 / np.sqrt(a), "RsqrtBackward0", lambda g, x, y: -0.5 * g * y ** 3, "1 / sqrt(x).", saves="result")
+sin = _unary("sin", np.sin, "SinBackward0", lambda g, x, y: g * x.cos(), "Sine.")
+cos = _unary("cos", np.cos, "CosBackward0", lambda g, x, y: -g * x.sin(), "Cosine.")
+tan = _unary("tan", np.tan, "TanBackward0", lambda g, x, y: g * (1 + y * y), "Tangent.", saves="result")
+asin = _unary("asin", np.arcsin, "AsinBackward0", lambda g, x, y: g / (1 - x * x).sqrt(), "Inverse sine.", aliases=("arcsin",))
+acos = _unary("acos", np.arccos, "AcosBackward0", lambda g, x, y: -g / (1 - x * x).sqrt(), "Inverse cosine.", aliases=("arccos",))
+atan = _unary("atan", np.arctan, "AtanBackward0", lambda g, x, y: g / (1 + x * x), "Inverse tangent.", aliases=("arctan",))
+sinh = _unary("sinh", np.sinh, "SinhBackward0", lambda g, x, y: g * x.cosh(), "Hyperbolic sine.")
+cosh = _unary("cosh", np.cosh, "CoshBackward0", lambda g, x, y: g * x.sinh(), "Hyperbolic cosine.")
+tanh = _unary("tanh", np.tanh, "TanhBackward0", lambda g, x, y: g * (1 - y * y), "Hyperbolic tangent.", saves="result")
+sigmoid = _unary("sigmoid", lambda a: 1 / (1 + np.exp(-a)), "SigmoidBackward0", lambda g, x, y: g * y * (1 - y),
+                 "The logistic function 1 / (1 + exp(-x)).", saves="result")
+reciprocal = _unary("reciprocal", np.reciprocal, "ReciprocalBackward0", lambda g, x, y: -g * y * y, "1 / x.", saves="result")
+floor = _unary("floor", np.floor, "FloorBackward0", _zero_grad, "Round down to an integer value.", floats=False, saves="none")
+ceil = _unary("ceil", np.ceil, "CeilBackward0", _zero_grad, "Round up to an integer value.", floats=False, saves="none")
+trunc = _unary("trunc", np.trunc, "TruncBackward0", _zero_grad, "Round towards zero.", floats=False, saves="none", aliases=("fix",))
+frac = _unary("frac", lambda a: a - np.trunc(a), "FracBackward0", lambda g, x, y: g, "The fractional part, x - trunc(x).", floats=False, saves="none")
+sign = _unary("sign", np.sign, "SignBackward0", _zero_grad, "-1, 0 or 1 by the sign of each element.", floats=False, saves="none")
+abs = _unary("abs", np.abs, "AbsBackward0", lambda g, x, y: g * x.sign(), "Absolute value.", floats=False, aliases=("absolute",), operators=("__abs__",))
+isnan = _unary("isnan", np.isnan, None, None, "True where an element is NaN.", floats=False)
+isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or -inf.", floats=False)
+isfinite = _unary("isfinite", np.isfinite, None, None, "True where an element is neither inf nor NaN.", floats=False)
+
+
+@op("pointwise", differentiable=True)
+def square(input):
+    """input ** 2."""
+    return pow(input, 2)
+
+
+@op("pointwise", differentiable=True)
+def relu(input):
+    """max(input, 0), element-wise."""
+    tensor_arg(input)
+    a = input._data
+    if a.dtype == np.bool_:
+        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+    result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
+                    lambda g: (g * gt(result, 0),), saved=(OUTPUT,))
+    return result
+
+
+@op("pointwise", differentiable=True)
+def round(input, *, decimals=0):
+    """Round to the nearest integer value (halves to even), or to `decimals` places."""
+    tensor_arg(input)
+    out = np.round(input._data, decimals) if decimals else np.round(input._data)
+    return record(out, "RoundBackward1" if decimals else "RoundBackward0", (input,), lambda g: (g * 0,))
+
+
+@op("pointwise", aliases=("clip",), differentiable=True)
+def clamp(input, min=None, max=None):
+    """Limit every element to [min, max]; the gradient passes where min <= x <= max."""
+    tensor_arg(input)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    dtype = result_type(input, *(v for v in (min, max) if v is not None))
+    a = input._data.astype(dtype.np, copy=False)
+    lo = min._data if isinstance(min, Tensor) else min
+    hi = max._data if isinstance(max, Tensor) else max
+    out = a
+    if lo is not None:
+        out = np.maximum(out, lo)
+    if hi is not None:
+        out = np.minimum(out, hi)
+    out = np.asarray(out, dtype=dtype.np)
+    # NaN in the input stays NaN, as in PyTorch (np.maximum already propagates it).
+
+    def backward(g):
+        keep = ones_mask = None
+        if lo is not None:
+            keep = ge(input, min)
+        if hi is not None:
+            ones_mask = le(input, max)
+            keep = ones_mask if keep is None else logical_and(keep, ones_mask)
+        return (g * keep, None, None)
+
+    tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
+    return record(out, "ClampBackward0" if tensors else "ClampBackward1", (input,), backward, saved=(input,))
+
+
+@op("pointwise", differentiable=True)
+def where(condition, input=None, other=None):
+    """Elements of input where condition is True, else of other; where(condition) gives indices."""
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    cond = tensor_arg(condition, "condition")._data
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.legacy_name.removesuffix('Tensor')}")
+    a, b, dtype = binary_operands(input, other)
+    out = np.where(cond, a, b).astype(dtype.np, copy=False)
+    return record(out, "WhereBackward0", (input, other),
+                  lambda g: (g * condition, g * logical_not(condition)))
+
+
+@op("pointwise", differentiable=True)
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return add(input, mul(weight, sub(end, input)))
+
+
+@op("pointwise")
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN, +inf and -inf by finite numbers."""
+    return wrap(np.nan_to_num(tensor_arg(input)._data, nan=nan, posinf=posinf, neginf=neginf))
+
+
+# ================================================================ in-place variants
+
+
+def _inplace_variant(fn, name=None, operator=None):
+    name = name or f"{fn.__name__}_"
+
+    def variant(self, *args, **kwargs):
+        return inplace(self, fn, *args, **kwargs)
+
+    variant.__name__ = name
+    variant.__doc__ = f"In-place {fn.__name__}: writes the result into self and returns self."
+    return op("pointwise", function=False, operators=(operator,) if operator else ())(variant)
+
+
+for _fn, _dunder in ((add, "__iadd__"), (sub, "__isub__"), (mul, "__imul__"), (div, "__itruediv__"),
+                     (floor_divide, "__ifloordiv__"), (remainder, "__imod__"), (pow, "__ipow__"),
+                     (bitwise_and, "__iand__"), (bitwise_or, "__ior__"), (bitwise_xor, "__ixor__")):
+    _inplace_variant(_fn, operator=_dunder)
+
+for _fn in (neg, abs, exp, log, log1p, sqrt, rsqrt, sin, cos, tan, tanh, relu, floor, ceil, round,
+            trunc, sign, reciprocal, clamp, expm1, log2, log10, square, frac, nan_to_num, lerp,
+            logical_not, maximum, minimum, fmod, true_divide, bitwise_not):
+    _inplace_variant(_fn)
+_inplace_variant(clamp, "clip_")
+_inplace_variant(sigmoid)
+
+
+@op("pointwise", function=False)
+def fill_(self, value):
+    """Fill self with value, in place."""
+    recorded = check_inplace(self, value)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
+            )
+        source = value
+        filled = value._data
+    else:
+        source = None
+        filled = value
+    _write_scalar(self, filled)
+    if recorded:
+        rebase(self, "FillBackward0" if source is None else "FillBackward1", (self, source),
+               lambda g: (g * 0, None if source is None else g.sum()))
+    return self
+
+
+def _write_scalar(self, value):
+    from .common import write_array
+
+    if self.dtype.category < dtypes.COMPLEX and isinstance(value, complex):
+        raise RuntimeError("value cannot be converted to type float without overflow")
+    write_array(self, value)
+
+
+@op("pointwise", function=False)
+def zero_(self):
+    """Fill self with zeros, in place."""
+    return fill_(self, 0)
+
+
+@op("pointwise", function=False)
+def copy_(self, src, non_blocking=False):
+    """Copy src's elements into self (broadcasting src), in place."""
+    tensor_arg(src, "src")
+    recorded = check_inplace(self, src)
+    from .common import broadcast_shapes, write_array
+
+    if broadcast_shapes(self._data.shape, src._data.shape) != self._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+            f"{list(broadcast_shapes(self._data.shape, src._data.shape))}"
+        )
+    write_array(self, src._data.astype(self._data.dtype, copy=False))
+    if recorded:
+        rebase(self, "CopyBackwards", (self, src), lambda g: (g * 0, g))
+    return self

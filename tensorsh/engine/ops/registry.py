@@ -1,0 +1,93 @@
+"""The op registry: every op is defined once and registered here.
+
+`@op(...)` records an op's function, family, docstring (its help text), its other
+names, the operators it implements, and whether it is differentiable. `install(Tensor)`
+turns the registry into Tensor methods and operators; the engine's public namespace,
+the language's `:help` and completion, and the gradient-check tests all read `OPS`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class Op:
+    name: str
+    fn: Callable
+    family: str
+    aliases: tuple[str, ...] = ()
+    method: bool = True  # reachable as tensor.NAME(...)
+    function: bool = True  # reachable as torch.NAME(...)
+    operators: tuple[str, ...] = ()
+    reflected_operators: tuple[str, ...] = ()
+    differentiable: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.fn) or ""
+
+    @property
+    def signature(self) -> str:
+        try:
+            return f"{self.name}{inspect.signature(self.fn)}"
+        except (TypeError, ValueError):
+            return f"{self.name}(...)"
+
+
+OPS: dict[str, Op] = {}
+
+
+def op(family: str, *, aliases: tuple[str, ...] = (), method: bool = True, function: bool = True,
+       operators: tuple[str, ...] = (), reflected_operators: tuple[str, ...] = (),
+       differentiable: bool = False, name: str | None = None):
+    """Register the decorated function as an op of `family`.
+
+    aliases: other names for the same op (`clip` for `clamp`). method / function: whether
+    it is reachable as `tensor.NAME` / `torch.NAME`. operators: dunder names it implements
+    as it is (`__add__`); reflected_operators: those that swap the operands (`__radd__`).
+    differentiable: it records a grad_fn, so the gradient checks must cover it.
+    """
+
+    def register(fn):
+        entry = Op(name or fn.__name__, fn, family, tuple(aliases), method, function,
+                   tuple(operators), tuple(reflected_operators), differentiable)
+        if entry.name in OPS:
+            raise ValueError(f"op {entry.name!r} is defined twice")
+        OPS[entry.name] = entry
+        return fn
+
+    return register
+
+
+def _reflected(fn):
+    """`other OP self` for a binary op `fn(input, other)`."""
+
+    def reflected_op(self, other):
+        return fn(other, self)
+
+    reflected_op.__name__ = f"r{fn.__name__}"
+    return reflected_op
+
+
+def install(cls) -> None:
+    """Make every registered op a method and operator of `cls` (the Tensor class)."""
+    for entry in OPS.values():
+        if entry.method:
+            for n in entry.names:
+                setattr(cls, n, entry.fn)
+        for dunder in entry.operators:
+            setattr(cls, dunder, entry.fn)
+        for dunder in entry.reflected_operators:
+            setattr(cls, dunder, _reflected(entry.fn))
+
+
+def functions() -> dict[str, Callable]:
+    """Every op reachable as `torch.NAME`, under each of its names."""
+    return {n: entry.fn for entry in OPS.values() if entry.function for n in entry.names}

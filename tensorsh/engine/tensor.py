@@ -1,0 +1,313 @@
+"""The Tensor: a NumPy array plus PyTorch's metadata and autograd state.
+
+A tensor's dtype is its array's dtype (see dtypes.py), so there is no second copy
+of it to fall out of step. Views hold NumPy views of their base's memory and share
+its version counter, so an in-place write through either is seen by both and by
+autograd's saved-tensor check.
+
+Most methods are not written here: each op is defined once in `ops/` and installed
+as a function, a method and an operator by `ops/registry.py`. What stays here is the
+state and the attributes that are not ops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import autograd, dtypes
+from .device import CPU, check as check_device
+from .size import Size
+
+_BY_NP = {d.np: d for d in dtypes.ALL}
+
+
+class Tensor:
+    # Defaults live on the class so that making a tensor sets only what differs.
+    _requires_grad = False
+    grad = None
+    grad_fn = None
+    _accumulator = None
+    _base = None
+    _retains_grad = False
+
+    __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to us.
+
+    def __init__(self, *args, **kwargs):
+        from .ops.creation import legacy_construct
+
+        legacy_construct(self, dtypes.float32, args, kwargs)
+
+    # ------------------------------------------------------------ identity
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return _BY_NP[self._data.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def layout(self) -> str:
+        return "torch.strided"
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape as a torch.Size, or the length of one dimension."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[wrap_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        """The number of dimensions."""
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dimension."""
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        if dim is None:
+            return strides
+        return strides[wrap_dim(dim, self._data.ndim)]
+
+    def storage_offset(self) -> int:
+        """The element offset of this view into its base's memory."""
+        base = self._base
+        if base is None:
+            return 0
+        start = np.byte_bounds(base._data)[0]
+        return (np.byte_bounds(self._data)[0] - start) // self._data.itemsize if self._data.size else 0
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        """True when the elements are laid out row-major without gaps."""
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self) -> bool:
+        """True for float16, float32 and float64."""
+        return self.dtype.category == dtypes.FLOAT
+
+    def is_complex(self) -> bool:
+        """True for complex64 and complex128."""
+        return self.dtype.category == dtypes.COMPLEX
+
+    def data_ptr(self) -> int:
+        """The address of the first element."""
+        return self._data.__array_interface__["data"][0]
+
+    @property
+    def _version_value(self) -> int:
+        return self._version[0]
+
+    # ------------------------------------------------------------ autograd state
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None and not value:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if self.grad_fn is not None:
+            return
+        if value and self.dtype.category < dtypes.FLOAT:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True) -> "Tensor":
+        """Set requires_grad in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep .grad for this non-leaf tensor during backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self._retains_grad = True
+            self.grad_fn.retained = self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's .grad."""
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing this one's memory, cut from the graph."""
+        return _view(self, self._data)
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor from the graph, in place."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        return self.detach()
+
+    # ------------------------------------------------------------ conversion
+
+    def item(self):
+        """The single element as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """The elements as (nested) Python lists."""
+        return self._data.tolist()
+
+    def numpy(self, force=False) -> np.ndarray:
+        """The NumPy array behind this tensor, sharing its memory."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item().real if isinstance(self.item(), complex) else self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.category != dtypes.INT or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        from .printing import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self)
+
+    def __deepcopy__(self, memo):
+        return self.clone()
+
+    def type(self, dtype=None):
+        """With no argument, the legacy type name ('torch.FloatTensor'); otherwise a cast."""
+        if dtype is None:
+            return f"torch.{self.dtype.legacy_name}"
+        if isinstance(dtype, str):
+            found = dtypes.from_legacy_name(dtype)
+            if found is None:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = found
+        return self.to(dtype)
+
+    def cpu(self) -> "Tensor":
+        """This tensor: it is already on the CPU."""
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        """Fails: tensorsh has no CUDA backend."""
+        check_device("cuda")
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        """A new tensor from data, with this tensor's dtype unless given."""
+        from .ops.creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+# ---------------------------------------------------------------- construction helpers
+
+def wrap(array) -> Tensor:
+    """A new tensor owning `array` (a NumPy array or scalar of a supported dtype)."""
+    if type(array) is not np.ndarray:
+        array = np.asarray(array)
+    t = Tensor.__new__(Tensor)
+    t._data = array
+    t._version = [0]
+    return t
+
+
+def _view(base: Tensor, array: np.ndarray) -> Tensor:
+    """A tensor over `array`, a NumPy view of base's memory, sharing base's version counter."""
+    t = Tensor.__new__(Tensor)
+    t._data = array
+    t._version = base._version
+    t._base = base if base._base is None else base._base
+    return t
+
+
+def wrap_dim(dim, ndim: int) -> int:
+    """A dimension index made non-negative, with PyTorch's IndexError when out of range."""
+    dim = int(dim) if not isinstance(dim, int) else dim
+    low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+    return dim % ndim if ndim else 0
+
+
+def as_tensor_arg(x, name="input") -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} must be a Tensor, not {type(x).__name__}")
+    return x
