@@ -153,3 +153,42 @@ def test_width_matches_widest_element(size):
                 texts = [f"{v:.4f}" for v in shown.tolist()]
             widest = max([1] + [len(text) for text in texts])
             assert formatter.width == widest
+
+
+# ---------------------------------------------------------------- through the real Tensor
+
+def _engine_cases():
+    from tensorsh import engine as torch
+
+    return {
+        "float_nan": lambda: torch.tensor([1.5, -2.0, float("nan")]),
+        "sum_2d": lambda: torch.arange(2000.).reshape(20, 100),
+        "sci_big": lambda: torch.tensor([1e10, 1.0]),
+        "neg_zero_int_mode": lambda: torch.tensor([-0.0, 1.0]),
+        "requires_grad_leaf": lambda: torch.tensor([1., 2.], requires_grad=True),
+        "grad_fn_mul": lambda: torch.tensor([1., 2.], requires_grad=True) * 2,
+        "grad_fn_mean_float64": lambda: torch.ones(3, dtype=torch.float64, requires_grad=True).mean(),
+        "grad_fn_long_line": lambda: torch.arange(15., requires_grad=True) * 1.5,
+        "empty_int64_2d": lambda: torch.zeros(0, 2, dtype=torch.int64),
+        "complex_simple": lambda: torch.tensor([1 + 2j, -3.5 - 4j]),
+        "scalar_sum": lambda: torch.arange(5.).sum(),
+        "bool_compare": lambda: torch.arange(6).reshape(2, 3) > 2,
+        "uint8_2d": lambda: torch.arange(12, dtype=torch.uint8).reshape(3, 4),
+        "layout_4d": lambda: torch.arange(24).reshape(2, 3, 2, 2),
+        "float64_suffix_2d": lambda: torch.ones(2, 2, dtype=torch.float64),
+    }
+
+
+@pytest.mark.parametrize("name", list(_engine_cases()))
+def test_engine_tensor_repr_matches_pytorch(name):
+    t = _engine_cases()[name]()
+    assert repr(t) == str(t) == BY_NAME[name]["repr"]
+
+
+def test_engine_printoptions_apply_to_tensor_repr():
+    from tensorsh import engine as torch
+
+    torch.set_printoptions(precision=2)
+    assert repr(torch.tensor([1.12345, 2.5])) == BY_NAME["opt_precision_2"]["repr"]
+    torch.set_printoptions(profile="default", threshold=5)
+    assert repr(torch.arange(10)) == BY_NAME["opt_threshold_5"]["repr"]
