@@ -21,7 +21,7 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
     return record(array, "ToCopyBackward0", (self,), lambda g: (g.to(source) if g.dtype is not source else g,))
 
 
-@op("convert", function=False)
+@op("convert", function=False, differentiable=True)
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
     """A tensor with another dtype (or on another device): self itself when nothing changes."""
     target = None

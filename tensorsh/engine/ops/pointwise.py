@@ -438,16 +438,18 @@ def clamp(input, min=None, max=None):
     # NaN in the input stays NaN, as in PyTorch (np.maximum already propagates it).
 
     def backward(g):
-        keep = ones_mask = None
-        if lo is not None:
+        keep = None
+        if min is not None:
             keep = ge(input, min)
-        if hi is not None:
-            ones_mask = le(input, max)
-            keep = ones_mask if keep is None else logical_and(keep, ones_mask)
-        return (g * keep, None, None)
+        if max is not None:
+            keep = le(input, max) if keep is None else logical_and(keep, le(input, max))
+        g_min = g * lt(input, min) if isinstance(min, Tensor) else None
+        g_max = g * gt(input, max) if isinstance(max, Tensor) else None
+        return g * keep, g_min, g_max
 
     tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
-    return record(out, "ClampBackward0" if tensors else "ClampBackward1", (input,), backward, saved=(input,))
+    return record(out, "ClampBackward0" if tensors else "ClampBackward1", (input, min, max), backward,
+                  saved=tuple(t for t in (input, min, max) if isinstance(t, Tensor)))
 
 
 @op("pointwise", differentiable=True)
