@@ -133,31 +133,33 @@ def broadcast_shapes(*shapes) -> tuple:
     ndim = max((len(s) for s in shapes), default=0)
     out = [1] * ndim
     for s in shapes:
-        for i, d in enumerate(s, ndim - len(s)):
+        # Compared from the last dimension, as PyTorch does, so its message names the same one.
+        for i in range(ndim - 1, ndim - len(s) - 1, -1):
+            d = s[i - ndim + len(s)]
             if d == out[i] or d == 1:
                 continue
             if out[i] == 1:
                 out[i] = d
                 continue
-            a, b = shapes[0], s
-            dim = i - ndim
             raise RuntimeError(
-                f"The size of tensor a ({_at(a, dim)}) must match the size of tensor b ({_at(b, dim)}) "
+                f"The size of tensor a ({out[i]}) must match the size of tensor b ({d}) "
                 f"at non-singleton dimension {i}"
             )
     return tuple(out)
 
 
-def _at(shape, dim):
-    return shape[dim] if -len(shape) <= dim else 1
+_BROADCASTABLE: set = set()  # shape pairs already checked: a session uses few of them
 
 
 def check_broadcast(a, b) -> None:
-    """Raise PyTorch's message if the operands' shapes do not broadcast."""
-    sa = a._data.shape if isinstance(a, Tensor) else ()
-    sb = b._data.shape if isinstance(b, Tensor) else ()
-    if sa != sb:
-        broadcast_shapes(sa, sb)
+    """Raise PyTorch's message if two tensors' shapes do not broadcast (numbers always do)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        pair = (a._data.shape, b._data.shape)
+        if pair[0] != pair[1] and pair not in _BROADCASTABLE:
+            broadcast_shapes(*pair)
+            if len(_BROADCASTABLE) > 4096:
+                _BROADCASTABLE.clear()
+            _BROADCASTABLE.add(pair)
 
 
 def numel_of(shape) -> int:

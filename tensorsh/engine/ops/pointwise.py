@@ -36,7 +36,7 @@ def add(input, other, *, alpha=1):
     if alpha != 1:
         b = b * alpha
     check_broadcast(input, other)
-    out = np.add(a, b, dtype=dtype.np) if dtype.category != dtypes.BOOL else np.logical_or(a, b)
+    out = np.add(a, b)
     return record(out, "AddBackward0", (input, other), lambda g: (g, g * alpha if alpha != 1 else g))
 
 
@@ -50,7 +50,7 @@ def sub(input, other, *, alpha=1):
             "Use the `^` or `logical_xor()` operator instead."
         )
     check_broadcast(input, other)
-    out = np.subtract(a, b * alpha if alpha != 1 else b, dtype=dtype.np)
+    out = np.subtract(a, b * alpha if alpha != 1 else b)
     return record(out, "SubBackward0", (input, other), lambda g: (g, -g * alpha if alpha != 1 else -g))
 
 
@@ -65,7 +65,7 @@ def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
     check_broadcast(input, other)
-    out = np.multiply(a, b, dtype=dtype.np) if dtype.category != dtypes.BOOL else np.logical_and(a, b)
+    out = np.multiply(a, b)
     return record(out, "MulBackward0", (input, other), lambda g: (g * other, g * input),
                   saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
 
