@@ -9,8 +9,8 @@ A case file (`cases/<topic>.tsh`) holds many cases, each opened by a header line
 
     #: case <name> [flag, flag]
 
-Flags: `python-only` (uses Python syntax outside the tensorsh language, such as
-`with`), `class-only` (compare the exception class but not its message, for
+Flags: `python-only` (uses Python outside the tensorsh language: statements such
+as `with`/`if`, or builtins the language lacks such as `str`), `class-only` (compare the exception class but not its message, for
 messages that carry C++ internals or addresses we should not imitate).
 
 Running a case (as a REPL or notebook does): every top-level statement runs in
