@@ -1,3 +1,5 @@
+"""`python -m tensorsh`: the same as the `tensorsh` command."""
+
 from tensorsh.cli import main
 
-main()
+main(prog_name="tensorsh")

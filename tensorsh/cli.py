@@ -1,11 +1,138 @@
-"""The `tensorsh` command. Until the language lands it only reports its version."""
+"""The `tensorsh` command: run a program from a file, from -c, or from standard input.
+
+Exit status: 0 when the program ran, 1 when it stopped at an error, 2 for a usage or
+syntax error (nothing ran). What the program printed before an error stays on stdout;
+the error goes to stderr. The interactive path (REPL, rich) is imported only when used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
 
 import click
 
 from tensorsh import __version__
 
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
-@click.command()
-@click.version_option(__version__, prog_name="tensorsh")
-def main() -> None:
-    click.echo(f"tensorsh {__version__}")
+
+def _display(fmt: str, no_color: bool):
+    """The function that shows one value, for the chosen output format."""
+    if fmt == "json":
+        from tensorsh.lang.describe import to_json
+
+        return lambda value: _write(json.dumps(to_json(value)) + "\n")
+    if fmt == "rich":
+        from rich.console import Console
+        from rich.text import Text
+
+        from tensorsh.lang.describe import summary
+
+        console = Console(file=sys.stdout, no_color=no_color, highlight=False, soft_wrap=True)
+
+        def show(value):
+            header = summary(value)
+            if header is not None:
+                console.print(Text(header, style="dim"))
+            console.print(Text(repr(value)))
+
+        return show
+    return lambda value: _write(repr(value) + "\n")
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _print_writer(fmt: str):
+    """Where print() in a program writes: plain text, or one JSON object per call under --format json."""
+    if fmt == "json":
+        return lambda text: _write(json.dumps({"type": "print", "text": text}) + "\n")
+    return _write
+
+
+def _read_program(file: str | None, code: str | None) -> tuple[str, str]:
+    if code is not None:
+        if file is not None:
+            raise click.UsageError("give either -c CODE or a FILE, not both")
+        return code, "<string>"
+    if file == "-" or (file is None and not sys.stdin.isatty()):
+        return sys.stdin.read(), "<stdin>"
+    if file is None:
+        click.echo("tensorsh: the interactive REPL is not available yet; run a file (tensorsh FILE.tsh), "
+                   "a command (tensorsh -c CODE) or a pipe (... | tensorsh)", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        with open(file, encoding="utf-8") as f:
+            return f.read(), file
+    except (OSError, UnicodeDecodeError) as exc:
+        click.echo(f"tensorsh: can't open file '{file}': {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _seed(seed: int) -> None:
+    """Seed the engine's generator and NumPy's global one, so `np.random` cells repeat too."""
+    import numpy
+
+    from tensorsh import engine
+
+    engine.manual_seed(seed)
+    numpy.random.seed(seed)
+
+
+def _run(source: str, filename: str, fmt: str, color: bool, no_color: bool, files: bool, debug: bool,
+         seed: int | None) -> int:
+    from tensorsh.lang.errors import TensorshError, render
+    from tensorsh.lang.session import Session
+
+    session = Session(files_allowed=files, write=_print_writer(fmt))
+    if seed is not None:
+        _seed(seed)
+    try:
+        session.run(source, filename, _display(fmt, no_color))
+    except TensorshError as error:
+        sys.stdout.flush()
+        if debug and error.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(error.__cause__, file=sys.stderr)
+        sys.stderr.write(render(error, color=color))
+        return error.exit_code
+    return EXIT_OK
+
+
+def _use_color(no_color: bool) -> bool:
+    return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("file", required=False)
+@click.option("-c", "code", metavar="CODE", help="Run CODE as a program.")
+@click.option("--format", "fmt", type=click.Choice(["plain", "rich", "json"]),
+              help="How values are shown: plain reprs (default when stdout is not a terminal), "
+                   "rich (a shape/dtype/device header above each tensor), or one JSON object per value.")
+@click.option("--seed", type=int, help="Seed the random generators (torch and np.random) first.")
+@click.option("--no-color", is_flag=True, help="No colour in output or errors.")
+@click.option("--no-files", is_flag=True, help="Turn off save() and load().")
+@click.option("--debug", is_flag=True, help="Show the Python traceback behind an error.")
+@click.version_option(__version__, "--version", prog_name="tensorsh")
+def main(file, code, fmt, seed, no_color, no_files, debug) -> None:
+    """Run a tensorsh program: PyTorch-style tensor code, from FILE, -c CODE or standard input."""
+    source, filename = _read_program(file, code)
+    if fmt is None:
+        fmt = "rich" if sys.stdout.isatty() else "plain"
+    try:
+        status = _run(source, filename, fmt, _use_color(no_color), no_color, not no_files, debug, seed)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`tensorsh f.tsh | head`): stop quietly, as Python's docs advise.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(status)

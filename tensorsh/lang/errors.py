@@ -25,7 +25,7 @@ REPORT_URL = "https://github.com/tensorsh/tensorsh/issues"
 # reported under their own class name; anything else escaping the engine is our bug.
 USER_EXCEPTIONS = (
     RuntimeError, IndexError, TypeError, ValueError, ZeroDivisionError,
-    OverflowError, NotImplementedError, KeyError, AttributeError,
+    OverflowError, NotImplementedError,
 )
 
 
@@ -64,10 +64,8 @@ class TensorshError(Exception):
 def user_error(exc: BaseException, span: Span | None) -> TensorshError:
     """Wrap an engine exception of a user class, keeping its class name and message."""
     kind = type(exc).__name__
-    for base in USER_EXCEPTIONS:  # subclasses such as RecursionError keep their own name
-        if isinstance(exc, base) and not type(exc).__module__ == "builtins":
-            kind = base.__name__
-            break
+    if type(exc).__module__ != "builtins":  # e.g. NumPy's AxisError: report the builtin class it extends
+        kind = next((base.__name__ for base in USER_EXCEPTIONS if isinstance(exc, base)), "RuntimeError")
     message = str(exc)
     if isinstance(exc, KeyError) and exc.args:
         message = repr(exc.args[0])

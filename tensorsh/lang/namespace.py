@@ -1,0 +1,358 @@
+"""The names a tensorsh program sees, and the attributes it may reach on each value.
+
+Nothing here hands a real Python module to user code: `torch`, `F`, `np` and the
+modules reachable by `import` are `Namespace` objects of our own, read-only, holding
+only public names. Attributes of other values go through an allow-list per type
+(`attribute_table`), built from our own lists or from the public names of the
+engine's classes, so user text only ever indexes a dict. No name or attribute that
+starts with `_` exists.
+"""
+
+from __future__ import annotations
+
+import builtins as _py
+import operator
+import types
+from typing import Any, Callable, Mapping
+
+import numpy
+
+from tensorsh.lang.errors import TensorshError, did_you_mean
+
+
+class Namespace:
+    """A read-only, module-like bag of names (`torch`, `torch.nn.functional`, `np`)."""
+
+    __slots__ = ("name", "members")
+
+    def __init__(self, name: str, members: Mapping[str, Any]):
+        self.name = name
+        self.members = {k: v for k, v in members.items() if not k.startswith("_")}
+
+    def __repr__(self) -> str:
+        return f"<module '{self.name}'>"
+
+
+class FilesDisabled(Exception):
+    """save/load called under --no-files."""
+
+
+# ---------------------------------------------------------------- attributes
+
+_NDARRAY = ("T", "all", "any", "argmax", "argmin", "astype", "clip", "copy", "cumsum", "dot", "dtype",
+            "fill", "flatten", "imag", "item", "itemsize", "max", "mean", "min", "nbytes", "ndim",
+            "prod", "ravel", "real", "reshape", "round", "shape", "size", "squeeze", "std", "sum",
+            "swapaxes", "tolist", "transpose", "var")
+_NUMPY_SCALAR = ("astype", "dtype", "imag", "item", "itemsize", "ndim", "real", "shape", "size", "tolist")
+_NUMPY_DTYPE = ("char", "itemsize", "kind", "name", "str")
+_STR = ("capitalize", "center", "count", "endswith", "find", "index", "isalnum", "isalpha", "isdigit",
+        "islower", "isspace", "isupper", "join", "ljust", "lower", "lstrip", "partition", "replace",
+        "rfind", "rjust", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "title",
+        "upper", "zfill")  # never `format`: its mini-language reaches attributes
+_LIST = ("append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort")
+_TUPLE = ("count", "index")
+_INT = ("bit_length", "conjugate", "denominator", "imag", "numerator", "real")
+_FLOAT = ("conjugate", "imag", "is_integer", "real")
+_COMPLEX = ("conjugate", "imag", "real")
+_DICT = ("get", "items", "keys", "values")
+_RANGE = ("count", "index", "start", "step", "stop")
+
+_PYTHON_TABLES: dict[type, tuple[str, ...]] = {
+    str: _STR, list: _LIST, tuple: _TUPLE, bool: _INT, int: _INT, float: _FLOAT, complex: _COMPLEX,
+    dict: _DICT, range: _RANGE, numpy.ndarray: _NDARRAY,
+}
+
+# Attributes a program may assign (`w.grad = None`, `x.requires_grad = True`).
+_TENSOR_SETTABLE = ("data", "grad", "requires_grad")
+
+_tables: dict[type, dict[str, Callable[[Any], Any]]] = {}
+
+
+def _getters(names) -> dict[str, Callable[[Any], Any]]:
+    # The names come from our lists or our own classes, never from user text.
+    return {name: operator.attrgetter(name) for name in names if not name.startswith("_")}
+
+
+def _is_engine_type(cls: type) -> bool:
+    return any(getattr(c, "__module__", "").startswith("tensorsh.engine") for c in cls.__mro__[:-1])
+
+
+def _engine_public_names(cls: type) -> list[str]:
+    return [name for name in dir(cls) if not name.startswith("_")]
+
+
+def attribute_table(value: Any) -> Mapping[str, Callable[[Any], Any]]:
+    """The attributes a program may read on `value`, as name -> getter."""
+    if isinstance(value, Namespace):
+        return {name: (lambda _, v=member: v) for name, member in value.members.items()}
+    cls = type(value)
+    table = _tables.get(cls)
+    if table is None:
+        table = _build_table(value, cls)
+        if not isinstance(value, type):  # classes are keyed by their own metaclass: not cacheable
+            _tables[cls] = table
+    return table
+
+
+def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
+    if isinstance(value, type):
+        return _getters(_engine_public_names(value)) if _is_engine_type(value) else {}
+    if _is_engine_type(cls):
+        return _getters(_engine_public_names(cls))
+    for base, names in _PYTHON_TABLES.items():
+        if isinstance(value, base):
+            return _getters(names)
+    if isinstance(value, numpy.generic):
+        return _getters(_NUMPY_SCALAR)
+    if isinstance(value, numpy.dtype):
+        return _getters(_NUMPY_DTYPE)
+    return {}
+
+
+def attribute_names(value: Any) -> list[str]:
+    """The sorted attribute names of a value, for completion and suggestions."""
+    return sorted(attribute_table(value))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, Namespace):
+        return f"module '{value.name}'"
+    return f"'{type(value).__name__}' object"
+
+
+def get_attribute(value: Any, name: str) -> Any:
+    """`value.name` through the allow-list; AttributeError (with a suggestion) otherwise."""
+    if isinstance(value, Namespace):
+        if name in value.members:
+            return value.members[name]
+        raise TensorshError("AttributeError", did_you_mean(
+            f"{_type_name(value)} has no attribute '{name}'", name, value.members))
+    table = attribute_table(value)
+    getter = table.get(name)
+    if getter is None:
+        if not name.startswith("_") and name in dir(type(value)):  # real, but not on the allow-list
+            raise TensorshError("AttributeError", f"{_type_name(value)} attribute '{name}' is not "
+                                "available in tensorsh")
+        raise TensorshError("AttributeError",
+                            did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name, table))
+    return getter(value)
+
+
+def set_attribute(value: Any, name: str, new: Any) -> None:
+    """`value.name = new` for the few attributes a program may assign."""
+    settable = _TENSOR_SETTABLE if _is_engine_type(type(value)) and hasattr(type(value), "requires_grad") else ()
+    if name not in settable:
+        if name in attribute_table(value):
+            raise TensorshError("AttributeError", f"attribute '{name}' of {_type_name(value)} is read-only")
+        raise TensorshError("AttributeError", did_you_mean(
+            f"{_type_name(value)} has no attribute '{name}'", name, attribute_table(value)))
+    # `name` is one of our three constants by now.
+    if name == "data":
+        value.data = new
+    elif name == "grad":
+        value.grad = new
+    else:
+        value.requires_grad = new
+
+
+# ---------------------------------------------------------------- the engine as modules
+
+# Engine submodules that are PyTorch API; every other module inside the engine is implementation.
+_SUBMODULES = ("nn", "nn.functional", "autograd", "cuda", "linalg")
+
+
+def _load_engine():
+    try:
+        from tensorsh import engine
+    except ImportError:
+        return None
+    return engine
+
+
+def _public_members(obj: Any, path: str) -> dict[str, Any]:
+    """The public names of an engine module or namespace object, submodules wrapped."""
+    names = getattr(obj, "__all__", None)
+    if names is None:
+        names = [n for n in (vars(obj) if hasattr(obj, "__dict__") else dir(obj)) if not n.startswith("_")]
+    members = {}
+    for name in names:
+        if name.startswith("_") or not hasattr(obj, name):
+            continue
+        member = getattr(obj, name)
+        sub = f"{path}.{name}".partition(".")[2]
+        if _is_module_like(member):
+            if sub in _SUBMODULES:
+                members[name] = Namespace(f"{path}.{name}", _public_members(member, f"{path}.{name}"))
+            continue  # implementation modules (ops, printing, numpy itself) stay hidden
+        members[name] = member
+    return members
+
+
+def _is_module_like(value: Any) -> bool:
+    return isinstance(value, (types.ModuleType, types.SimpleNamespace))
+
+
+def engine_namespace() -> Namespace:
+    """`torch`: the engine's public names and its submodules nn, nn.functional, autograd, cuda."""
+    engine = _load_engine()
+    if engine is None:
+        return Namespace("torch", {})
+    return Namespace("torch", _public_members(engine, "torch"))
+
+
+# ---------------------------------------------------------------- NumPy subset
+
+_NUMPY_FUNCTIONS = (
+    "abs", "allclose", "arange", "argmax", "argmin", "array", "array_equal", "asarray", "ceil", "clip",
+    "concatenate", "cos", "cumsum", "dot", "exp", "expand_dims", "eye", "floor", "full", "full_like",
+    "hstack", "isclose", "linspace", "log", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "ones", "ones_like", "prod", "reshape", "round", "sign", "sin", "sort", "sqrt", "squeeze", "stack",
+    "std", "sum", "tanh", "transpose", "unique", "var", "vstack", "where", "zeros", "zeros_like",
+    # dtypes and constants
+    "bool_", "complex128", "complex64", "e", "float16", "float32", "float64", "inf", "int16", "int32",
+    "int64", "int8", "nan", "newaxis", "pi", "uint8",
+)
+_NUMPY_RANDOM = ("normal", "permutation", "rand", "randint", "randn", "random", "seed", "uniform")
+
+
+def numpy_namespace() -> Namespace:
+    """`np`: a NumPy subset returning real NumPy arrays (no file, pickle or callback functions)."""
+    members = {name: getattr(numpy, name) for name in _NUMPY_FUNCTIONS if hasattr(numpy, name)}
+    members["random"] = Namespace(
+        "numpy.random", {name: getattr(numpy.random, name) for name in _NUMPY_RANDOM})
+    return Namespace("numpy", members)
+
+
+# ---------------------------------------------------------------- builtins
+
+PYTHON_BUILTINS = ("abs", "all", "any", "bool", "complex", "divmod", "enumerate", "float", "int",
+                   "len", "list", "max", "min", "pow", "range", "repr", "reversed", "round", "sorted",
+                   "str", "sum", "tuple", "zip")
+
+
+def make_print(write: Callable[[str], Any]) -> Callable[..., None]:
+    def print(*values, sep=" ", end="\n"):  # noqa: A001 - it is the user's print
+        """print(*values, sep=' ', end='\\n'): write the values' str, separated by sep."""
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        write(str(sep).join(str(v) for v in values) + str(end))
+
+    return print
+
+
+def make_grad(torch: Namespace) -> Callable[..., Any] | None:
+    autograd = torch.members.get("autograd")
+    if not isinstance(autograd, Namespace) or "grad" not in autograd.members:
+        return None
+    autograd_grad = autograd.members["grad"]
+    tensor_type = torch.members.get("Tensor")
+
+    def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+        """grad(outputs, inputs): gradients of outputs w.r.t. inputs, like torch.autograd.grad,
+        except that a single tensor in gives a single tensor out."""
+        single = tensor_type is not None and isinstance(inputs, tensor_type)
+        options = {}
+        if grad_outputs is not None:
+            options["grad_outputs"] = grad_outputs
+        if retain_graph is not None:
+            options["retain_graph"] = retain_graph
+        if create_graph:
+            options["create_graph"] = create_graph
+        if allow_unused:
+            options["allow_unused"] = allow_unused
+        result = autograd_grad(outputs, inputs, **options)
+        return result[0] if single else result
+
+    return grad
+
+
+def make_files(torch: Namespace, allowed: bool):
+    """save(obj, path) and load(path): .npy for one tensor or array, .npz for several; never pickle."""
+    from_numpy = torch.members.get("from_numpy")
+    tensor_type = torch.members.get("Tensor")
+
+    def check(path):
+        if not allowed:
+            raise FilesDisabled("file access is turned off (--no-files)")
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a string, not {type(path).__name__}")
+        if not path.endswith((".npy", ".npz")):
+            raise ValueError(f"save and load only handle .npy and .npz files, not {path!r}")
+
+    def as_array(obj):
+        if tensor_type is not None and isinstance(obj, tensor_type):
+            return obj.detach().numpy() if hasattr(obj, "detach") else obj.numpy()
+        return numpy.asarray(obj)
+
+    def save(obj, path):
+        """save(obj, path): write a tensor or array to .npy, or a list/tuple/dict of them to .npz."""
+        check(path)
+        if path.endswith(".npz"):
+            if isinstance(obj, dict):
+                arrays = {str(k): as_array(v) for k, v in obj.items()}
+            elif isinstance(obj, (list, tuple)):
+                arrays = {f"arr_{i}": as_array(v) for i, v in enumerate(obj)}
+            else:
+                arrays = {"arr_0": as_array(obj)}
+            with open(path, "wb") as f:
+                numpy.savez(f, **arrays)
+        else:
+            with open(path, "wb") as f:
+                numpy.save(f, as_array(obj), allow_pickle=False)
+
+    def to_value(array):
+        return from_numpy(array) if from_numpy is not None else array
+
+    def load(path):
+        """load(path): a tensor from .npy, or a dict of name -> tensor from .npz."""
+        check(path)
+        with open(path, "rb") as f:
+            loaded = numpy.load(f, allow_pickle=False)
+            if path.endswith(".npz"):
+                return {name: to_value(loaded[name]) for name in loaded.files}
+            return to_value(loaded)
+
+    return save, load
+
+
+def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = None) -> dict[str, Any]:
+    """The top-level names every program starts with."""
+    torch = engine_namespace()
+    names: dict[str, Any] = {}
+    for name, member in torch.members.items():
+        if not isinstance(member, Namespace):
+            names[name] = member
+    nn = torch.members.get("nn")
+    functional = nn.members.get("functional") if isinstance(nn, Namespace) else None
+    names["torch"] = torch
+    if functional is not None:
+        names["F"] = functional
+    names["np"] = numpy_namespace()
+    grad = make_grad(torch)
+    if grad is not None:
+        names["grad"] = grad
+    names["save"], names["load"] = make_files(torch, files_allowed)
+    # torch.save/torch.load are ours too: .npy/.npz only, and off under --no-files.
+    torch.members["save"], torch.members["load"] = names["save"], names["load"]
+    for name in PYTHON_BUILTINS:
+        names[name] = vars(_py)[name]
+    names["print"] = make_print(write or (lambda text: _py.print(text, end="")))
+    return names
+
+
+def modules(names: Mapping[str, Any]) -> dict[str, Namespace]:
+    """What `import` may bind: every Namespace reachable from torch and np, by dotted name."""
+    found: dict[str, Namespace] = {}
+
+    def walk(path: str, ns: Namespace) -> None:
+        found[path] = ns
+        for name, member in ns.members.items():
+            if isinstance(member, Namespace):
+                walk(f"{path}.{name}", member)
+
+    torch, np_ = names.get("torch"), names.get("np")
+    if isinstance(torch, Namespace):
+        walk("torch", torch)
+    if isinstance(np_, Namespace):
+        walk("numpy", np_)
+    return found

@@ -1,0 +1,91 @@
+"""The language as a library: what the CLI runs programs with, and the REPL builds on.
+
+    from tensorsh.lang.session import Session, is_complete
+
+    session = Session(files_allowed=True)       # its own variables; builtins, torch, F, np, grad
+    session.run("x = tensor([1, 2])\\nx * 2", "<stdin>", display=lambda v: print(repr(v)))
+    session.variables["x"]                       # the program's variables, a plain dict
+    session.names()                              # every name in scope (for completion)
+    session.attributes(value)                    # the attribute names a program may use on value
+    session.reset()                              # forget the variables
+    is_complete("t.sum(dim=")                    # False: the REPL should read another line
+
+`Session.run(source, filename, display)` parses the whole source first (a syntax error
+runs nothing), then runs it statement by statement, calling `display(value)` for every
+value a top-level expression statement shows (not None, no trailing `;`). Any failure
+raises `TensorshError` with its file name and source attached, ready for
+`errors.render(error, color)`; variables assigned before the failure are kept.
+`print(...)` inside a program writes through `write` (default: sys.stdout at call time).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any, Callable
+
+from tensorsh.lang import namespace
+from tensorsh.lang.errors import TensorshError
+from tensorsh.lang.evaluator import Display, Evaluator
+from tensorsh.lang.parser import parse
+
+
+def _stdout_write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+class Session:
+    """A program's variables over the builtins, run one source text at a time."""
+
+    def __init__(self, files_allowed: bool = True, write: Callable[[str], Any] | None = None,
+                 builtins: dict[str, Any] | None = None):
+        self.builtins = builtins if builtins is not None else namespace.builtins(files_allowed, write or _stdout_write)
+        self.modules = namespace.modules(self.builtins)
+        self.variables: dict[str, Any] = {}
+        self._evaluator = Evaluator(self.builtins, self.variables, self.modules)
+
+    def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
+        """Parse all of `source`, then run it; raise TensorshError (located) on the first error."""
+        module = parse(source, filename)
+        try:
+            self._evaluator.run(module, display)
+        except TensorshError as error:
+            raise error.located(filename, source) from error.__cause__
+
+    def names(self) -> list[str]:
+        """Every name a program can use right now, sorted."""
+        return self._evaluator.names()
+
+    @staticmethod
+    def attributes(value: Any) -> list[str]:
+        """The attribute names a program may use on `value`, sorted."""
+        return namespace.attribute_names(value)
+
+    def reset(self) -> None:
+        """Forget every variable; builtins stay."""
+        self.variables.clear()
+
+
+_BLOCK_START = re.compile(r"^\s*(if|elif|else|for|with)\b")
+
+
+def is_complete(source: str) -> bool:
+    """Whether an interactive input can run as it is, or needs another line.
+
+    Incomplete: open brackets, a trailing operator or `=`, a trailing backslash,
+    an unfinished triple-quoted string, and a block (`if`, `for`, `with`) that has
+    not yet been closed by an empty line. Input with any other syntax error is
+    complete, so that running it reports the error.
+    """
+    stripped = source.rstrip("\n")
+    if not stripped.strip():
+        return True
+    if stripped.endswith("\\"):
+        return False
+    try:
+        parse(source)
+    except TensorshError as error:
+        return not error.incomplete
+    if any(_BLOCK_START.match(line) for line in stripped.splitlines()):
+        return re.search(r"\n[ \t]*\n\s*$", source) is not None  # an empty line ends the block
+    return True
