@@ -85,6 +85,14 @@ class Tensor:
         """Bytes per element."""
         return self._data.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
     def stride(self, dim=None):
         """Steps in elements between neighbours along each dimension."""
         item = self._data.itemsize
@@ -137,7 +145,7 @@ class Tensor:
         if self.grad_fn is not None:
             return
         if value and self.dtype.category < dtypes.FLOAT:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True) -> "Tensor":
@@ -219,11 +227,16 @@ class Tensor:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
+    def _python_scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
     def __float__(self) -> float:
-        return float(self.item().real if isinstance(self.item(), complex) else self.item())
+        return float(self._python_scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_scalar())
 
     def __index__(self) -> int:
         if self.dtype.category != dtypes.INT or self._data.size != 1:
@@ -231,7 +244,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._python_scalar())
 
     def __hash__(self) -> int:
         return id(self)

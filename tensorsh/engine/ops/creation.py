@@ -115,7 +115,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dtype = dtypes.to_dtype(dtype) if dtype is not None else None
     t = wrap(_from_data(data, dtype))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
 
 
@@ -150,7 +150,7 @@ def from_numpy(ndarray):
 # ================================================================ filled tensors
 
 
-def parse_size(size) -> tuple:
+def parse_size(size, op_name="size") -> tuple:
     """Sizes as PyTorch accepts them: f(2, 3), f((2, 3)), f([2, 3]), f(torch.Size([2, 3]))."""
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
         size = size[0]
@@ -159,8 +159,13 @@ def parse_size(size) -> tuple:
         if isinstance(d, Tensor):
             d = d.item() if d._data.size == 1 and d.dtype.category == dtypes.INT else d
         if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
+            if len(size) == 1:
+                raise TypeError(
+                    f"{op_name}(): argument 'size' (position 1) must be tuple of ints, not {type(d).__name__}"
+                )
             raise TypeError(
-                f"size must be tuple of ints, but found element of type {type(d).__name__} at pos {len(dims)}"
+                f"{op_name}(): argument 'size' must be tuple of ints, but found element of type "
+                f"{type(d).__name__} at pos {len(dims)}"
             )
         dims.append(int(d))
     for d in dims:
@@ -169,32 +174,41 @@ def parse_size(size) -> tuple:
     return tuple(dims)
 
 
-def _filled(size, value, dtype, requires_grad, device):
+def _filled(size, value, dtype, requires_grad, device, op_name="size"):
     if device is not None:
         check_device(device)
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    t = wrap(np.full(parse_size(size), value, dtype=dtype.np))
+    t = wrap(np.full(parse_size(size, op_name), value, dtype=dtype.np))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
+
+
+def _require_grad(t: Tensor) -> None:
+    """requires_grad=True at creation, with the message PyTorch gives there."""
+    if t.dtype.category < dtypes.FLOAT:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t.requires_grad = True
 
 
 @op("creation", method=False)
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of zeros of the given size."""
-    return _filled(size, 0, dtype, requires_grad, device)
+    if any(isinstance(d, int) and d < 0 for d in (size[0] if len(size) == 1 and isinstance(size[0], (list, tuple)) else size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
+    return _filled(size, 0, dtype, requires_grad, device, "zeros")
 
 
 @op("creation", method=False)
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of ones of the given size."""
-    return _filled(size, 1, dtype, requires_grad, device)
+    return _filled(size, 1, dtype, requires_grad, device, "ones")
 
 
 @op("creation", method=False)
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
     """An uninitialised tensor of the given size (tensorsh fills it with zeros)."""
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(size, 0, dtype, requires_grad, device, "empty")
 
 
 @op("creation", method=False)
@@ -292,7 +306,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
@@ -313,7 +327,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
-        raise RuntimeError("linspace(): number of steps must be non-negative")
+        raise RuntimeError("number of steps must be non-negative")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     work = np.float64 if dtype.category <= dtypes.INT else dtype.np
     if steps == 1:
@@ -353,10 +367,10 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 # ================================================================ random
 
 
-def _random(size, sample, dtype, requires_grad, generator=None):
+def _random(size, sample, dtype, requires_grad, generator=None, kernel="check_uniform_bounds"):
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if dtype.category < dtypes.FLOAT:
-        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
     shape = parse_size(size)
     t = wrap(sample(random.generator(generator), shape).astype(dtype.np))
     if requires_grad:
@@ -365,15 +379,25 @@ def _random(size, sample, dtype, requires_grad, generator=None):
 
 
 @op("creation", method=False)
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
-    """Uniform random numbers in [0, 1)."""
-    return _random(size, lambda g, s: g.random(s), dtype, requires_grad, generator)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
+    """Uniform random numbers in [0, 1): rand(2, 3) or rand(size=(2, 3))."""
+    return _random(_size_or_kwarg(size, kwargs, "rand"), lambda g, s: g.random(s), dtype, requires_grad, generator)
 
 
 @op("creation", method=False)
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
-    """Standard normal random numbers."""
-    return _random(size, lambda g, s: g.standard_normal(s), dtype, requires_grad, generator)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
+    """Standard normal random numbers: randn(2, 3) or randn(size=(2, 3))."""
+    return _random(_size_or_kwarg(size, kwargs, "randn"), lambda g, s: g.standard_normal(s), dtype,
+                   requires_grad, generator, kernel="normal_kernel_cpu")
+
+
+def _size_or_kwarg(size, kwargs, name):
+    """PyTorch also accepts the size as a keyword: rand(size=(2, 3))."""
+    if "size" in kwargs and not size:
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return size
 
 
 @op("creation", method=False)

@@ -21,6 +21,7 @@ from .common import (
     inplace,
     rebase,
     record,
+    record_view,
     result_type,
     tensor_arg,
 )
@@ -558,3 +559,29 @@ def copy_(self, src, non_blocking=False):
     if recorded:
         rebase(self, "CopyBackwards", (self, src), lambda g: (g * 0, g))
     return self
+
+
+# ================================================================ complex parts
+
+
+@op("pointwise", method=False)
+def real(input):
+    """The real part of a complex tensor, as a view; a real tensor is returned as it is."""
+    tensor_arg(input)
+    if input.dtype.category != dtypes.COMPLEX:
+        return input
+    return record_view(input, input._data.real, "RealBackward0", lambda g: (g,))
+
+
+@op("pointwise", method=False)
+def imag(input):
+    """The imaginary part of a complex tensor, as a view."""
+    tensor_arg(input)
+    if input.dtype.category != dtypes.COMPLEX:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return record_view(input, input._data.imag, "ImagBackward0", lambda g: (g * 1j,))
+
+
+# PyTorch exposes these two as attributes, not methods.
+Tensor.real = property(real)
+Tensor.imag = property(imag)
