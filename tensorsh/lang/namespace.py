@@ -184,8 +184,18 @@ def _public_members(obj: Any, path: str) -> dict[str, Any]:
             if sub in _SUBMODULES:
                 members[name] = Namespace(f"{path}.{name}", _public_members(member, f"{path}.{name}"))
             continue  # implementation modules (ops, printing, numpy itself) stay hidden
-        members[name] = member
+        if _exportable(member):
+            members[name] = member
     return members
+
+
+def _exportable(member: Any) -> bool:
+    """Engine-defined functions, classes and instances, and plain constants; not helpers it imported."""
+    if isinstance(member, (bool, int, float, complex, str)) or member is None:
+        return True
+    if isinstance(member, (type, types.FunctionType, types.BuiltinFunctionType)):
+        return getattr(member, "__module__", "").startswith("tensorsh")
+    return type(member).__module__.startswith("tensorsh")
 
 
 def _is_module_like(value: Any) -> bool:
