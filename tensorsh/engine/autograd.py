@@ -14,6 +14,7 @@ is off while they run and they cost only their NumPy work.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 
 _grad_enabled = True
@@ -98,7 +99,7 @@ class Node:
     """One recorded op: `backward(grad)` returns one gradient (or None) per input."""
 
     __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "saved_versions",
-                 "freed", "retained", "__weakref__")
+                 "saved_makers", "freed", "retained", "__weakref__")
 
     def __init__(self, name, backward, inputs, saved=()):
         self._name = name
@@ -109,6 +110,8 @@ class Node:
         self.inputs_meta = tuple((t.shape, t.dtype) if hasattr(t, "_data") else None for t in inputs)
         self.saved = saved
         self.saved_versions = tuple(t._version[0] for t in saved)
+        # Which op produced each saved tensor when it was saved: the error message names it.
+        self.saved_makers = tuple(t.grad_fn for t in saved)
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
 
@@ -121,15 +124,16 @@ class Node:
     def check_saved(self):
         if self.freed and self.saved_versions:
             raise RuntimeError(FREED_MESSAGE)
-        for t, version in zip(self.saved, self.saved_versions):
+        for t, version, maker in zip(self.saved, self.saved_versions, self.saved_makers):
             if t._version[0] != version:
-                owner = f"output 0 of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf Variable"
+                what = f"[torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
+                if maker is not None:
+                    what += f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', maker.name())},"
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]], "
-                    f"which is {owner}, is at version {t._version[0]}; expected version {version} instead. "
-                    "Hint: enable anomaly detection to find the operation that failed to compute its "
-                    "gradient, with torch.autograd.set_detect_anomaly(True)."
+                    f"inplace operation: {what} is at version {t._version[0]}; expected version {version} "
+                    "instead. Hint: enable anomaly detection to find the operation that failed to compute "
+                    "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
                 )
 
     def free(self):
@@ -149,6 +153,7 @@ class AccumulateGrad(Node):
         self.inputs_meta = ()
         self.saved = ()
         self.saved_versions = ()
+        self.saved_makers = ()
         self.freed = False
         self.retained = None
 
@@ -344,7 +349,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 results[i] = inputs[i].new_zeros(inputs[i].shape)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
         else:

@@ -27,7 +27,8 @@ OUTPUT = object()
 def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
     """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
     out = wrap(array)
-    if autograd._grad_enabled:
+    # Integer and bool results never require grad: they are where a graph ends.
+    if autograd._grad_enabled and out._data.dtype.kind in "fc":
         for t in inputs:
             if isinstance(t, Tensor) and t._requires_grad:
                 out._requires_grad = True
@@ -45,7 +46,7 @@ def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
 def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
     """Like `record`, for results that share `base`'s memory."""
     out = _view(base, array)
-    if autograd._grad_enabled and base._requires_grad:
+    if autograd._grad_enabled and base._requires_grad and array.dtype.kind in "fc":
         out._requires_grad = True
         out.grad_fn = Node(name, backward, (base,))
     return out

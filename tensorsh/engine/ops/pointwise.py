@@ -41,7 +41,7 @@ def add(input, other, *, alpha=1):
     return record(out, "AddBackward0", (input, other), lambda g: (g, g * alpha if alpha != 1 else g))
 
 
-@op("pointwise", operators=("__sub__",), reflected_operators=("__rsub__",), differentiable=True)
+@op("pointwise", operators=("__sub__",), differentiable=True)
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     a, b, dtype = binary_operands(input, other)
@@ -55,10 +55,19 @@ def sub(input, other, *, alpha=1):
     return record(out, "SubBackward0", (input, other), lambda g: (g, -g * alpha if alpha != 1 else -g))
 
 
-@op("pointwise", method=False)
+@op("pointwise", method=False, operators=("__rsub__",), differentiable=True)
 def rsub(input, other, *, alpha=1):
-    """other - alpha * input."""
-    return sub(other, input, alpha=alpha)
+    """other - alpha * input (what `number - tensor` computes)."""
+    a, b, dtype = binary_operands(input, other)
+    if dtype.category == dtypes.BOOL:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    check_broadcast(input, other)
+    out = np.subtract(b, a * alpha if alpha != 1 else a)
+    name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
+    return record(out, name, (input, other), lambda g: (-g * alpha if alpha != 1 else -g, g))
 
 
 @op("pointwise", operators=("__mul__",), reflected_operators=("__rmul__",), differentiable=True)
@@ -71,7 +80,7 @@ def mul(input, other):
                   saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
 
 
-@op("pointwise", operators=("__truediv__",), reflected_operators=("__rtruediv__",), differentiable=True)
+@op("pointwise", operators=("__truediv__",), differentiable=True)
 def div(input, other, *, rounding_mode=None):
     """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
     if rounding_mode is not None:
@@ -110,6 +119,14 @@ def _cast(x, dtype):
 def _check_int_divisor(b):
     if np.any(np.asarray(b) == 0):
         raise RuntimeError("ZeroDivisionError")
+
+
+@op("pointwise", method=False, function=False, name="__rtruediv__", operators=("__rtruediv__",))
+def rtruediv(self, other):
+    """number / tensor, which PyTorch computes as reciprocal(tensor) * number."""
+    if isinstance(other, Tensor):
+        return div(other, self)
+    return mul(reciprocal(self), other)
 
 
 @op("pointwise", method=True)
