@@ -65,4 +65,3 @@ def numel(input) -> "builtins_int":  # noqa: F821
     return input.numel()
 
 
-grad = autograd.grad

@@ -269,12 +269,14 @@ def _deposit(tensor, g, create_graph):
     """Add g into tensor.grad, as AccumulateGrad does."""
     if not create_graph:
         g = g.detach()
-    if tensor.grad is None:
-        tensor.grad = g if create_graph else g.clone() if g._data.base is not None or not g._data.flags.owndata else g
-    elif create_graph:
-        tensor.grad = tensor.grad + g
+    current = tensor._grad
+    if current is None:
+        # The gradient may be a view of something else (expand, broadcasting): own it.
+        tensor._grad = g if create_graph else g.clone() if g._base is not None else g
+    elif create_graph or not current._data.flags.writeable:
+        tensor._grad = current + g
     else:
-        tensor.grad._data += g._data
+        current._data += g._data
 
 
 def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -371,6 +373,7 @@ def warn_non_leaf_grad():
             "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
             "Its .grad attribute won't be populated during autograd.backward(). If you indeed want the "
             ".grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-            "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+            "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
+            "See github.com/pytorch/pytorch/pull/30531 for more information.",
             file=sys.stderr,
         )

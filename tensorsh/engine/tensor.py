@@ -24,7 +24,7 @@ _BY_NP = {d.np: d for d in dtypes.ALL}
 class Tensor:
     # Defaults live on the class so that making a tensor sets only what differs.
     _requires_grad = False
-    grad = None
+    _grad = None
     grad_fn = None
     _accumulator = None
     _base = None
@@ -156,6 +156,32 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            autograd.warn_non_leaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype.name}' to a tensor with "
+                    f"grad_dtype '{self.dtype.legacy_name.removesuffix('Tensor')}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype)."
+                )
+        self._grad = value
 
     @property
     def retains_grad(self) -> bool:
