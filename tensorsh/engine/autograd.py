@@ -96,22 +96,33 @@ FREED_MESSAGE = (
 
 
 class Node:
-    """One recorded op: `backward(grad)` returns one gradient (or None) per input."""
+    """One recorded op.
 
-    __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "saved_versions",
-                 "saved_makers", "freed", "retained", "__weakref__")
+    `backward` is either a tuple with one derivative function per input (`g -> grad`),
+    so that only the gradients some input needs are computed, or one function
+    `g -> (grad, grad, ...)` for ops whose input gradients share work.
+    """
+
+    __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "freed", "retained",
+                 "__weakref__")
 
     def __init__(self, name, backward, inputs, saved=()):
         self._name = name
         self.backward = backward
+        nexts, metas = [], []
+        for t in inputs:
+            if getattr(t, "_requires_grad", False):
+                nexts.append((_node_of(t), 0))
+                # The shape and dtype the gradient for this input is reduced and cast to.
+                metas.append((t._data.shape, t._data.dtype))
+            else:
+                nexts.append((None, 0))
+                metas.append(None)
         # (node, 0) pairs as PyTorch shows them; None for inputs outside the graph.
-        self.next_functions = tuple((_node_of(t), 0) for t in inputs)
-        # The shape and dtype each incoming gradient must be reduced and cast to.
-        self.inputs_meta = tuple((t.shape, t.dtype) if hasattr(t, "_data") else None for t in inputs)
-        self.saved = saved
-        self.saved_versions = tuple(t._version[0] for t in saved)
-        # Which op produced each saved tensor when it was saved: the error message names it.
-        self.saved_makers = tuple(t.grad_fn for t in saved)
+        self.next_functions = tuple(nexts)
+        self.inputs_meta = metas
+        # Each saved tensor with its version and maker at save time, to detect in-place changes.
+        self.saved = tuple((t, t._version[0], t.grad_fn) for t in saved) if saved else ()
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
 
@@ -122,9 +133,9 @@ class Node:
         return f"<{self._name} object at {hex(id(self))}>"
 
     def check_saved(self):
-        if self.freed and self.saved_versions:
+        if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        for t, version, maker in zip(self.saved, self.saved_versions, self.saved_makers):
+        for t, version, maker in self.saved:
             if t._version[0] != version:
                 what = f"[torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
                 if maker is not None:
@@ -137,8 +148,21 @@ class Node:
                 )
 
     def free(self):
-        self.freed = True
-        self.saved = ()
+        # PyTorch only complains about a second backward through nodes that saved tensors.
+        if self.saved:
+            self.freed = True
+            self.saved = ()
+
+    def input_grads(self, g):
+        """(child node, meta, gradient) for every input that needs a gradient."""
+        backward = self.backward
+        if type(backward) is tuple:
+            return [(child, meta, derivative(g))
+                    for (child, _), meta, derivative in zip(self.next_functions, self.inputs_meta, backward)
+                    if child is not None]
+        return [(child, meta, grad)
+                for (child, _), meta, grad in zip(self.next_functions, self.inputs_meta, backward(g))
+                if child is not None]
 
 
 class AccumulateGrad(Node):
@@ -150,17 +174,15 @@ class AccumulateGrad(Node):
         self._name = "AccumulateGrad"
         self.variable = variable
         self.next_functions = ()
-        self.inputs_meta = ()
+        self.inputs_meta = []
         self.saved = ()
-        self.saved_versions = ()
-        self.saved_makers = ()
         self.freed = False
         self.retained = None
 
 
 def _node_of(t):
     """The node gradients for tensor `t` flow into, or None if it is outside the graph."""
-    if not hasattr(t, "_data") or not t.requires_grad:
+    if not getattr(t, "_requires_grad", False):
         return None
     if t.grad_fn is not None:
         return t.grad_fn
@@ -170,31 +192,42 @@ def _node_of(t):
     return acc
 
 
-def _topological(root: Node) -> list[Node]:
-    """Nodes reachable from root, each before the nodes it feeds."""
-    order, seen, stack = [], {id(root)}, [(root, iter(root.next_functions))]
-    while stack:
-        node, children = stack[-1]
-        for child, _ in children:
-            if child is not None and id(child) not in seen:
-                seen.add(id(child))
-                stack.append((child, iter(child.next_functions)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+def _topological(roots) -> list[Node]:
+    """Nodes reachable from the roots, each before the nodes it feeds."""
+    order, seen = [], set()
+    for root in roots:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     order.reverse()
     return order
 
 
 def _fit(grad, meta):
     """Reduce a gradient over broadcast dimensions and cast it to its input's dtype."""
-    shape, dtype = meta
-    if grad.shape != shape:
+    shape, np_dtype = meta
+    if grad._data.shape != shape:
         grad = grad.sum_to_size(shape)
-    if grad.dtype is not dtype:
-        grad = grad.to(dtype)
+    if grad._data.dtype != np_dtype:
+        grad = grad.to(_dtype_of(np_dtype))
     return grad
+
+
+def _dtype_of(np_dtype):
+    from .dtypes import from_numpy_dtype
+
+    return from_numpy_dtype(np_dtype)
 
 
 def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None):
@@ -205,64 +238,39 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None):
     """
     global _grad_enabled
     grads: dict[int, object] = {}
-    nodes: dict[int, Node] = {}
     for node, g in zip(roots, root_grads):
-        grads[id(node)] = g if id(node) not in grads else grads[id(node)] + g
-        nodes[id(node)] = node
-    order: list[Node] = []
-    seen: set[int] = set()
-    for node in roots:
-        for n in _topological(node):
-            if id(n) not in seen:
-                seen.add(id(n))
-                order.append(n)
-    if len(roots) > 1:
-        order = _merge_orders(roots)
-    wanted_ids = {id(n): i for i, n in enumerate(wanted)} if wanted is not None else None
-    results = [None] * (len(wanted) if wanted is not None else 0)
+        key = id(node)
+        grads[key] = g if key not in grads else grads[key] + g
+    wanted_at = {id(n): i for i, n in enumerate(wanted)} if wanted is not None else None
+    results = [None] * len(wanted) if wanted is not None else None
 
     prev_mode = _grad_enabled
     _grad_enabled = create_graph
     try:
-        for node in order:
+        for node in _topological(roots):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
             if node.retained is not None:
                 _deposit(node.retained, g, create_graph)
-            if wanted_ids is not None and id(node) in wanted_ids:
-                results[wanted_ids[id(node)]] = g
-                if isinstance(node, AccumulateGrad):
-                    continue
-            if isinstance(node, AccumulateGrad):
-                if wanted_ids is None:
+            if wanted_at is not None and id(node) in wanted_at:
+                results[wanted_at[id(node)]] = g
+            if type(node) is AccumulateGrad:
+                if wanted_at is None:
                     _deposit(node.variable, g, create_graph)
                 continue
             node.check_saved()
-            input_grads = node.backward(g)
-            if not retain_graph:
-                node.free()
-            for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, input_grads):
-                if child is None or ig is None:
+            for child, meta, ig in node.input_grads(g):
+                if ig is None:
                     continue
                 ig = _fit(ig, meta)
                 key = id(child)
-                if key in grads:
-                    grads[key] = grads[key] + ig
-                else:
-                    grads[key] = ig
+                grads[key] = grads[key] + ig if key in grads else ig
+            if not retain_graph:
+                node.free()
     finally:
         _grad_enabled = prev_mode
     return results
-
-
-def _merge_orders(roots):
-    """One reverse topological order over the union of the graphs of several roots."""
-    # A virtual root whose inputs are all the roots gives a single consistent order.
-    class _Root:
-        next_functions = tuple((r, 0) for r in roots)
-    order = _topological(_Root)  # type: ignore[arg-type]
-    return [n for n in order if n is not _Root]
 
 
 def _deposit(tensor, g, create_graph):
@@ -355,7 +363,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     "Set allow_unused=True if this is the desired behavior."
                 )
         else:
-            results[i] = _fit(r, (inputs[i].shape, inputs[i].dtype))
+            results[i] = _fit(r, (inputs[i]._data.shape, inputs[i]._data.dtype))
             if not create_graph:
                 results[i] = results[i].detach()
     return tuple(results)
