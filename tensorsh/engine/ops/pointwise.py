@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor, wrap
+from .creation import zeros_like
 from .common import (
     OUTPUT,
     binary_operands,
@@ -30,6 +31,18 @@ from .registry import op
 # ================================================================ arithmetic
 
 
+def _identity(g):
+    return g
+
+
+def _zero(g):
+    return zeros_like(g)
+
+
+def _scaled(factor):
+    return _identity if factor == 1 else neg if factor == -1 else lambda g: g * factor
+
+
 @op("pointwise", operators=("__add__",), reflected_operators=("__radd__",), differentiable=True)
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
@@ -38,7 +51,7 @@ def add(input, other, *, alpha=1):
         b = b * alpha
     check_broadcast(input, other)
     out = np.add(a, b)
-    return record(out, "AddBackward0", (input, other), lambda g: (g, g * alpha if alpha != 1 else g))
+    return record(out, "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
 @op("pointwise", operators=("__sub__",), differentiable=True)
@@ -52,7 +65,7 @@ def sub(input, other, *, alpha=1):
         )
     check_broadcast(input, other)
     out = np.subtract(a, b * alpha if alpha != 1 else b)
-    return record(out, "SubBackward0", (input, other), lambda g: (g, -g * alpha if alpha != 1 else -g))
+    return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
 
 
 @op("pointwise", method=False, operators=("__rsub__",), differentiable=True)
@@ -67,7 +80,7 @@ def rsub(input, other, *, alpha=1):
     check_broadcast(input, other)
     out = np.subtract(b, a * alpha if alpha != 1 else a)
     name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
-    return record(out, name, (input, other), lambda g: (-g * alpha if alpha != 1 else -g, g))
+    return record(out, name, (input, other), (_scaled(-alpha), _identity))
 
 
 @op("pointwise", operators=("__mul__",), reflected_operators=("__rmul__",), differentiable=True)
@@ -76,7 +89,7 @@ def mul(input, other):
     a, b, dtype = binary_operands(input, other)
     check_broadcast(input, other)
     out = np.multiply(a, b)
-    return record(out, "MulBackward0", (input, other), lambda g: (g * other, g * input),
+    return record(out, "MulBackward0", (input, other), (lambda g: g * other, lambda g: g * input),
                   saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
 
 
@@ -98,7 +111,7 @@ def div(input, other, *, rounding_mode=None):
             q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
             return wrap(q.astype(dtype.np))
         return record(np.trunc(np.true_divide(a, b)).astype(dtype.np), "DivBackward1", (input, other),
-                      lambda g: (g * 0, g * 0))
+                      (_zero, _zero))
     dtype = result_type(input, other)
     if dtype.category <= dtypes.INT:
         dtype = dtypes.get_default_dtype()
@@ -106,7 +119,7 @@ def div(input, other, *, rounding_mode=None):
     check_broadcast(input, other)
     out = np.true_divide(a, b, dtype=dtype.np)
     return record(out, "DivBackward0", (input, other),
-                  lambda g: (g / other, -g * input / (other * other)),
+                  (lambda g: g / other, lambda g: -g * input / (other * other)),
                   saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
 
 
@@ -156,7 +169,7 @@ def remainder(input, other):
         _check_int_divisor(b)
     out = np.remainder(a, b, dtype=dtype.np)
     return record(out, "RemainderBackward0", (input, other),
-                  lambda g: (g, -g * floor_divide(input, other)))
+                  (_identity, lambda g: -g * floor_divide(input, other)))
 
 
 @op("pointwise", differentiable=True)
@@ -167,7 +180,7 @@ def fmod(input, other):
     if dtype.category == dtypes.INT:
         _check_int_divisor(b)
     out = np.fmod(a, b, dtype=dtype.np)
-    return record(out, "FmodBackward0", (input, other), lambda g: (g, -g * (input / other).trunc()))
+    return record(out, "FmodBackward0", (input, other), (_identity, lambda g: -g * (input / other).trunc()))
 
 
 @op("pointwise", operators=("__pow__",), reflected_operators=("__rpow__",), differentiable=True)
@@ -179,21 +192,28 @@ def pow(input, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     out = np.power(a, b, dtype=dtype.np)
     if not isinstance(exponent, Tensor):
-        return record(out, "PowBackward0", (input, exponent),
-                      lambda g: (g * exponent * input ** (exponent - 1) if exponent != 0 else g * 0, None),
+        return record(out, "PowBackward0", (input, exponent), (_power_rule(input, exponent), None),
                       saved=(input,))
     if not isinstance(input, Tensor):
         result = record(out, "PowBackward2", (input, exponent),
-                        lambda g: (None, g * result * math.log(input)), saved=(OUTPUT,))
+                        (None, lambda g: g * result * math.log(input)), saved=(OUTPUT,))
         return result
-
-    def backward(g):
-        ga = g * exponent * input ** (exponent - 1) if input._requires_grad else None
-        gb = g * result * log(input) if exponent._requires_grad else None
-        return ga, gb
-
-    result = record(out, "PowBackward1", (input, exponent), backward, saved=(input, exponent, OUTPUT))
+    result = record(out, "PowBackward1", (input, exponent),
+                    (_power_rule(input, exponent), lambda g: g * result * log(input)),
+                    saved=(input, exponent, OUTPUT))
     return result
+
+
+def _power_rule(x, n):
+    """d(x ** n)/dx = n * x ** (n - 1), with the common cases kept to one or two ops."""
+    if isinstance(n, (int, float)):
+        if n == 0:
+            return _zero
+        if n == 1:
+            return _identity
+        if n == 2:
+            return lambda g: g * (x * 2)
+    return lambda g: g * n * x ** (n - 1)
 
 
 @op("pointwise", aliases=("negative",), operators=("__neg__",), differentiable=True)
@@ -205,7 +225,7 @@ def neg(input):
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
             "a mask, use the `~` or `logical_not()` operator instead."
         )
-    return record(np.negative(input._data), "NegBackward0", (input,), lambda g: (-g,))
+    return record(np.negative(input._data), "NegBackward0", (input,), (neg,))
 
 
 @op("pointwise", method=False, operators=("__pos__",))
@@ -398,7 +418,7 @@ def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True,
         if derivative is None:
             return wrap(out)
         saved = {"input": (input,), "result": (OUTPUT,), "none": ()}[saves]
-        result = record(out, grad_fn, (input,), lambda g: (derivative(g, input, result),), saved=saved)
+        result = record(out, grad_fn, (input,), (lambda g: derivative(g, input, result),), saved=saved)
         return result
 
     unary.__name__ = name
@@ -407,7 +427,7 @@ def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True,
 
 
 def _zero_grad(g, x, y):
-    return g * 0
+    return zeros_like(g)
 
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
@@ -458,7 +478,7 @@ def relu(input):
     if a.dtype == np.bool_:
         raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
     result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
-                    lambda g: (g * gt(result, 0),), saved=(OUTPUT,))
+                    (lambda g: g * gt(result, 0),), saved=(OUTPUT,))
     return result
 
 
@@ -467,7 +487,7 @@ def round(input, *, decimals=0):
     """Round to the nearest integer value (halves to even), or to `decimals` places."""
     tensor_arg(input)
     out = np.round(input._data, decimals) if decimals else np.round(input._data)
-    return record(out, "RoundBackward1" if decimals else "RoundBackward0", (input,), lambda g: (g * 0,))
+    return record(out, "RoundBackward1" if decimals else "RoundBackward0", (input,), (_zero,))
 
 
 @op("pointwise", aliases=("clip",), differentiable=True)
