@@ -1,0 +1,215 @@
+"""The interactive REPL: one prompt_toolkit PromptSession over a language Session.
+
+`run_repl` is the entry point the CLI calls (`tensorsh` on a terminal, `tensorsh -i
+FILE`). This module wires the small modules together and holds nothing else:
+highlighting (`lexer`), completion (`completer`), when Enter runs (`multiline`),
+history (`history`), showing values (`display`), running input (`runner`) and the
+`:` commands (`commands`). prompt_toolkit and rich are imported here, so only the
+interactive path pays for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.cursor_shapes import ModalCursorShapeConfig
+from prompt_toolkit.document import Document
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import Condition, has_focus
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.lexers import PygmentsLexer
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.styles import Style
+
+from tensorsh import __version__
+from tensorsh.repl import completer, history as history_file
+from tensorsh.repl.commands import dispatch
+from tensorsh.repl.display import Printer
+from tensorsh.repl.lexer import TensorshLexer
+from tensorsh.repl.multiline import INDENT, is_command, is_complete, next_indent
+from tensorsh.repl.runner import Context, execute
+
+PROMPT = "tsh> "
+CONTINUATION = "...  "
+BANNER = f"tensorsh {__version__} · PyTorch on NumPy · :help for help, Ctrl-D to leave"
+
+STYLE = Style.from_dict({
+    "prompt": "ansigreen bold",
+    "continuation": "ansigreen",
+    "bottom-toolbar": "noreverse",
+    "bottom-toolbar.text": "fg:ansibrightblack",
+    "completion-menu.meta.completion": "fg:ansibrightblack bg:ansiblack",
+    "completion-menu.meta.completion.current": "fg:ansiwhite bg:ansibrightblack",
+})
+
+
+class PromptCompleter(Completer):
+    """prompt_toolkit's view of `completer.complete`.
+
+    Tab asks for everything; while typing, the menu opens only after a dot or two
+    letters of a name, so it does not flicker over every keystroke.
+    """
+
+    def __init__(self, session: Any):
+        self.session = session
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent):
+        text = document.text_before_cursor
+        if not complete_event.completion_requested and not _worth_offering(text):
+            return
+        found = completer.complete(text, self.session)
+        for item in found.items:
+            yield Completion(item.text, -found.start, display=item.display or item.text,
+                             display_meta=item.meta)
+
+
+def _worth_offering(text: str) -> bool:
+    import re
+
+    return re.search(r"(?:\.\s*[A-Za-z_]\w*|\.|[A-Za-z_]\w{1,})$", text) is not None and not re.search(
+        r"(?<![\w.])\d[\w.]*$", text)
+
+
+class _PromptSession(PromptSession):
+    """A PromptSession whose bottom toolbar exists only while it has something to say.
+
+    prompt_toolkit shows the toolbar whenever the attribute is not None; reading it
+    through a property lets the toolbar vanish instead of leaving an empty bar.
+    """
+
+    toolbar_text = None
+
+    @property
+    def bottom_toolbar(self):
+        return self.toolbar_text() if self.toolbar_text is not None else None
+
+    @bottom_toolbar.setter
+    def bottom_toolbar(self, value) -> None:
+        if value is not None:
+            self.toolbar_text = value if callable(value) else (lambda: value)
+
+
+def _toolbar(prompt: PromptSession, session: Any):
+    """The signature of the call around the cursor, or nothing."""
+    cache: dict[str, Any] = {}
+
+    def text():
+        before = prompt.default_buffer.document.text_before_cursor
+        if before not in cache:
+            cache.clear()
+            try:
+                cache[before] = completer.signature_at(before, session)
+            except Exception:  # noqa: BLE001 - a toolbar must never break typing
+                cache[before] = None
+        signature = cache[before]
+        return [("class:bottom-toolbar.text", " " + signature)] if signature else None
+
+    return text
+
+
+def key_bindings() -> KeyBindings:
+    """Enter runs complete input and continues incomplete input; Alt-Enter always continues; Tab indents blank lines."""
+    kb = KeyBindings()
+    focused = has_focus(DEFAULT_BUFFER)
+
+    @kb.add("enter", filter=focused)
+    def _enter(event) -> None:
+        buffer = event.current_buffer
+        if buffer.complete_state is not None and buffer.complete_state.current_completion is not None:
+            buffer.complete_state = None  # Enter picks the highlighted completion, it does not run yet
+            return
+        document = buffer.document
+        at_end = not document.text_after_cursor.strip()
+        if (at_end or "\n" not in document.text) and is_complete(document.text):
+            buffer.validate_and_handle()
+            return
+        buffer.insert_text("\n" + next_indent(document.text_before_cursor))
+
+    @kb.add("escape", "enter", filter=focused)
+    def _newline(event) -> None:
+        buffer = event.current_buffer
+        buffer.insert_text("\n" + next_indent(buffer.document.text_before_cursor))
+
+    @Condition
+    def at_blank_line_start() -> bool:
+        from prompt_toolkit.application import get_app
+
+        document = get_app().current_buffer.document
+        return not document.current_line_before_cursor.strip() and bool(document.text.strip())
+
+    @kb.add("tab", filter=focused & at_blank_line_start)
+    def _indent(event) -> None:
+        event.current_buffer.insert_text(INDENT)
+
+    return kb
+
+
+def _continuation(width: int, line_number: int, wrap_count: int):
+    return [("class:continuation", CONTINUATION.rjust(width))]
+
+
+def make_prompt(session: Any, vi: bool = False, color: bool = True, history=None, input=None,
+                output=None) -> PromptSession:
+    """The configured PromptSession: highlighting, completion, history, keys, toolbar."""
+    prompt = _PromptSession(
+        message=[("class:prompt", PROMPT)],
+        multiline=True,
+        prompt_continuation=_continuation,
+        lexer=PygmentsLexer(TensorshLexer) if color else None,
+        completer=PromptCompleter(session),
+        complete_while_typing=True,
+        history=history,
+        key_bindings=key_bindings(),
+        vi_mode=vi,
+        cursor=ModalCursorShapeConfig() if vi else None,
+        style=STYLE,
+        include_default_pygments_style=True,
+        color_depth=None if color else ColorDepth.MONOCHROME,
+        enable_suspend=True,
+        input=input,
+        output=output,
+    )
+    prompt.bottom_toolbar = _toolbar(prompt, session)
+    return prompt
+
+
+def run_repl(session: Any = None, vi: bool = False, fmt: str = "rich", color: bool = True, *,
+             history_path: str | None = None, input=None, output=None, banner: bool = True) -> int:
+    """Run the interactive REPL until Ctrl-D or `:quit`; return the exit status (0).
+
+    session: a `tensorsh.lang.session.Session` to continue (its variables stay in scope,
+    as after `tensorsh -i FILE`); a new one when None. vi: Vi editing keys instead of
+    Emacs'. fmt: how values print (rich, plain or json). color: colour in the prompt,
+    values and errors. history_path: the history file (default in $XDG_STATE_HOME).
+    input/output: prompt_toolkit Input/Output, for tests.
+    """
+    if session is None:
+        from tensorsh.lang.session import Session
+
+        session = Session(files_allowed=True)
+    ctx = Context(session, Printer(fmt, color), color)
+    prompt = make_prompt(session, vi=vi, color=color, history=history_file.make_history(history_path),
+                         input=input, output=output)
+    if banner:
+        ctx.printer.print(BANNER, style="dim")
+    while ctx.running:
+        try:
+            text = prompt.prompt()
+        except KeyboardInterrupt:
+            continue  # Ctrl-C on the line: prompt_toolkit has already cleared it
+        except EOFError:
+            break
+        try:
+            if not text.strip():
+                continue
+            if is_command(text):
+                dispatch(ctx, text)
+            else:
+                execute(ctx, text)
+        except KeyboardInterrupt:
+            ctx.error("KeyboardInterrupt")
+    sys.stdout.flush()
+    return 0

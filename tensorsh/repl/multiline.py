@@ -1,0 +1,74 @@
+"""When Enter runs the input and when it starts another line — and how far to indent it.
+
+Pure functions of the text typed so far, tested on their own. The rules are the
+Python REPL's, which a person arriving from PyTorch already knows:
+
+- an open bracket, an open triple-quoted string, a trailing `\\` or a trailing binary
+  operator (`x = a +`) continue the statement;
+- a line ending in `:` opens a block (`if`, `for`, `with`), and a block ends at an
+  empty line, so an indented last line continues;
+- anything else is complete, including malformed input: running it shows the error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tensorsh.repl.scanning import scan
+
+INDENT = "    "
+
+# Tokens that cannot end an expression: the statement must go on.
+_TRAILING_OPERATOR = re.compile(r"""(?x)
+    (?: \*\*=? | //=? | <<=? | >>=? | [-+*/%@&|^]=? | [<>=!]= | [<>=~]
+      | (?<![\w.]) (?: and | or | not | in | is | if | else | lambda ) )
+    \s*$""")
+_STAR_IMPORT = re.compile(r"^\s*from\s+[\w.]+\s+import\s+\*\s*$")
+
+
+def is_command(text: str) -> bool:
+    """True for a REPL command such as `:help` (a colon first, then a letter)."""
+    return re.match(r"\s*:[A-Za-z]", text) is not None
+
+
+def is_complete(text: str) -> bool:
+    """Whether Enter at the end of `text` should run it (True) or start a new line (False)."""
+    if not text.strip():
+        return True
+    state = scan(text)
+    if text.rstrip(" \t").endswith("\\") and not state.in_comment:
+        return False  # explicit line continuation
+    if state.string is not None:
+        return not state.string.triple  # an open one-quote string is an error to show, not more input
+    if state.unmatched_close:
+        return True
+    if state.brackets:
+        return False
+    if is_command(text):
+        return True  # commands are one line unless a bracket or `\` holds them open
+    last = text.split("\n")[-1]
+    code = state.code_lines[-1].rstrip()
+    if not code.strip():
+        return True  # an empty last line ends any block
+    if code.endswith(":"):
+        return False  # a block header waits for its body
+    if _TRAILING_OPERATOR.search(code) and not _STAR_IMPORT.match(code):
+        return False
+    if last[:1] in (" ", "\t") and _opens_block(state.code_lines[:-1]):
+        return False  # still inside a block's body: an empty line ends it
+    return True
+
+
+def _opens_block(lines: list[str]) -> bool:
+    """True if some earlier line ends in `:` outside brackets: the input holds a block."""
+    return any(line.rstrip().endswith(":") for line in lines)
+
+
+def next_indent(text: str) -> str:
+    """The indentation of the line Enter starts: the current line's, one step deeper after `:`."""
+    last = text.split("\n")[-1]
+    indent = last[: len(last) - len(last.lstrip(" \t"))]
+    state = scan(text)
+    if state.code_lines[-1].rstrip().endswith(":") and not state.brackets:
+        indent += INDENT
+    return indent

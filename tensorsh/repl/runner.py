@@ -1,0 +1,74 @@
+"""Running one input in the session: values shown, errors rendered, interrupts survived.
+
+`execute` is what Enter does and what `:load` does. An error prints the language's
+diagnostic (colour when the terminal has it) and the session goes on: variables
+assigned before the failing statement stay, as in Python. Ctrl-C during a computation
+raises KeyboardInterrupt in the evaluator; `execute` puts the variables back as they
+were before the input (a shallow snapshot: a tensor changed in place stays changed)
+and returns to the prompt.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from tensorsh.lang.errors import TensorshError, internal_error, render
+from tensorsh.repl.display import Printer
+
+INTERRUPTED = "KeyboardInterrupt: stopped; the variables are as they were before this input"
+
+
+@dataclass
+class Context:
+    """What the REPL loop and its commands share: the session, the printer, the streams."""
+
+    session: Any
+    printer: Printer = field(default_factory=Printer)
+    color: bool = True
+    err: TextIO | None = None
+    running: bool = True  # False once :quit ran
+    debug: bool = False
+
+    @property
+    def out(self) -> TextIO:
+        return self.printer.stream
+
+    @property
+    def error_stream(self) -> TextIO:
+        return self.err if self.err is not None else sys.stderr
+
+    def error(self, text: str) -> None:
+        """Write a message to the error stream, after anything already printed."""
+        self.out.flush()
+        self.error_stream.write(text if text.endswith("\n") else text + "\n")
+        self.error_stream.flush()
+
+    def report(self, error: TensorshError) -> None:
+        """Print a language error with its span, in colour when enabled."""
+        if self.debug and error.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(error.__cause__, file=self.error_stream)
+        self.error(render(error, color=self.color))
+
+
+def execute(ctx: Context, source: str, filename: str = "<input>") -> bool:
+    """Run `source` in the session, showing values as they come; True if it ran to the end."""
+    variables = ctx.session.variables
+    snapshot = dict(variables)
+    try:
+        ctx.session.run(source, filename, ctx.printer.show)
+    except TensorshError as error:
+        ctx.report(error)
+        return False
+    except KeyboardInterrupt:
+        variables.clear()
+        variables.update(snapshot)
+        ctx.error(INTERRUPTED)
+        return False
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the person's session
+        ctx.report(internal_error(exc, None).located(filename, source))
+        return False
+    return True
