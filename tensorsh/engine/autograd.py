@@ -122,7 +122,8 @@ class Node:
         self.next_functions = tuple(nexts)
         self.inputs_meta = metas
         # Each saved tensor with its version and maker at save time, to detect in-place changes.
-        self.saved = tuple((t, t._version[0], t.grad_fn) for t in saved) if saved else ()
+        # Ops may list numbers and None among `saved`; only tensors are kept.
+        self.saved = tuple((t, t._version[0], t.grad_fn) for t in saved if hasattr(t, "_version")) if saved else ()
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
 

@@ -1,10 +1,12 @@
 """What every op needs: recording on the tape, type promotion, in-place writes.
 
 An op's body computes its result on NumPy arrays and hands it to `record` together
-with its grad_fn name, its inputs, the tensors its backward reads (`saved`, checked
-against in-place modification), and its backward closure. The backward returns one
-gradient per input, in the input's broadcast shape: the engine reduces and casts it
-(autograd._fit), so ops never unbroadcast by hand.
+with its grad_fn name, its inputs, its backward, and the tensors its backward reads
+(`saved`, checked against in-place modification; numbers and None there are ignored).
+The backward is a tuple of one derivative function per input (`g -> gradient`, None
+for inputs without one), or one function returning a tuple of gradients. A gradient
+may have the broadcast shape: the engine reduces and casts it (autograd._fit), so
+ops never unbroadcast by hand.
 """
 
 from __future__ import annotations

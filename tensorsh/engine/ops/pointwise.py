@@ -90,7 +90,7 @@ def mul(input, other):
     check_broadcast(input, other)
     out = np.multiply(a, b)
     return record(out, "MulBackward0", (input, other), (lambda g: g * other, lambda g: g * input),
-                  saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
+                  saved=(input, other))
 
 
 @op("pointwise", operators=("__truediv__",), differentiable=True)
@@ -120,7 +120,7 @@ def div(input, other, *, rounding_mode=None):
     out = np.true_divide(a, b, dtype=dtype.np)
     return record(out, "DivBackward0", (input, other),
                   (lambda g: g / other, lambda g: -g * input / (other * other)),
-                  saved=tuple(t for t in (input, other) if isinstance(t, Tensor)))
+                  saved=(input, other))
 
 
 def _cast(x, dtype):
@@ -520,7 +520,7 @@ def clamp(input, min=None, max=None):
 
     tensors = isinstance(min, Tensor) or isinstance(max, Tensor)
     return record(out, "ClampBackward0" if tensors else "ClampBackward1", (input, min, max), backward,
-                  saved=tuple(t for t in (input, min, max) if isinstance(t, Tensor)))
+                  saved=(input, min, max))
 
 
 @op("pointwise", differentiable=True)
