@@ -110,6 +110,11 @@ class Evaluator:
             raise  # the reader of our output left; the CLI ends quietly
         except (*USER_EXCEPTIONS, OSError) as exc:  # OSError: save/load on a missing or unwritable file
             raise user_error(exc, node.span) from exc
+        except AssertionError as exc:
+            if not str(exc):  # a bare `assert` failing inside tensorsh is our bug
+                raise internal_error(exc, node.span) from exc
+            # PyTorch itself raises AssertionError for a user's mistake: "Torch not compiled with CUDA enabled".
+            raise user_error(exc, node.span) from exc
         except Exception as exc:  # noqa: BLE001 - anything else is our bug, reported as such
             raise internal_error(exc, node.span) from exc
 
