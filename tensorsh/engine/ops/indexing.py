@@ -1,1 +1,859 @@
-"""indexing ops."""
+"""Indexing: `t[...]`, `t[...] = v`, and the gather / scatter / mask family.
+
+`t[idx]` follows PyTorch, not NumPy, where the two differ: ints, slices and None are
+applied first, one dimension at a time, and give a view (SelectBackward0,
+SliceBackward0, UnsqueezeBackward0); only then are the tensor, list and bool-mask
+indices applied together, as NumPy's advanced indexing does, giving a copy
+(IndexBackward0). So `x[0, :, [0, 1]]` keeps the slice's dimension first, where NumPy
+would move the list's dimension to the front.
+
+Two primitives carry every gradient here: `take_at(t, key)` reads `t._data[key]`, and
+`put_at(g, shape, key)` is its adjoint, adding g into zeros at key (np.add.at, so
+repeated indices accumulate). Each one's backward is the other, so gradients of
+gradients work.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import autograd, dtypes
+from ..tensor import Tensor, wrap, wrap_dim
+from .common import (
+    LEAF_INPLACE,
+    OVERLAP,
+    SCALAR_TYPES,
+    broadcast_shapes,
+    check_inplace,
+    inplace,
+    rebase,
+    record,
+    record_view,
+    tensor_arg,
+)
+from .registry import op
+
+VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+# C++ spellings PyTorch uses in some messages (masked_fill's mask dtype, scalar overflow).
+_CPP_NAMES = {
+    "bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+    "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
+    "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+}
+_SCALAR_TYPE_NAMES = {
+    "bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+    "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
+}
+
+
+def _short(d: dtypes.dtype) -> str:
+    return d.legacy_name.removesuffix("Tensor")
+
+
+# ================================================================ the two primitives
+
+
+def take_at(input: Tensor, key, name: str = "IndexBackward0") -> Tensor:
+    """input._data[key] as a new tensor (a copy); its gradient is put_at(g, input.shape, key)."""
+    out = input._data[key]
+    if out.base is not None or not isinstance(out, np.ndarray):
+        out = np.array(out)
+    shape = input._data.shape
+    return record(out, name, (input,), lambda g: (put_at(g, shape, key),))
+
+
+def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Tensor:
+    """Zeros of `shape` with g added in at key (repeated positions accumulate)."""
+    out = np.zeros(shape, dtype=g._data.dtype)
+    if _is_basic(key):
+        out[key] = g._data
+    else:
+        np.add.at(out, key, g._data)
+    return record(out, name, (g,), lambda gg: (take_at(gg, key),))
+
+
+def _is_basic(key) -> bool:
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in key)
+
+
+def view_at(input: Tensor, key: tuple, name: str) -> Tensor:
+    """A view of input through a basic key (ints, slices, None), recorded as `name`."""
+    shape = input._data.shape
+    key = key + (Ellipsis,)  # keeps 0-dim results arrays (views), not NumPy scalars
+    return record_view(input, input._data[key], name, lambda g: (put_at(g, shape, key),))
+
+
+# ================================================================ parsing an index
+
+
+class _Index:
+    """An index parsed the way PyTorch reads it.
+
+    basic: the NumPy key of ints, slices and None applied first (a view);
+    advanced: (dim in that view, kind, array) for tensor/list/mask indices;
+    last: the kind of the last basic step, which names the view's grad_fn.
+    """
+
+    __slots__ = ("basic", "advanced", "last", "trivial")
+
+    def __init__(self):
+        self.basic = []
+        self.advanced = []
+        self.last = None
+        self.trivial = True  # the basic part selects the whole tensor, unchanged
+
+
+def _index_items(index) -> tuple:
+    if type(index) is tuple:
+        return index
+    if isinstance(index, list) and _list_is_tuple(index):
+        # PyTorch's legacy rule: a list holding slices, None, ... or sequences is a tuple.
+        return tuple(index)
+    return (index,)
+
+
+def _list_is_tuple(items: list) -> bool:
+    if len(items) >= 32:
+        return False
+    return any(isinstance(i, (Tensor, list, tuple, slice, np.ndarray)) or i is None or i is Ellipsis
+               for i in items)
+
+
+def _bad_index(item):
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+        f"(got {type(item).__name__})"
+    )
+
+
+def _as_index_array(item) -> np.ndarray:
+    """A tensor, list or array used as an index, as a NumPy int64 or bool array."""
+    if isinstance(item, Tensor):
+        a = item._data
+    else:
+        try:
+            a = np.asarray(item)
+        except ValueError:
+            _bad_index(item)
+        if a.dtype == object:
+            _bad_index(item)
+        if a.dtype.kind == "f" or a.size == 0:
+            a = a.astype(np.int64)  # PyTorch turns index lists into long tensors
+    kind = a.dtype.kind
+    if kind == "b":
+        return a
+    if a.dtype == np.uint8:  # deprecated byte masks
+        return a.astype(bool)
+    if a.dtype in (np.int64, np.int32):
+        return a
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def _slice_of(item: slice, size: int) -> slice:
+    step = item.step
+    if step is not None:
+        step = _index_int(step)
+        if step == 0:
+            raise ValueError("slice step cannot be zero")
+        if step < 0:
+            raise ValueError("step must be greater than zero")
+    start = None if item.start is None else _index_int(item.start)
+    stop = None if item.stop is None else _index_int(item.stop)
+    return slice(start, stop, step)
+
+
+def _index_int(x) -> int:
+    if type(x) is int:
+        return x
+    try:
+        return x.__index__()
+    except (AttributeError, TypeError):
+        raise TypeError("slice indices must be integers or None or have an __index__ method") from None
+
+
+def _is_full(s: slice, size: int) -> bool:
+    start, stop, step = s.indices(size)
+    return start == 0 and stop == size and step == 1
+
+
+def parse_index(shape: tuple, index) -> _Index:
+    """Read an index against a tensor of `shape`, with PyTorch's errors."""
+    items = _index_items(index)
+    ndim = len(shape)
+    parsed = []
+    consumed = 0
+    for item in items:
+        if item is None or item is Ellipsis:
+            parsed.append((item, None))
+        elif isinstance(item, bool) or isinstance(item, np.bool_):
+            parsed.append(("bool", bool(item)))
+        elif isinstance(item, (int, np.integer)):
+            parsed.append(("int", int(item)))
+            consumed += 1
+        elif isinstance(item, slice):
+            parsed.append(("slice", item))
+            consumed += 1
+        elif isinstance(item, (Tensor, list, tuple, np.ndarray)):
+            a = _as_index_array(item)
+            if a.ndim == 0:
+                if a.dtype == np.bool_:
+                    parsed.append(("bool", bool(a)))
+                else:
+                    parsed.append(("int", int(a)))
+                    consumed += 1
+            elif a.dtype == np.bool_:
+                parsed.append(("mask", a))
+                consumed += a.ndim
+            else:
+                parsed.append(("array", a))
+                consumed += 1
+        else:
+            _bad_index(item)
+    if consumed > ndim:
+        if ndim == 0 and any(kind == "int" for kind, _ in parsed):
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+                "to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+
+    result = _Index()
+    basic = result.basic
+    src = view = 0  # the dimension in the input and in the view being built
+    ellipsis_seen = False
+    for kind, value in parsed:
+        if kind is None:
+            basic.append(None)
+            result.last, result.trivial = "none", False
+            view += 1
+        elif kind is Ellipsis:
+            if ellipsis_seen:
+                continue
+            ellipsis_seen = True
+            k = ndim - consumed
+            basic.extend([slice(None)] * k)
+            src += k
+            view += k
+        elif kind == "int":
+            size = shape[src]
+            if not -size <= value < size:
+                raise IndexError(f"index {value} is out of bounds for dimension {src} with size {size}")
+            basic.append(value)
+            result.last, result.trivial = "int", False
+            src += 1
+        elif kind == "slice":
+            s = _slice_of(value, shape[src])
+            basic.append(s)
+            result.last = "slice"
+            if not _is_full(s, shape[src]):
+                result.trivial = False
+            src += 1
+            view += 1
+        elif kind == "bool":
+            # True / False: a new dimension of size 1, indexed by [0] or by [].
+            basic.append(None)
+            result.trivial = False
+            result.advanced.append((view, "array", np.zeros(1 if value else 0, dtype=np.int64)))
+            view += 1
+        elif kind == "mask":
+            basic.extend([slice(None)] * value.ndim)
+            result.advanced.append((view, "mask", value))
+            src += value.ndim
+            view += value.ndim
+        else:
+            basic.append(slice(None))
+            result.advanced.append((view, "array", value))
+            src += 1
+            view += 1
+    return result
+
+
+def advanced_key(shape: tuple, advanced: list) -> tuple:
+    """The NumPy key applying the advanced indices to a view of `shape`, with PyTorch's errors."""
+    key = [slice(None)] * len(shape)
+    arrays = []
+    position = 0  # PyTorch numbers out-of-range errors by the advanced dimensions only
+    for dim, kind, a in advanced:
+        if kind == "mask":
+            for j in range(a.ndim):
+                if a.shape[j] != shape[dim + j]:
+                    raise IndexError(
+                        f"The shape of the mask {list(a.shape)} at index {j} does not match the shape of the "
+                        f"indexed tensor {list(shape)} at index {dim + j}"
+                    )
+            for j, nz in enumerate(np.nonzero(a)):
+                key[dim + j] = nz
+                arrays.append(nz)
+            position += a.ndim
+            continue
+        size = shape[dim]
+        if a.size:
+            bad = (a < -size) | (a >= size)
+            if bad.any():
+                if size == 0:
+                    raise IndexError("index is out of bounds for dimension with size 0")
+                value = a.reshape(-1)[np.argmax(bad.reshape(-1))]
+                raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
+        key[dim] = a
+        arrays.append(a)
+        position += 1
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        shapes = ", ".join(str(list(a.shape)) for a in arrays)
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+    return tuple(key)
+
+
+_VIEW_NAMES = {"int": "SelectBackward0", "slice": "SliceBackward0", "none": "UnsqueezeBackward0", None: "AliasBackward0"}
+
+
+# ================================================================ t[idx]
+
+
+@op("indexing", method=False, function=False, operators=("__getitem__",), differentiable=True)
+def getitem(self, index):
+    """self[index]: ints, slices, ..., None, int/bool tensors and lists, as PyTorch indexes."""
+    # The common cases first: they are most of all indexing and need no parsing.
+    if type(index) is int:
+        shape = self._data.shape
+        if not shape:
+            parse_index(shape, index)  # raises PyTorch's 0-dim error
+        if not -shape[0] <= index < shape[0]:
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {shape[0]}")
+        return view_at(self, (index,), "SelectBackward0")
+    parsed = parse_index(self._data.shape, index)
+    basic = tuple(parsed.basic)
+    if not parsed.advanced:
+        return view_at(self, basic, _VIEW_NAMES[parsed.last])
+    base = self if parsed.trivial else view_at(self, basic, _VIEW_NAMES[parsed.last])
+    return take_at(base, advanced_key(base._data.shape, parsed.advanced))
+
+
+# ================================================================ t[idx] = value
+
+
+def _value_array(self: Tensor, value, advanced: bool):
+    """The value of an index assignment as an array of self's dtype, and its tensor (or None)."""
+    dtype = self.dtype
+    if isinstance(value, Tensor):
+        a = value._data
+        if advanced and a.dtype != self._data.dtype and a.ndim:
+            raise RuntimeError(
+                f"Index put requires the source and destination dtypes match, got {_short(dtype)} for the "
+                f"destination and {_short(value.dtype)} for the source."
+            )
+        if a.dtype != self._data.dtype:
+            a = np.real(a) if a.dtype.kind == "c" and dtype.category != dtypes.COMPLEX else a
+            a = a.astype(self._data.dtype)
+        return a, value
+    if isinstance(value, SCALAR_TYPES):
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, complex) and dtype.category != dtypes.COMPLEX:
+            raise RuntimeError(
+                f"value cannot be converted to type {_SCALAR_TYPE_NAMES[dtype.name]} without overflow"
+            )
+        return np.asarray(value).astype(self._data.dtype), None
+    raise TypeError(f"can't assign a {type(value).__name__} to a {self.type()}")
+
+
+def _strip_leading_ones(shape: tuple) -> tuple:
+    i = 0
+    while i < len(shape) and shape[i] == 1:
+        i += 1
+    return shape[i:]
+
+
+def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype_name: str) -> tuple:
+    """The value's shape without leading 1s, checked to broadcast to the target region."""
+    stripped = _strip_leading_ones(value_shape)
+    fits = len(stripped) <= len(target) and all(
+        v == 1 or v == t for v, t in zip(stripped, target[len(target) - len(stripped):]))
+    if fits:
+        return stripped
+    if advanced:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(value_shape)} cannot be broadcast to indexing result "
+            f"of shape {list(target)}"
+        )
+    from .shape import expand_error
+
+    raise expand_error(dtype_name, stripped, target)
+
+
+def _write(dst: np.ndarray, src, src_tensor) -> None:
+    if src_tensor is not None and np.may_share_memory(dst, src):
+        same = (dst.__array_interface__["data"][0] == src.__array_interface__["data"][0]
+                and dst.strides == src.strides and dst.shape == src.shape)
+        if same:
+            return
+        if dst.flags.c_contiguous and src.flags.c_contiguous:
+            raise RuntimeError(PARTIAL_OVERLAP)
+        src = src.copy()
+    try:
+        dst[...] = src
+    except ValueError:
+        if not dst.flags.writeable:
+            raise RuntimeError(OVERLAP) from None
+        raise
+
+
+@op("indexing", method=False, function=False, operators=("__setitem__",))
+def setitem(self, index, value):
+    """self[index] = value: write value (a number or a broadcastable tensor) into the indexed elements."""
+    parsed = parse_index(self._data.shape, index)
+    basic = tuple(parsed.basic) + (Ellipsis,)
+    region = self._data[basic]
+    adv_key = advanced_key(region.shape, parsed.advanced) if parsed.advanced else None
+    array, value_t = _value_array(self, value, adv_key is not None)
+
+    recorded = _check_setitem(self, value_t, parsed.trivial)
+
+    if adv_key is None:
+        target_shape = region.shape
+        stripped = _check_value_shape(array.shape, target_shape, False, self.type())
+        _write(region, array.reshape(stripped), value_t)
+    else:
+        target_shape = np.empty(region.shape, dtype=np.bool_)[adv_key].shape if array.ndim else ()
+        stripped = _check_value_shape(array.shape, target_shape, True, self.type())
+        if value_t is not None and np.may_share_memory(region, array):
+            array = array.copy()
+        try:
+            region[adv_key] = array.reshape(stripped)
+        except ValueError:
+            if not region.flags.writeable:
+                raise RuntimeError(OVERLAP) from None
+            raise
+    self._version[0] += 1
+
+    if recorded:
+        _record_setitem(self, parsed, basic, adv_key, value_t, stripped)
+
+
+def _check_setitem(self: Tensor, value_t, whole: bool) -> bool:
+    """Refuse writes autograd cannot follow, with PyTorch's messages; return whether to record."""
+    if not autograd._grad_enabled:
+        return False
+    if self._requires_grad:
+        if self.grad_fn is None:
+            raise RuntimeError(LEAF_INPLACE if whole else VIEW_OF_LEAF)
+        base = self._base
+        if base is not None and base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(VIEW_OF_LEAF)
+        return True
+    return value_t is not None and value_t._requires_grad
+
+
+def _record_setitem(self, parsed, basic, adv_key, value_t, stripped):
+    """Put `self[idx] = value` on the tape: old self gets g zeroed at idx, value gets g[idx]."""
+    keep = np.ones(self._data.shape, dtype=np.bool_)
+    region = keep[basic]
+    if adv_key is None:
+        region[...] = False
+    else:
+        region[adv_key] = False
+    keep_t = wrap(keep)
+    value_shape = value_t._data.shape if value_t is not None else None
+
+    def backward(g):
+        g_self = g * keep_t
+        if value_shape is None:
+            return g_self, None
+        g_region = g if parsed.trivial and adv_key is None else take_at(g, basic)
+        if adv_key is not None:
+            g_region = take_at(g_region, adv_key)
+        return g_self, g_region.sum_to_size(stripped).reshape(value_shape)
+
+    if parsed.advanced:
+        name = "IndexPutBackward0" if parsed.trivial else "CopySlices"
+    elif parsed.trivial:
+        name = "FillBackward3" if value_t is None or value_t._data.ndim == 0 else "CopyBackwards"
+    else:
+        name = "CopySlices"
+    rebase(self, name, (self, value_t), backward)
+
+
+@op("indexing", differentiable=True)
+def index_put(input, indices, values, accumulate=False):
+    """A copy of input with values written (or added, if accumulate) at the positions indices name."""
+    out = input.clone() if isinstance(input, Tensor) else tensor_arg(input)
+    return index_put_(out, indices, values, accumulate)
+
+
+@op("indexing", function=False)
+def index_put_(self, indices, values, accumulate=False):
+    """Write values (or add them, if accumulate) at the positions the tuple of index tensors names, in place."""
+    if not isinstance(values, Tensor):
+        raise TypeError(f"index_put(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    indices = tuple(indices)
+    if not accumulate:
+        setitem(self, tuple(i if i is not None else slice(None) for i in indices), values)
+        return self
+    parsed = parse_index(self._data.shape, tuple(i if i is not None else slice(None) for i in indices))
+    key = advanced_key(self._data.shape, parsed.advanced) if parsed.advanced else tuple(parsed.basic)
+    array, value_t = _value_array(self, values, True)
+    target_shape = np.empty(self._data.shape, dtype=np.bool_)[key].shape
+    stripped = _check_value_shape(array.shape, target_shape, True, self.type())
+    recorded = check_inplace(self, values)
+    np.add.at(self._data, key, np.broadcast_to(array.reshape(stripped), target_shape))
+    self._version[0] += 1
+    if recorded:
+        shape = values._data.shape
+        rebase(self, "IndexPutBackward0", (self, values),
+               lambda g: (g, take_at(g, key).sum_to_size(stripped).reshape(shape)))
+    return self
+
+
+# ================================================================ selecting along a dimension
+
+
+def _index_tensor(index, op_name: str, message: str | None = None) -> np.ndarray:
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op_name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    a = index._data
+    if a.dtype not in (np.int64, np.int32):
+        raise RuntimeError(message or f"{op_name}(): Expected dtype int32/int64 for index")
+    return a
+
+
+def _along(dim: int, ndim: int, index: np.ndarray) -> tuple:
+    """The key selecting `index` along dim and everything along the other dimensions."""
+    return (slice(None),) * dim + (index,) + (slice(None),) * (ndim - dim - 1)
+
+
+@op("indexing", differentiable=True)
+def index_select(input, dim, index):
+    """The slices of input at the given positions along dim (a copy)."""
+    tensor_arg(input)
+    idx = _index_tensor(index, "index_select", "index_select(): Expected dtype int32 or int64 for index")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    a = input._data
+    if a.ndim == 0:
+        wrap_dim(dim, 0)
+        if idx.size != 1 or idx.reshape(-1)[0] != 0:
+            raise IndexError("index out of range in self")
+        return take_at(input, (Ellipsis,), "IndexSelectBackward0")
+    d = wrap_dim(dim, a.ndim)
+    idx = idx.reshape(-1)
+    if idx.size and (idx.min() < 0 or idx.max() >= a.shape[d]):
+        raise IndexError("index out of range in self")
+    return take_at(input, _along(d, a.ndim, idx), "IndexSelectBackward0")
+
+
+def _scatter_key(op_name: str, input: Tensor, dim, index, src=None) -> tuple:
+    """The NumPy key pairing each element of index with its place in input, for gather and scatter."""
+    a = input._data
+    idx = _index_tensor(index, op_name)
+    d = wrap_dim(dim, a.ndim)
+    is_gather = op_name == "gather"
+    if idx.ndim != max(a.ndim, 1) and not (idx.ndim == 0 and a.ndim <= 1):
+        raise RuntimeError(
+            f"Index tensor must have the same number of dimensions as {'input' if is_gather else 'self'} tensor"
+        )
+    if src is not None and idx.ndim != src._data.ndim and idx.size:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    ishape, sshape = idx.shape, (a.shape if a.ndim else (1,))
+    for i, n in enumerate(ishape):
+        if i != d and n > sshape[i] or (src is not None and n > src._data.shape[i]):
+            if is_gather:
+                raise RuntimeError(
+                    f"Size does not match at dimension {i} expected index {list(ishape)} to be no larger than "
+                    f"self {list(a.shape)} apart from dimension {d}"
+                )
+            raise RuntimeError(
+                f"Expected index {list(ishape)} to be no larger than self {list(a.shape)} apart from dimension "
+                f"{d} and to be no larger size than src {list(src._data.shape) if src is not None else []}"
+            )
+    size = sshape[d] if a.ndim else 1
+    if idx.size:
+        bad = (idx < 0) | (idx >= size)
+        if bad.any():
+            value = idx.reshape(-1)[np.argmax(bad.reshape(-1))]
+            raise RuntimeError(f"index {value} is out of bounds for dimension {d} with size {size}")
+    if a.ndim == 0:
+        return (Ellipsis,) if idx.ndim == 0 else (idx * 0,)
+    key = []
+    for i, n in enumerate(ishape):
+        if i == d:
+            key.append(idx)
+        else:
+            shape = [1] * len(ishape)
+            shape[i] = n
+            key.append(np.arange(n).reshape(shape))
+    return tuple(key)
+
+
+@op("indexing", differentiable=True)
+def gather(input, dim, index, *, sparse_grad=False):
+    """out[i][j] = input[index[i][j]][j] for dim=0 (and likewise for other dims)."""
+    tensor_arg(input)
+    key = _scatter_key("gather", input, dim, index)
+    if input._data.ndim == 0:
+        return take_at(input, (Ellipsis,), "GatherBackward0")
+    return take_at(input, key, "GatherBackward0")
+
+
+def _src_part(src: Tensor, index_shape: tuple) -> tuple:
+    """The leading part of src that scatter reads: the first index.shape elements along each dim."""
+    return tuple(slice(0, n) for n in index_shape)
+
+
+@op("indexing", differentiable=True)
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """A copy of input with src's elements (or value) written at the positions index names along dim."""
+    tensor_arg(input)
+    if src is None and value is None:
+        raise TypeError(
+            "scatter() received an invalid combination of arguments - got (int, Tensor), but expected one of:"
+        )
+    if not isinstance(src, Tensor):
+        value, src = (src if src is not None else value), None
+    key = _scatter_key("scatter", input, dim, index, src)
+    out = input._data.copy()
+    idx_shape = index._data.shape
+    if src is not None:
+        if src._data.dtype != out.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        part = src._data[_src_part(src, idx_shape)]
+    else:
+        part = np.asarray(value).astype(out.dtype) if not isinstance(value, Tensor) else value._data.astype(out.dtype)
+    if reduce is not None:
+        ufunc = {"add": np.add, "multiply": np.multiply}.get(reduce)
+        if ufunc is None:
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        ufunc.at(out, key, np.broadcast_to(part, idx_shape))
+        return wrap(out)
+    out[key] = part
+    keep = np.ones(out.shape, dtype=np.bool_)
+    keep[key] = False
+    keep_t = wrap(keep)
+    if src is None:
+        return record(out, "ScatterBackward1", (input,), lambda g: (g * keep_t,))
+    sshape = src._data.shape
+    part_key = _src_part(src, idx_shape)
+    return record(out, "ScatterBackward0", (input, src),
+                  lambda g: (g * keep_t, put_at(take_at(g, key), sshape, part_key)))
+
+
+@op("indexing", function=False)
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    """In-place scatter."""
+    return inplace(self, scatter, dim, index, src, value, reduce=reduce)
+
+
+@op("indexing", differentiable=True)
+def scatter_add(input, dim, index, src):
+    """A copy of input with src's elements added at the positions index names along dim."""
+    tensor_arg(input)
+    tensor_arg(src, "src")
+    key = _scatter_key("scatter", input, dim, index, src)
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    idx_shape = index._data.shape
+    part_key = _src_part(src, idx_shape)
+    out = input._data.copy()
+    np.add.at(out, key, src._data[part_key])
+    sshape = src._data.shape
+    return record(out, "ScatterAddBackward0", (input, src),
+                  lambda g: (g, put_at(take_at(g, key), sshape, part_key)))
+
+
+@op("indexing", function=False)
+def scatter_add_(self, dim, index, src):
+    """In-place scatter_add."""
+    return inplace(self, scatter_add, dim, index, src)
+
+
+def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = "") -> tuple:
+    a = input._data
+    idx = _index_tensor(index, op_name, f"{op_name}(): Expected dtype int64 for index")
+    if idx.ndim > 1:
+        raise IndexError(f"{op_name}(): Index is supposed to be a vector")
+    d = wrap_dim(dim, a.ndim)
+    idx = idx.reshape(-1)
+    size = a.shape[d] if a.ndim else 1
+    if idx.size:
+        bad = (idx < -size) | (idx >= size)
+        if bad.any():
+            value = idx[np.argmax(bad)]
+            raise IndexError(f"{message_prefix}index {value} is out of bounds for dimension {d} with size {size}")
+    return d, idx
+
+
+@op("indexing", differentiable=True)
+def index_add(input, dim, index, source, *, alpha=1):
+    """A copy of input with alpha * source's slices added at the positions index names along dim."""
+    tensor_arg(input)
+    d, idx = _dim_index("index_add_", input, dim, index)
+    if source._data.ndim and source._data.shape[d] != idx.size:
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"({source._data.shape[d]}), for dim: {d}"
+        )
+    key = _along(d, input._data.ndim, idx)
+    out = input._data.copy()
+    add = source._data * alpha if alpha != 1 else source._data
+    np.add.at(out, key, add.astype(out.dtype, copy=False))
+    return record(out, "IndexAddBackward0", (input, source),
+                  lambda g: (g, take_at(g, key) * alpha if alpha != 1 else take_at(g, key)))
+
+
+@op("indexing", differentiable=True)
+def index_fill(input, dim, index, value):
+    """A copy of input with value written at the positions index names along dim."""
+    tensor_arg(input)
+    d, idx = _dim_index("index_fill_", input, dim, index)
+    key = _along(d, input._data.ndim, idx)
+    out = input._data.copy()
+    out[key] = value._data if isinstance(value, Tensor) else value
+    keep = np.ones(out.shape, dtype=np.bool_)
+    keep[key] = False
+    keep_t = wrap(keep)
+    if isinstance(value, Tensor):
+        return record(out, "IndexFillBackward1", (input, value),
+                      lambda g: (g * keep_t, (g * logical_not_t(keep_t)).sum()))
+    return record(out, "IndexFillBackward0", (input,), lambda g: (g * keep_t,))
+
+
+def logical_not_t(t: Tensor) -> Tensor:
+    return wrap(~t._data)
+
+
+@op("indexing", differentiable=True)
+def index_copy(input, dim, index, source):
+    """A copy of input with source's slices written at the positions index names along dim."""
+    tensor_arg(input)
+    d, idx = _dim_index("index_copy_", input, dim, index, "index_copy_(): ")
+    if source._data.ndim and source._data.shape[d] != idx.size:
+        raise IndexError(
+            f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+            f"({source._data.shape[d]})"
+        )
+    key = _along(d, input._data.ndim, idx)
+    out = input._data.copy()
+    out[key] = source._data
+    keep = np.ones(out.shape, dtype=np.bool_)
+    keep[key] = False
+    keep_t = wrap(keep)
+    return record(out, "IndexCopyBackward0", (input, source), lambda g: (g * keep_t, take_at(g, key)))
+
+
+for _fn in (index_add, index_fill, index_copy):
+    def _variant(self, *args, _fn=_fn, **kwargs):
+        return inplace(self, _fn, *args, **kwargs)
+
+    _variant.__name__ = f"{_fn.__name__}_"
+    _variant.__doc__ = f"In-place {_fn.__name__}."
+    op("indexing", function=False)(_variant)
+
+
+# ================================================================ masks
+
+
+def _bool_mask(mask, message: str) -> np.ndarray:
+    tensor_arg(mask, "mask")
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(message.format(_CPP_NAMES[mask.dtype.name]))
+    return mask._data
+
+
+@op("indexing", differentiable=True)
+def masked_fill(input, mask, value):
+    """A copy of input with value wherever mask (a bool tensor, broadcast) is True."""
+    tensor_arg(input)
+    m = _bool_mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {}")
+    a = input._data
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        fill = value._data
+    else:
+        if isinstance(value, complex) and input.dtype.category != dtypes.COMPLEX:
+            raise RuntimeError(
+                f"value cannot be converted to type {_SCALAR_TYPE_NAMES[input.dtype.name]} without overflow"
+            )
+        fill = value
+    shape = broadcast_shapes(m.shape, a.shape)
+    out = np.where(m, np.asarray(fill).astype(a.dtype), a)
+    if out.shape != shape:
+        out = np.broadcast_to(out, shape).copy()
+    if isinstance(value, Tensor):
+        return record(out, "MaskedFillBackward1", (input, value),
+                      lambda g: (g * logical_not_t(mask), (g * mask).sum()))
+    return record(out, "MaskedFillBackward0", (input,), lambda g: (g * logical_not_t(mask),))
+
+
+@op("indexing", function=False)
+def masked_fill_(self, mask, value):
+    """Write value into self wherever mask is True, in place."""
+    return inplace(self, masked_fill, mask, value)
+
+
+@op("indexing", differentiable=True)
+def masked_select(input, mask):
+    """The elements of input where mask is True, as a 1-D tensor (input and mask broadcast)."""
+    tensor_arg(input)
+    m = _bool_mask(mask, "masked_select: expected BoolTensor for mask")
+    shape = broadcast_shapes(input._data.shape, m.shape)
+    key = np.nonzero(np.broadcast_to(m, shape))
+    source = input if input._data.shape == shape else _broadcast(input, shape)
+    return take_at(source, key, "MaskedSelectBackward0")
+
+
+def _broadcast(t: Tensor, shape: tuple) -> Tensor:
+    from .shape import expand
+
+    return expand(t, shape)
+
+
+@op("indexing", differentiable=True)
+def take(input, index):
+    """The elements of input at the given flat (row-major) positions, shaped like index."""
+    tensor_arg(input)
+    if not isinstance(index, Tensor) or index._data.dtype != np.int64:
+        got = _short(index.dtype) if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {got}")
+    n = input._data.size
+    idx = index._data
+    if idx.size:
+        bad = (idx < -n) | (idx >= n)
+        if bad.any():
+            value = idx.reshape(-1)[np.argmax(bad.reshape(-1))]
+            raise IndexError(f"out of range: tried to access index {value} on a tensor of {n} elements.")
+    flat = np.where(idx < 0, idx + n, idx)
+    if input._data.ndim == 0:
+        # A 0-dim input is one element: every index reads it.
+        return take_at(input, (np.newaxis, flat * 0), "TakeBackward0")
+    return take_at(input, np.unravel_index(flat, input._data.shape), "TakeBackward0")
+
+
+# ================================================================ positions
+
+
+@op("indexing")
+def nonzero(input, *, as_tuple=False):
+    """The indices of the non-zero elements: an (n, ndim) tensor, or one 1-D tensor per dim if as_tuple."""
+    a = tensor_arg(input)._data
+    if as_tuple:
+        if a.ndim == 0:
+            return (wrap(np.arange(1 if a else 0, dtype=np.int64)),)
+        return tuple(wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
+    return wrap(np.argwhere(a).astype(np.int64, copy=False).reshape(-1, a.ndim))
+
+
+@op("indexing")
+def argwhere(input):
+    """The indices of the non-zero elements, one row per element."""
+    return nonzero(input)

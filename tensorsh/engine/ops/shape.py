@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, wrap_dim
-from .common import numel_of, record_view, tensor_arg
+from .. import dtypes
+from ..tensor import Tensor, _view, wrap_dim
+from .common import broadcast_shapes, numel_of, record, record_view, result_type, tensor_arg
 from .creation import parse_size
+from .indexing import view_at
 from .registry import op
 
 
@@ -28,7 +30,9 @@ def infer_size(shape: tuple, numel: int) -> tuple:
         raise RuntimeError("only one dimension can be inferred")
     for d in shape:
         if d < -1:
-            raise RuntimeError(f"invalid shape dimension {d}")
+            raise RuntimeError(
+                f"invalid shape dimension {d} at index {shape.index(d)} of shape [{', '.join(map(str, shape))}]"
+            )
     known = numel_of(d for d in shape if d != -1)
     if -1 in shape:
         if known == 0 or numel % known:
@@ -47,14 +51,8 @@ def infer_size(shape: tuple, numel: int) -> tuple:
 @op("shape", function=False, differentiable=True)
 def view(self, *shape):
     """The same memory seen with another shape; fails if the layout does not allow it (see reshape)."""
-    if len(shape) == 1 and not isinstance(shape[0], (list, tuple, int)):
-        from .convert import _cast
-        from .. import dtypes
-
-        target = dtypes.to_dtype(shape[0])
-        if target.itemsize != self.dtype.itemsize:
-            raise RuntimeError("view(dtype) with a different element size is not supported in tensorsh")
-        return record_view(self, self._data.view(target.np), "ViewBackward0", lambda g: (g.view(self.dtype),))
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        return _view_dtype(self, shape[0])
     size = infer_size(_shape_arg(shape), self._data.size)
     try:
         array = self._data.reshape(size, copy=False)
@@ -65,6 +63,21 @@ def view(self, *shape):
         ) from None
     source = self._data.shape
     return record_view(self, array, "ViewBackward0", lambda g: (g.reshape(source),))
+
+
+def _view_dtype(self, target):
+    """self's bytes read as another dtype; autograd does not follow it, as in PyTorch."""
+    a = self._data
+    if target.itemsize != a.itemsize:
+        how = f"to view {self.dtype.legacy_name[:-6]} as {target.legacy_name[:-6]} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {how}")
+        if a.shape[-1] != 1 and a.strides[-1] != a.itemsize:
+            raise RuntimeError(f"self.stride(-1) must be 1 {how}, but got {a.strides[-1] // a.itemsize}")
+        ratio = target.itemsize // a.itemsize
+        if target.itemsize > a.itemsize and a.shape[-1] % ratio:
+            raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {how}, but got {a.shape[-1]}")
+    return _view(self, a.view(target.np))
 
 
 @op("shape", differentiable=True)
@@ -94,14 +107,11 @@ def reshape_as(self, other):
     return reshape(self, other._data.shape)
 
 
-@op("shape", differentiable=True)
-def expand(self, *sizes):
-    """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
-    sizes = _shape_arg(sizes)
-    shape = self._data.shape
+def expand_target(shape: tuple, sizes: tuple, type_name: str) -> tuple:
+    """The shape `expand(sizes)` gives a tensor of `shape`, with PyTorch's errors."""
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand({self.type()}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand({type_name}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
@@ -125,12 +135,29 @@ def expand(self, *sizes):
                 f"[{', '.join(map(str, shape))}]"
             )
         target.append(s)
-    target = tuple(target)
+    return tuple(target)
+
+
+def expand_error(type_name: str, shape: tuple, target: tuple) -> RuntimeError:
+    """The error expanding a tensor of `shape` to `target` raises (for index assignment's checks)."""
+    try:
+        expand_target(shape, target, type_name)
+    except RuntimeError as exc:
+        return exc
+    return RuntimeError(f"cannot expand {list(shape)} to {list(target)}")
+
+
+@op("shape", differentiable=True)
+def expand(input, *sizes):
+    """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
+    tensor_arg(input)
+    shape = input._data.shape
+    target = expand_target(shape, _shape_arg(sizes), input.type())
     if target == shape:
-        array = self._data[...]
+        array = input._data[...]
     else:
-        array = np.broadcast_to(self._data, target)
-    return record_view(self, array, "ExpandBackward0", lambda g: (g.sum_to_size(shape),))
+        array = np.broadcast_to(input._data, target)
+    return record_view(input, array, "ExpandBackward0", lambda g: (g.sum_to_size(shape),))
 
 
 @op("shape", function=False, differentiable=True)
@@ -223,3 +250,598 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def size_arg(size) -> tuple:
     return parse_size((size,))
+
+
+# ================================================================ transposes as properties
+
+# T, mT, H and mH are attributes, not methods, in PyTorch; the registry installs only
+# methods and operators, so their property objects are put on Tensor here.
+
+
+def _T(self):
+    n = self._data.ndim
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+        )
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    if self._data.ndim != 2:
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D tensor."
+        )
+    return _conj(transpose(self, 0, 1))
+
+
+def _mH(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(
+            f"tensor.mH is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+        )
+    return _conj(transpose(self, -2, -1))
+
+
+def _conj(t: Tensor) -> Tensor:
+    """The complex conjugate (a copy) of a complex tensor; real tensors are returned as they are."""
+    if t._data.dtype.kind != "c":
+        return t
+    return record(np.conj(t._data), "ConjBackward0", (t,), lambda g: (_conj(g),))
+
+
+Tensor.T = property(_T, doc="The tensor with its dimensions reversed (the transpose of a matrix).")
+Tensor.mT = property(_mT, doc="The transpose of the last two dimensions (a batch of matrices).")
+Tensor.H = property(_H, doc="The conjugate transpose of a matrix.")
+Tensor.mH = property(_mH, doc="The conjugate transpose of the last two dimensions.")
+
+
+# ================================================================ rearranging dimensions
+
+
+@op("shape", differentiable=True)
+def unflatten(input, dim, sizes):
+    """A view with dimension dim split into the given sizes (one may be -1)."""
+    tensor_arg(input)
+    shape = input._data.shape
+    d = wrap_dim(dim, len(shape))
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be inferred")
+    n = shape[d]
+    known = numel_of(s for s in sizes if s != -1)
+    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
+        raise RuntimeError(
+            f"unflatten: Provided sizes [{', '.join(map(str, sizes))}] don't multiply up to the size of dim {d} "
+            f"({n}) in the input tensor"
+        )
+    sizes = tuple(n // known if s == -1 else s for s in sizes)
+    return view(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def _int_list(x) -> list:
+    return [int(v) for v in x] if isinstance(x, (list, tuple)) else [int(x)]
+
+
+@op("shape", aliases=("moveaxis",), differentiable=True)
+def movedim(input, source, destination):
+    """A view with the dimensions in source moved to the positions in destination."""
+    tensor_arg(input)
+    src, dst = _int_list(source), _int_list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of "
+            f"dims as destination ({dst} dims)"
+        )
+    n = input._data.ndim
+    s = [wrap_dim(d, n) for d in src]
+    t = [wrap_dim(d, n) for d in dst]
+    if len(set(s)) != len(s):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
+    if len(set(t)) != len(t):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
+    order = [-1] * n
+    for a, b in zip(s, t):
+        order[b] = a
+    rest = iter(i for i in range(n) if i not in s)
+    order = [o if o != -1 else next(rest) for o in order]
+    return permute(input, order)
+
+
+@op("shape", differentiable=True)
+def select(input, dim, index):
+    """The view at position index along dim (that dimension removed)."""
+    tensor_arg(input)
+    shape = input._data.shape
+    if not shape:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, len(shape))
+    index = int(index)
+    if not -shape[d] <= index < shape[d]:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(shape)} at dimension {d}"
+        )
+    return view_at(input, (slice(None),) * d + (index,), "SelectBackward0")
+
+
+@op("shape", differentiable=True)
+def narrow(input, dim, start, length):
+    """The view of length elements from start along dim."""
+    tensor_arg(input)
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, len(shape))
+    size = shape[d]
+    start, length = int(start), int(length)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return view_at(input, (slice(None),) * d + (slice(start, start + length),), "SliceBackward0")
+
+
+# ================================================================ copies: repeat, flip, roll
+
+
+@op("shape", function=False, differentiable=True)
+def repeat(self, *repeats):
+    """self tiled repeats[i] times along each dimension (a copy)."""
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    reps = _shape_arg(repeats)
+    shape = self._data.shape
+    if len(reps) < len(shape):
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    padded = (1,) * (len(reps) - len(shape)) + shape
+    target = [r * s for r, s in zip(reps, padded)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    out = np.tile(self._data.reshape(padded), reps)
+
+    def backward(g):
+        # Each output element is a copy of one input element: sum the copies.
+        interleaved = [n for pair in zip(reps, padded) for n in pair]
+        return (g.reshape(interleaved).sum(tuple(range(0, 2 * len(reps), 2))).reshape(shape),)
+
+    return record(out, "RepeatBackward0", (self,), backward)
+
+
+@op("shape", differentiable=True)
+def tile(input, dims):
+    """input repeated dims[i] times along each dimension (missing leading dims count as 1)."""
+    tensor_arg(input)
+    dims = _int_list(dims) if not isinstance(dims, (list, tuple)) or dims else []
+    dims = [1] * (input._data.ndim - len(dims)) + list(dims)
+    return repeat(input, dims)
+
+
+@op("shape", differentiable=True)
+def flip(input, *dims):
+    """A copy with the order of elements reversed along the given dims."""
+    tensor_arg(input)
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    dims = _shape_arg(dims)
+    n = input._data.ndim
+    axes = tuple(wrap_dim(d, n) for d in dims)
+    for a in axes:
+        if axes.count(a) > 1:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+    out = np.flip(input._data, axes).copy() if axes else input._data.copy()
+    return record(out, "FlipBackward0", (input,), lambda g: (g.flip(axes),))
+
+
+@op("shape", differentiable=True)
+def fliplr(input):
+    """Flip a tensor of 2 or more dimensions left to right (along dim 1)."""
+    if tensor_arg(input)._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+@op("shape", differentiable=True)
+def flipud(input):
+    """Flip a tensor of 1 or more dimensions upside down (along dim 0)."""
+    if tensor_arg(input)._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+@op("shape", differentiable=True)
+def roll(input, shifts, dims=None):
+    """Shift elements cyclically along dims (the flattened tensor if dims is None)."""
+    tensor_arg(input)
+    shifts = _int_list(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        out = np.roll(input._data, shifts[0])
+        back = [-s for s in shifts]
+        return record(out, "RollBackward0", (input,), lambda g: (g.roll(back),))
+    dims = _int_list(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    axes = [wrap_dim(d, input._data.ndim) for d in dims]
+    out = np.roll(input._data, shifts, axes) if input._data.size else input._data.copy()
+    back = [-s for s in shifts]
+    return record(out, "RollBackward0", (input,), lambda g: (g.roll(back, axes),))
+
+
+# ================================================================ joining
+
+
+def _tensor_list(tensors, name: str) -> list:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return list(tensors)
+
+
+@op("shape", aliases=("concat", "concatenate"), method=False, differentiable=True)
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension dim (a copy); shapes must match elsewhere."""
+    tensors = _tensor_list(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # PyTorch still skips 1-D empty tensors in cat, whatever the others' shapes.
+    parts = [t for t in tensors if t._data.shape != (0,)]
+    dtype = result_type(*tensors)
+    if not parts:
+        return record(np.zeros((0,), dtype=dtype.np), "CatBackward0", tuple(tensors),
+                      lambda g: tuple(g for _ in tensors))
+    ref = parts[0]._data.shape
+    d = wrap_dim(dim, len(ref))
+    for i, t in enumerate(tensors):
+        s = t._data.shape
+        if s == (0,):
+            continue
+        if len(s) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {len(s)}")
+        for a, (m, n) in enumerate(zip(ref, s)):
+            if a != d and m != n:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size {m} but got size {n} "
+                    f"for tensor number {i} in the list."
+                )
+    out = np.concatenate([t._data for t in parts], axis=d, dtype=dtype.np)
+    bounds = []
+    offset = 0
+    for t in tensors:
+        n = 0 if t._data.shape == (0,) else t._data.shape[d]
+        bounds.append((offset, n, t._data.shape == (0,)))
+        offset += n
+
+    def backward(g):
+        return tuple(None if empty else g.narrow(d, start, n) for start, n, empty in bounds)
+
+    return record(out, "CatBackward0", tuple(tensors), backward)
+
+
+@op("shape", method=False, differentiable=True)
+def stack(tensors, dim=0):
+    """Join equally shaped tensors along a new dimension dim."""
+    tensors = _tensor_list(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != first:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                f"{list(t._data.shape)} at entry {i}"
+            )
+    d = wrap_dim(dim, len(first) + 1)
+    dtype = result_type(*tensors)
+    out = np.stack([t._data for t in tensors], axis=d, dtype=dtype.np)
+    count = len(tensors)
+    return record(out, "StackBackward0", tuple(tensors), lambda g: tuple(g.select(d, i) for i in range(count)))
+
+
+def _non_empty(tensors, name: str) -> list:
+    tensors = _tensor_list(tensors, name)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+@op("shape", method=False, differentiable=True)
+def hstack(tensors):
+    """Join tensors column-wise: along dim 1, or dim 0 for 1-D tensors."""
+    tensors = [atleast_1d(t) for t in _non_empty(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+@op("shape", aliases=("row_stack",), method=False, differentiable=True)
+def vstack(tensors):
+    """Join tensors row-wise, along dim 0 (1-D tensors become rows)."""
+    return cat([atleast_2d(t) for t in _non_empty(tensors, "vstack")], 0)
+
+
+@op("shape", method=False, differentiable=True)
+def dstack(tensors):
+    """Join tensors depth-wise, along dim 2."""
+    return cat([atleast_3d(t) for t in _non_empty(tensors, "dstack")], 2)
+
+
+@op("shape", method=False, differentiable=True)
+def column_stack(tensors):
+    """Join tensors as columns: 0-D and 1-D tensors become columns, then hstack."""
+    tensors = _non_empty(tensors, "column_stack")
+    return hstack([t.reshape(t._data.size, 1) if t._data.ndim <= 1 else t for t in tensors])
+
+
+def _atleast(tensors, fn):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(fn(t) for t in tensors[0])
+    if len(tensors) == 1:
+        return fn(tensors[0])
+    return tuple(fn(t) for t in tensors)
+
+
+def _at_least_1d(t):
+    return reshape(t, 1) if tensor_arg(t)._data.ndim == 0 else t
+
+
+def _at_least_2d(t):
+    n = tensor_arg(t)._data.ndim
+    return reshape(t, 1, 1) if n == 0 else unsqueeze(t, 0) if n == 1 else t
+
+
+def _at_least_3d(t):
+    n = tensor_arg(t)._data.ndim
+    if n == 0:
+        return reshape(t, 1, 1, 1)
+    if n == 1:
+        return unsqueeze(unsqueeze(t, 0), -1)
+    return unsqueeze(t, -1) if n == 2 else t
+
+
+@op("shape", method=False, differentiable=True)
+def atleast_1d(*tensors):
+    """The tensor(s) with at least 1 dimension (0-D tensors become 1-D)."""
+    return _atleast(tensors, _at_least_1d)
+
+
+@op("shape", method=False, differentiable=True)
+def atleast_2d(*tensors):
+    """The tensor(s) with at least 2 dimensions (1-D tensors become rows)."""
+    return _atleast(tensors, _at_least_2d)
+
+
+@op("shape", method=False, differentiable=True)
+def atleast_3d(*tensors):
+    """The tensor(s) with at least 3 dimensions."""
+    return _atleast(tensors, _at_least_3d)
+
+
+# ================================================================ splitting (tuples of views)
+
+
+def _pieces(input: Tensor, d: int, bounds, name: str) -> tuple:
+    """Views of input along d, one per (start, stop); each output gets its own node named `name`."""
+    lead = (slice(None),) * d
+    return tuple(view_at(input, lead + (slice(a, b),), name) for a, b in bounds)
+
+
+def _split_dim(input, dim, what: str) -> int:
+    tensor_arg(input)
+    if input._data.ndim == 0:
+        raise RuntimeError(f"{what} expects at least a 1-dimensional tensor")
+    return wrap_dim(dim, input._data.ndim)
+
+
+@op("shape", differentiable=True)
+def split(tensor, split_size_or_sections, dim=0):
+    """Views of tensor in pieces of split_size along dim (the last may be smaller), or of the listed sizes."""
+    d = _split_dim(tensor, dim, "split")
+    size = tensor._data.shape[d]
+    sections = split_size_or_sections
+    if isinstance(sections, (list, tuple)):
+        sections = [int(s) for s in sections]
+        if any(s < 0 for s in sections):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sections}"
+            )
+        if sum(sections) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
+                f"{d}), but got split_sizes={sections}"
+            )
+        starts = np.cumsum([0] + sections)
+        return _pieces(tensor, d, zip(starts[:-1].tolist(), starts[1:].tolist()), "SplitWithSizesBackward0")
+    step = int(sections)
+    if step < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+    if step == 0:
+        if size != 0:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+            )
+        return _pieces(tensor, d, [(0, 0)], "SplitBackward0")
+    count = max(-(-size // step), 1)
+    return _pieces(tensor, d, [(i * step, min((i + 1) * step, size)) for i in range(count)], "SplitBackward0")
+
+
+@op("shape", differentiable=True)
+def chunk(input, chunks, dim=0):
+    """At most `chunks` views of input along dim, of equal size except perhaps the last."""
+    chunks = int(chunks)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _split_dim(input, dim, "chunk")
+    size = input._data.shape[d]
+    step = -(-size // chunks)
+    if size == 0:
+        return _pieces(input, d, [(0, 0)] * chunks, "SplitBackward0")
+    return split(input, step, d)
+
+
+@op("shape", differentiable=True)
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of input along dim: n nearly equal parts (an int), or cut before each listed index."""
+    d = _split_dim(input, dim, "tensor_split")
+    size = input._data.shape[d]
+    cuts = indices_or_sections
+    if isinstance(cuts, Tensor):
+        cuts = cuts.tolist()
+    if isinstance(cuts, (list, tuple)):
+        edges = [0] + [int(c) for c in cuts] + [size]
+        bounds = [slice(a, b).indices(size)[:2] for a, b in zip(edges[:-1], edges[1:])]
+    else:
+        n = int(cuts)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        q, r = divmod(size, n)
+        bounds, start = [], 0
+        for i in range(n):
+            stop = start + q + (1 if i < r else 0)
+            bounds.append((start, stop))
+            start = stop
+    return _pieces(input, d, bounds, "SliceBackward0")
+
+
+@op("shape", differentiable=True)
+def unbind(input, dim=0):
+    """The views of input at each position along dim (that dimension removed), as a tuple."""
+    tensor_arg(input)
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, input._data.ndim)
+    lead = (slice(None),) * d
+    return tuple(view_at(input, lead + (i,), "UnbindBackward0") for i in range(input._data.shape[d]))
+
+
+# ================================================================ broadcasting
+
+
+@op("shape", differentiable=True)
+def broadcast_to(input, size):
+    """A view of input expanded to size (as broadcasting would)."""
+    return expand(input, size)
+
+
+@op("shape", method=False, differentiable=True)
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views)."""
+    shape = broadcast_shapes(*(tensor_arg(t)._data.shape for t in tensors))
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+@op("shape", name="broadcast_shapes", method=False)
+def broadcast_shapes_op(*shapes):
+    """The shape that tensors of the given shapes broadcast to."""
+    from ..size import Size
+
+    return Size(broadcast_shapes(*(tuple(s) if isinstance(s, (list, tuple)) else (s,) for s in shapes)))
+
+
+# ================================================================ diagonals and triangles
+
+
+def _diagonal_view(a: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
+    """A writable NumPy view of the diagonal of a over dims d1, d2 (moved to the end)."""
+    n1, n2 = a.shape[d1], a.shape[d2]
+    start = [slice(None)] * a.ndim
+    if offset >= 0:
+        length = max(min(n1, n2 - offset), 0)
+        if length:
+            start[d2] = slice(offset, None)
+    else:
+        length = max(min(n1 + offset, n2), 0)
+        if length:
+            start[d1] = slice(-offset, None)
+    rest = [i for i in range(a.ndim) if i not in (d1, d2)]
+    shape = tuple(a.shape[i] for i in rest) + (length,)
+    strides = tuple(a.strides[i] for i in rest) + (a.strides[d1] + a.strides[d2],)
+    return np.lib.stride_tricks.as_strided(a[tuple(start)], shape, strides)
+
+
+@op("shape", differentiable=True)
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """A view of the diagonal over dims dim1 and dim2 (offset > 0: above it, < 0: below)."""
+    tensor_arg(input)
+    n = input._data.ndim
+    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    shape = input._data.shape
+    return record_view(input, _diagonal_view(input._data, offset, d1, d2), "DiagonalBackward0",
+                       lambda g: (_diagonal_embed(g, shape, offset, d1, d2),))
+
+
+def _diagonal_embed(g: Tensor, shape: tuple, offset: int, d1: int, d2: int) -> Tensor:
+    """Zeros of shape with g written on the diagonal: the adjoint of diagonal()."""
+    out = np.zeros(shape, dtype=g._data.dtype)
+    _diagonal_view(out, offset, d1, d2)[...] = g._data
+    return record(out, "DiagonalBackwardBackward0", (g,), lambda gg: (gg.diagonal(offset, d1, d2),))
+
+
+@op("shape", differentiable=True)
+def diag(input, diagonal=0):
+    """A 1-D tensor's elements on a matrix diagonal, or a matrix's diagonal as a 1-D tensor (copies)."""
+    tensor_arg(input)
+    n = input._data.ndim
+    if n == 1:
+        k = len(input._data) + abs(diagonal)
+        out = np.zeros((k, k), dtype=input._data.dtype)
+        _diagonal_view(out, diagonal, 0, 1)[...] = input._data
+        return record(out, "DiagEmbedBackward0", (input,), lambda g: (g.diagonal(diagonal),))
+    if n == 2:
+        shape = input._data.shape
+        out = _diagonal_view(input._data, diagonal, 0, 1).copy()
+        return record(out, "DiagonalBackward0_copy", (input,),
+                      lambda g: (_diagonal_embed(g, shape, diagonal, 0, 1),))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
+
+
+def _triangle(input, diagonal, np_fn, name):
+    tensor_arg(input)
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{name.lower()}: input tensor must have at least 2 dimensions")
+    fn_name = name.lower()
+    return record(np_fn(input._data, diagonal), f"{name}Backward0", (input,),
+                  lambda g: (getattr(g, fn_name)(diagonal),))
+
+
+@op("shape", differentiable=True)
+def tril(input, diagonal=0):
+    """A copy with the elements above the given diagonal set to zero (the lower triangle)."""
+    return _triangle(input, diagonal, np.tril, "Tril")
+
+
+@op("shape", differentiable=True)
+def triu(input, diagonal=0):
+    """A copy with the elements below the given diagonal set to zero (the upper triangle)."""
+    return _triangle(input, diagonal, np.triu, "Triu")
+
+
+@op("shape", differentiable=True)
+def ravel(input):
+    """input as a 1-D tensor: a view when contiguous, otherwise a copy."""
+    tensor_arg(input)
+    if not input._data.flags.c_contiguous:
+        input = input.contiguous()
+    return view(input, -1)
