@@ -7,7 +7,7 @@ options. Nothing here knows about the tensorsh language.
 
 import numpy as _np
 
-from . import autograd, dtypes, random
+from . import autograd, dtypes, limits, random
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .device import cuda, device
 from .dtypes import (

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import autograd, dtypes
 from ..autograd import Node
+from ..limits import check_allocation
 from ..tensor import Tensor, _view, wrap
 
 _BY_NP = {d.np: d for d in dtypes.ALL}
@@ -159,10 +160,15 @@ def check_broadcast(a, b) -> None:
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         pair = (a._data.shape, b._data.shape)
         if pair[0] != pair[1] and pair not in _BROADCASTABLE:
-            broadcast_shapes(*pair)
+            shape = broadcast_shapes(*pair)
+            check_allocation(shape, max(_BY_NP[a._data.dtype], _BY_NP[b._data.dtype], key=_itemsize))
             if len(_BROADCASTABLE) > 4096:
                 _BROADCASTABLE.clear()
             _BROADCASTABLE.add(pair)
+
+
+def _itemsize(d: dtypes.dtype) -> int:
+    return d.itemsize
 
 
 def numel_of(shape) -> int:

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import dtypes
 from ..device import check as check_device
+from ..limits import check_allocation
 from ..tensor import Tensor
 from .common import record, tensor_arg
 from .registry import op
@@ -15,6 +16,7 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
     if dtype is self.dtype and not copy:
         return self
     source = self.dtype
+    check_allocation(self._data.shape, dtype)
     array = self._data.astype(dtype.np)
     if source.category == dtypes.COMPLEX and dtype.category != dtypes.COMPLEX:
         array = self._data.real.astype(dtype.np)
@@ -71,6 +73,7 @@ def type_as(self, other):
 def clone(input, *, memory_format=None):
     """A copy of input with its own memory; gradients flow back to input."""
     tensor_arg(input)
+    check_allocation(input._data.shape, input.dtype)
     return record(np.array(input._data, copy=True), "CloneBackward0", (input,), lambda g: (g,))
 
 
@@ -79,4 +82,5 @@ def contiguous(self, memory_format=None):
     """self if it is laid out row-major, otherwise a row-major copy."""
     if self._data.flags.c_contiguous:
         return self
+    check_allocation(self._data.shape, self.dtype)
     return record(np.ascontiguousarray(self._data), "CloneBackward0", (self,), lambda g: (g,))

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from .. import dtypes, random
+from ..limits import check_allocation
 from ..device import check as check_device
 from ..tensor import Tensor, wrap
 from .registry import op
@@ -178,7 +179,9 @@ def _filled(size, value, dtype, requires_grad, device, op_name="size"):
     if device is not None:
         check_device(device)
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    t = wrap(np.full(parse_size(size, op_name), value, dtype=dtype.np))
+    shape = parse_size(size, op_name)
+    check_allocation(shape, dtype)
+    t = wrap(np.full(shape, value, dtype=dtype.np))
     if requires_grad:
         _require_grad(t)
     return t
@@ -312,6 +315,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
     dtype = dtypes.to_dtype(dtype)
     n = math.ceil((end - start) / step)
+    check_allocation((n,), dtype)
     values = start + np.arange(n, dtype=np.float64 if dtype.category >= dtypes.FLOAT or
                                any(isinstance(v, float) for v in (start, end, step)) else np.int64) * step
     t = wrap(values.astype(dtype.np))
@@ -329,6 +333,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    check_allocation((steps,), dtypes.float64)
     work = np.float64 if dtype.category <= dtypes.INT else dtype.np
     if steps == 1:
         values = np.array([start], dtype=work)
@@ -358,6 +363,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    check_allocation((n, n if m is None else m), dtype)
     t = wrap(np.eye(n, n if m is None else m, dtype=dtype.np))
     if requires_grad:
         t.requires_grad = True
@@ -372,6 +378,7 @@ def _random(size, sample, dtype, requires_grad, generator=None, kernel="check_un
     if dtype.category < dtypes.FLOAT:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
     shape = parse_size(size)
+    check_allocation(shape, dtypes.float64)
     t = wrap(sample(random.generator(generator), shape).astype(dtype.np))
     if requires_grad:
         t.requires_grad = True
@@ -413,6 +420,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     shape = parse_size((size,))
+    check_allocation(shape, dtypes.int64)
     return wrap(random.generator(generator).integers(low, high, shape).astype(dtype.np))
 
 
@@ -420,6 +428,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
+    check_allocation((n,), dtypes.int64)
     return wrap(random.generator(generator).permutation(n).astype(dtype.np))
 
 
@@ -475,7 +484,9 @@ def legacy_construct(self: Tensor, dtype, args, kwargs) -> None:
         else:
             array = _from_data(data, dtype)
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
-        array = np.zeros(parse_size(args), dtype=dtype.np)
+        shape = parse_size(args)
+        check_allocation(shape, dtype)
+        array = np.zeros(shape, dtype=dtype.np)
     else:
         raise TypeError(
             f"new(): data must be a sequence (got {type(args[0]).__name__})"
