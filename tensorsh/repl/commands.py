@@ -312,29 +312,27 @@ def format_seconds(seconds: float) -> str:
 
 
 def measure(run: Callable[[], Any], clock: Callable[[], float] = time.perf_counter) -> Timing:
-    """Time `run` like timeit: calibrate runs per round to ~0.2 s, then up to 7 rounds within 3 s."""
-    start = clock()
-    run()
-    first = clock() - start
-    if first >= TARGET_SECONDS:
-        rounds = max(1, min(MAX_ROUNDS, int(MAX_TOTAL_SECONDS / first)))
-        times = [first]
-        for _ in range(rounds - 1):
-            start = clock()
-            run()
-            times.append(clock() - start)
-        return Timing(times, 1)
-    loops = max(1, min(1_000_000, int(TARGET_SECONDS / max(first, 1e-9))))
-    per_run = []
-    deadline = clock() + MAX_TOTAL_SECONDS
-    for _ in range(MAX_ROUNDS):
-        start = clock()
-        for _ in range(loops):
-            run()
-        per_run.append((clock() - start) / loops)
-        if clock() > deadline:
+    """Time `run` as timeit does: runs per round grow 1, 2, 5, 10, ... until a round takes 0.2 s,
+    then up to 7 rounds, stopping early once 3 s have gone by."""
+    loops, step = 1, 0
+    began = clock()
+    while True:
+        elapsed = _round(run, loops, clock)
+        if elapsed >= TARGET_SECONDS or clock() - began >= MAX_TOTAL_SECONDS:
             break
+        step += 1
+        loops = (1, 2, 5)[step % 3] * 10 ** (step // 3)
+    per_run = [elapsed / loops]
+    while len(per_run) < MAX_ROUNDS and clock() - began + elapsed <= MAX_TOTAL_SECONDS:
+        per_run.append(_round(run, loops, clock) / loops)
     return Timing(per_run, loops)
+
+
+def _round(run: Callable[[], Any], loops: int, clock: Callable[[], float]) -> float:
+    start = clock()
+    for _ in range(loops):
+        run()
+    return clock() - start
 
 
 @command("time", "STATEMENT")

@@ -59,7 +59,7 @@ class Completions:
 
 def complete(text: str, session: Any) -> Completions:
     """The candidates for the cursor at the end of `text` (everything before the cursor)."""
-    if is_command(text) and "\n" not in text:
+    if (is_command(text) or text.strip() == ":") and "\n" not in text:
         return _command(text, session)
     state = scan(text)
     if state.in_comment:
