@@ -8,7 +8,7 @@ Each class is named after the grammar rule or alias that produces it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -38,70 +38,89 @@ class Node:
         """The grammar alias and evaluator method name of this class: `BinOp` -> `bin_op`."""
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
+    # Written once here rather than generated per class: generating them for every node
+    # class costs start-up time on each run of `tensorsh -c`.
+    def _values(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self) if f.compare)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.compare)
+        return f"{type(self).__name__}({shown})"
+
+
+# Node classes: frozen dataclasses that inherit equality, hashing and repr from Node.
+node = dataclass(frozen=True, eq=False, repr=False)
+
 
 # ---------------------------------------------------------------- statements
 
-@dataclass(frozen=True)
+@node
 class Module(Node):
     body: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@node
 class ExprStmt(Node):
     value: Node
     silent: bool = False  # the statement ended its line with `;`
 
 
-@dataclass(frozen=True)
+@node
 class Assign(Node):
     targets: tuple[Node, ...]  # `a = b = value` has two targets
     value: Node
 
 
-@dataclass(frozen=True)
+@node
 class AugAssign(Node):
     target: Node
     op: str  # "+=", "@=", ...
     value: Node
 
 
-@dataclass(frozen=True)
+@node
 class PassStmt(Node):
     pass
 
 
-@dataclass(frozen=True)
+@node
 class Alias(Node):
     name: str  # dotted: "torch.nn.functional"
     asname: str | None
 
 
-@dataclass(frozen=True)
+@node
 class ImportStmt(Node):
     names: tuple[Alias, ...]
 
 
-@dataclass(frozen=True)
+@node
 class FromImport(Node):
     module: str
     names: tuple[Alias, ...]  # empty for `from torch import *`
 
 
-@dataclass(frozen=True)
+@node
 class IfStmt(Node):
     test: Node
     body: tuple[Node, ...]
     orelse: tuple[Node, ...]  # an `elif` is an IfStmt alone in here
 
 
-@dataclass(frozen=True)
+@node
 class ForStmt(Node):
     target: Node
     iter: Node
     body: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@node
 class WithStmt(Node):
     context: Node
     name: str | None
@@ -110,105 +129,105 @@ class WithStmt(Node):
 
 # ---------------------------------------------------------------- expressions
 
-@dataclass(frozen=True)
+@node
 class Name(Node):
     id: str
 
 
-@dataclass(frozen=True)
+@node
 class Constant(Node):
     value: Any  # int, float, complex, str, bool, None or Ellipsis
 
 
-@dataclass(frozen=True)
+@node
 class Tuple(Node):
     elts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@node
 class List(Node):
     elts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Keyword(Node):
     name: str
     value: Node
 
 
-@dataclass(frozen=True)
+@node
 class Starred(Node):
     value: Node
 
 
-@dataclass(frozen=True)
+@node
 class Call(Node):
     func: Node
     args: tuple[Node, ...]  # expressions and Starred
     keywords: tuple[Keyword, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Attribute(Node):
     value: Node
     attr: str
     attr_span: Span = field(default=NO_SPAN, compare=False)
 
 
-@dataclass(frozen=True)
+@node
 class Subscript(Node):
     value: Node
     index: Node
 
 
-@dataclass(frozen=True)
+@node
 class Slice(Node):
     lower: Node | None
     upper: Node | None
     step: Node | None
 
 
-@dataclass(frozen=True)
+@node
 class UnaryOp(Node):
     op: str  # "-", "+", "~", "not"
     operand: Node
 
 
-@dataclass(frozen=True)
+@node
 class BinOp(Node):
     left: Node
     op: str
     right: Node
 
 
-@dataclass(frozen=True)
+@node
 class BoolOp(Node):
     left: Node
     op: str  # "and" or "or"
     right: Node
 
 
-@dataclass(frozen=True)
+@node
 class Compare(Node):
     left: Node
     ops: tuple[str, ...]  # "<", "not in", "is not", ...
     comparators: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@node
 class IfExp(Node):
     body: Node
     test: Node
     orelse: Node
 
 
-@dataclass(frozen=True)
+@node
 class Param(Node):
     name: str
     default: Node | None
 
 
-@dataclass(frozen=True)
+@node
 class LambdaExpr(Node):
     params: tuple[Param, ...]
     body: Node
