@@ -1,1 +1,603 @@
-"""linalg ops."""
+"""Linear algebra: matrix products in every rank combination, einsum, and torch.linalg.
+
+Forwards are one NumPy call on the arrays (`np.matmul`, `np.einsum`), so a big
+product costs what NumPy's does. Each op checks its operands in PyTorch's order
+and with PyTorch's messages, and records one node under the grad_fn name PyTorch
+shows for that rank combination. Backwards are products of the same kind; while
+no graph is being built (the usual backward) they run straight on the arrays.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+
+from .. import autograd, dtypes
+from ..tensor import Tensor, wrap
+from .common import record, tensor_arg
+from .registry import op
+
+# The C++ type names PyTorch's mm messages print.
+_CTYPE = {
+    np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
+    np.dtype(np.int64): "long int", np.dtype(np.int32): "int", np.dtype(np.int16): "short int",
+    np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char", np.dtype(np.bool_): "bool",
+    np.dtype(np.complex64): "c10::complex<float>", np.dtype(np.complex128): "c10::complex<double>",
+}
+
+
+def _scalar_name(a: np.ndarray) -> str:
+    """PyTorch's ScalarType name of an array's dtype: Float, Double, Long, ComplexFloat ..."""
+    d = dtypes.of_array(a)
+    if d is dtypes.complex64:
+        return "ComplexFloat"
+    if d is dtypes.complex128:
+        return "ComplexDouble"
+    return d.legacy_name.removesuffix("Tensor")
+
+
+def _no_bool(a: np.ndarray, kernel: str) -> None:
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _x(shape) -> str:
+    return "x".join(map(str, shape))
+
+
+def _plain() -> bool:
+    """True while a backward runs without building a graph: gradients may skip the tape."""
+    return not autograd._grad_enabled
+
+
+# ================================================================ the checks, one per PyTorch kernel
+
+
+def _check_mm(a: np.ndarray, b: np.ndarray, m1="m1", m2="m2") -> None:
+    if a.shape[-1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_x(a.shape)} and {_x(b.shape)})")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"expected {m1} and {m2} to have the same dtype, but got: {_CTYPE[a.dtype]} != {_CTYPE[b.dtype]}"
+        )
+    _no_bool(a, "addmm_impl_cpu_")
+
+
+def _check_mv(mat: np.ndarray, vec: np.ndarray, rows=None) -> None:
+    if mat.dtype != vec.dtype:
+        v, m = _scalar_name(vec), _scalar_name(mat)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}")
+    if mat.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({mat.shape[0] if rows is None else rows}), mat ({_x(mat.shape)}), "
+            f"vec ({vec.shape[0]})"
+        )
+    _no_bool(mat, "addmv_impl_cpu")
+
+
+def _check_bmm(a_shape: tuple, b_shape: tuple, a_dtype, b_dtype) -> None:
+    if b_shape[0] != a_shape[0] or b_shape[1] != a_shape[2]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{a_shape[0]}, {a_shape[2]}] "
+            f"but got: [{b_shape[0]}, {b_shape[1]}]."
+        )
+    if a_dtype != b_dtype:
+        raise RuntimeError(
+            f"expected scalar type {_scalar_name(np.empty(0, a_dtype))} but found {_scalar_name(np.empty(0, b_dtype))}"
+        )
+    if a_dtype == np.bool_:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+
+
+def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {_scalar_name(a)} and {_scalar_name(b)}"
+        )
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+        )
+    _no_bool(a, "dot")
+
+
+# ================================================================ products
+
+
+@op("linalg", differentiable=True)
+def mm(input, mat2):
+    """Matrix product of two 2-D tensors (no broadcasting; see matmul)."""
+    tensor_arg(input)
+    tensor_arg(mat2, "mat2")
+    a, b = input._data, mat2._data
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm(a, b)
+
+    def backward(g):
+        if _plain():
+            gd = g._data
+            return (wrap(gd @ mat2._data.T) if input._requires_grad else None,
+                    wrap(input._data.T @ gd) if mat2._requires_grad else None)
+        return (g.mm(mat2.t()) if input._requires_grad else None,
+                input.t().mm(g) if mat2._requires_grad else None)
+
+    return record(np.matmul(a, b), "MmBackward0", (input, mat2), backward, saved=(input, mat2))
+
+
+@op("linalg", differentiable=True)
+def mv(input, vec):
+    """Matrix-vector product of a 2-D and a 1-D tensor."""
+    tensor_arg(input)
+    tensor_arg(vec, "vec")
+    a, v = input._data, vec._data
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    _check_mv(a, v)
+
+    def backward(g):
+        return (g.unsqueeze(1) * vec if input._requires_grad else None,
+                input.t().mv(g) if vec._requires_grad else None)
+
+    return record(np.matmul(a, v), "MvBackward0", (input, vec), backward, saved=(input, vec))
+
+
+@op("linalg", differentiable=True)
+def dot(input, other):
+    """Dot product of two 1-D tensors of the same size and dtype."""
+    tensor_arg(input)
+    tensor_arg(other, "tensor")
+    a, b = input._data, other._data
+    _check_dot(a, b)
+    return record(np.asarray(np.dot(a, b), dtype=a.dtype), "DotBackward0", (input, other),
+                  lambda g: (g * other, g * input), saved=(input, other))
+
+
+@op("linalg", differentiable=True)
+def vdot(input, other):
+    """Dot product of two 1-D tensors, conjugating the first."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
+    a, b = input._data, other._data
+    _check_dot(a, b)
+    return record(np.asarray(np.vdot(a, b), dtype=a.dtype), "VdotBackward0", (input, other),
+                  lambda g: (g * other, g * input), saved=(input, other))
+
+
+@op("linalg", aliases=("ger",))
+def outer(input, vec2):
+    """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
+    tensor_arg(input)
+    tensor_arg(vec2, "vec2")
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return input.reshape(-1, 1) * vec2
+
+
+@op("linalg", differentiable=True)
+def bmm(input, mat2):
+    """Batched matrix product of two 3-D tensors with the same batch size."""
+    tensor_arg(input)
+    tensor_arg(mat2, "mat2")
+    a, b = input._data, mat2._data
+    if a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    _check_bmm(a.shape, b.shape, a.dtype, b.dtype)
+
+    def backward(g):
+        return (g.bmm(mat2.transpose(1, 2)) if input._requires_grad else None,
+                input.transpose(1, 2).bmm(g) if mat2._requires_grad else None)
+
+    return record(np.matmul(a, b), "BmmBackward0", (input, mat2), backward, saved=(input, mat2))
+
+
+def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's matmul checks for the ranks that are not plain dot/mv/mm."""
+    d1, d2 = a.ndim, b.ndim
+    if d1 == 1 and d2 == 2:
+        _check_mm(a.reshape(1, -1), b)
+        return
+    if d1 >= 3 and d2 <= 2:  # the batch of input is folded into the rows of one product
+        rows = int(np.prod(a.shape[:-1]))
+        folded = np.empty((rows, a.shape[-1]), dtype=a.dtype)
+        if d2 == 2:
+            _check_mm(folded, b)
+        else:
+            _check_mv(folded, b)
+        return
+    from .common import broadcast_shapes
+
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    n_batch = int(np.prod(batch))
+    rows = a.shape[-2] if d1 > 1 else 1
+    k2 = b.shape[-2] if d2 > 1 else b.shape[0]
+    cols = b.shape[-1] if d2 > 1 else 1
+    _check_bmm((n_batch, rows, a.shape[-1]), (n_batch, k2, cols), a.dtype, b.dtype)
+
+
+def _matmul_name(input: Tensor, other: Tensor) -> str:
+    """The grad_fn PyTorch's matmul leaves on its result for these ranks (it decomposes into several ops)."""
+    s1, s2 = input._data.shape, other._data.shape
+    d1, d2 = len(s1), len(s2)
+    if d1 == 1 and d2 == 2:
+        return "SqueezeBackward4"
+    if d1 == 3 and d2 == 3 and s1[0] == 1 and s2[0] != 1:
+        s1, d1 = s1[1:], 2
+    if d1 == 2 and d2 >= 3 and input._requires_grad:
+        # Folded through a transpose, then made contiguous: a copy unless a side is 1.
+        return "TransposeBackward0" if s1[0] == 1 or s2[-1] == 1 else "CloneBackward0"
+    return "UnsafeViewBackward0"
+
+
+@op("linalg", operators=("__matmul__",), reflected_operators=("__rmatmul__",), differentiable=True)
+def matmul(input, other):
+    """Matrix product with PyTorch's rank rules: dot, matrix-vector, matrix, and broadcast batches."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
+    a, b = input._data, other._data
+    d1, d2 = a.ndim, b.ndim
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
+    if d1 == 2 and d2 == 2:
+        return mm(input, other)
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    _check_matmul(a, b)
+
+    def backward(g):
+        # Treat vectors as matrices (a row on the left, a column on the right) and undo it at the end.
+        a2 = input if d1 > 1 else input.unsqueeze(0)
+        b2 = other if d2 > 1 else other.unsqueeze(1)
+        g2 = g if d1 > 1 else g.unsqueeze(-2)
+        g2 = g2 if d2 > 1 else g2.unsqueeze(-1)
+        ga = gb = None
+        if _plain():
+            gd, ad, bd = g2._data, a2._data, b2._data
+            if input._requires_grad:
+                ga = _sum_to(gd @ np.swapaxes(bd, -1, -2), ad.shape).reshape(a.shape)
+            if other._requires_grad:
+                gb = _sum_to(np.swapaxes(ad, -1, -2) @ gd, bd.shape).reshape(b.shape)
+            return (None if ga is None else wrap(ga), None if gb is None else wrap(gb))
+        if input._requires_grad:
+            ga = matmul(g2, b2.transpose(-1, -2)).sum_to_size(a2.shape).reshape(a.shape)
+        if other._requires_grad:
+            gb = matmul(a2.transpose(-1, -2), g2).sum_to_size(b2.shape).reshape(b.shape)
+        return ga, gb
+
+    return record(np.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=(input, other))
+
+
+def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
+    """x summed over the leading and size-1 dimensions it was broadcast along to reach shape."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+    return np.sum(x, axis=axes).reshape(shape) if axes else x
+
+
+@op("linalg", method=False, function=False, operators=("__imatmul__",))
+def imatmul(self, other):
+    """self @= other: in-place matrix product (the result must keep self's shape)."""
+    from .common import inplace
+
+    return inplace(self, matmul, other)
+
+
+@op("linalg", differentiable=True)
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2)."""
+    tensor_arg(input)
+    product = mm(mat1, mat2)
+    if alpha != 1:
+        product = product * alpha
+    base = input if beta == 1 else input * beta
+    a = base._data
+    from .common import broadcast_shapes
+
+    shape = broadcast_shapes(a.shape, product._data.shape)
+    if shape != product._data.shape:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({product._data.shape[-1]}) must match the existing size "
+            f"({a.shape[-1]}) at non-singleton dimension 1."
+        )
+    return record(a + product._data, "AddmmBackward0", (base, product), lambda g: (g, g))
+
+
+@op("linalg", differentiable=True)
+def trace(input):
+    """The sum of the main diagonal of a 2-D tensor."""
+    tensor_arg(input)
+    a = input._data
+    if a.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(a.ndim))
+    shape = a.shape
+    out_dtype = np.int64 if a.dtype.kind in "biu" else a.dtype
+    eye = np.eye(shape[0], shape[1], dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
+    return record(np.asarray(np.trace(a), dtype=out_dtype), "TraceBackward0", (input,),
+                  lambda g: (g * wrap(eye.astype(g._data.dtype)),))
+
+
+@op("linalg", differentiable=True)
+def tensordot(a, b, dims=2):
+    """Sum of products over the last `dims` dims of a and the first of b (or the given dim lists)."""
+    tensor_arg(a, "a")
+    tensor_arg(b, "b")
+    if isinstance(dims, int):
+        axes_a = list(range(a.ndim - dims, a.ndim))
+        axes_b = list(range(dims))
+    else:
+        axes_a, axes_b = [list(d) if isinstance(d, (list, tuple)) else [d] for d in dims]
+    letters = iter(string.ascii_letters)
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(axes_a, axes_b):
+        sb[j % b.ndim] = sa[i % a.ndim]
+    shared = {sa[i % a.ndim] for i in axes_a}
+    out = [c for c in sa if c not in shared] + [c for c in sb if c not in shared]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)
+
+
+# ================================================================ einsum
+
+
+def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
+    """Operand subscripts and output subscripts with '...' spelled out, and each subscript's size."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(shapes):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(terms) < len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    for i, c in enumerate(eq):
+        if not (c in string.ascii_letters or c in ",.->"):
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {i} in the equation string, subscripts must be in [a-zA-Z]"
+            )
+    spare = [c for c in string.ascii_letters[::-1] if c not in eq]
+    n_ell = 0
+    for term, shape in zip(terms, shapes):
+        if "..." in term:
+            n_ell = max(n_ell, len(shape) - (len(term) - 3))
+    ell = "".join(spare[:n_ell][::-1])
+    expanded, sizes = [], {}
+    for k, (term, shape) in enumerate(zip(terms, shapes)):
+        if "..." in term:
+            named = len(term) - 3
+            if named > len(shape):
+                raise RuntimeError(
+                    f"einsum(): the number of subscripts in the equation ({named}) is more than the number of "
+                    f"dimensions ({len(shape)}) for operand {k}"
+                )
+            term = term.replace("...", ell[n_ell - (len(shape) - named):] if len(shape) > named else "")
+        elif len(term) != len(shape):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(term)}) does not match the number of "
+                f"dimensions ({len(shape)}) for operand {k} and no ellipsis was given"
+            )
+        for c, size in zip(term, shape):
+            seen = sizes.get(c)
+            if seen is None or seen == 1:
+                sizes[c] = size
+            elif size != seen and size != 1:
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {size} for operand {k} which does not broadcast with "
+                    f"previously seen size {seen}"
+                )
+        expanded.append(term)
+    if arrow:
+        out = rhs.replace("...", ell)
+        for c in out:
+            if c not in sizes:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
+            if out.count(c) > 1:
+                raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
+    else:
+        counts = {}
+        for term in expanded:
+            for c in term:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted((c for c, n in counts.items() if n == 1 and c not in ell),
+                                   key=lambda c: (c.islower(), c)))
+    return expanded, out, sizes
+
+
+@op("linalg", differentiable=True)
+def einsum(equation, *operands):
+    """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    for t in operands:
+        tensor_arg(t, "operands")
+    terms, out, sizes = _parse_einsum(equation, [t._data.shape for t in operands])
+    first = operands[0]._data.dtype if operands else None
+    for t in operands[1:]:
+        if t._data.dtype != first:
+            raise RuntimeError(
+                f"expected scalar type {_scalar_name(operands[0]._data)} but found {_scalar_name(t._data)}"
+            )
+    arrays = [_broadcast_term(t._data, term, sizes) for t, term in zip(operands, terms)]
+    spec = ",".join(terms) + "->" + out
+    result = np.einsum(spec, *arrays, optimize=len(arrays) > 2)
+    result = np.asarray(result, dtype=first)
+
+    def backward(g):
+        return tuple(_einsum_grad(g, k, operands, terms, out, sizes) if operands[k]._requires_grad else None
+                     for k in range(len(operands)))
+
+    summed = any(c not in out for term in terms for c in term)
+    if len(operands) == 1:
+        name = "SumBackward1" if summed else "PermuteBackward0"
+    else:
+        name = "ViewBackward0" if summed else "MulBackward0"
+    return record(result, name, tuple(operands), backward, saved=tuple(operands))
+
+
+def _broadcast_term(a: np.ndarray, term: str, sizes: dict) -> np.ndarray:
+    target = tuple(sizes[c] for c in term)
+    return a if a.shape == target else np.broadcast_to(a, target)
+
+
+def _einsum_grad(g: Tensor, k: int, operands, terms, out, sizes) -> Tensor:
+    """The gradient for operand k: g contracted with the other operands back onto k's subscripts."""
+    term = terms[k]
+    parts, tensors = [out], [g]
+    for j, (t, other) in enumerate(zip(terms, operands)):
+        if j != k:
+            parts.append(t)
+            tensors.append(other)
+    dtype = g._data.dtype
+    present = set("".join(parts))
+    for c in dict.fromkeys(term):
+        if c not in present:  # summed only inside operand k: its gradient is constant along c
+            parts.append(c)
+            tensors.append(wrap(np.ones(sizes[c], dtype=dtype)))
+            present.add(c)
+    spare = iter(c for c in string.ascii_letters if c not in "".join(terms) + out)
+    target = []
+    for c in term:
+        if c in target:  # a repeated subscript is a diagonal: spread through an identity
+            fresh = next(spare)
+            parts.append(c + fresh)
+            tensors.append(wrap(np.eye(sizes[c], dtype=dtype)))
+            target.append(fresh)
+        else:
+            target.append(c)
+    return einsum(",".join(parts) + "->" + "".join(target), *tensors)
+
+
+# ================================================================ torch.linalg (plain functions; see NAMESPACE)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """The Frobenius ('fro'), nuclear ('nuc') or 1/inf/2 matrix norm over two dims."""
+    from .reduction import vector_norm
+
+    tensor_arg(A, "A")
+    if ord == "fro":
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    a = A._data
+    axes = tuple(d % a.ndim for d in dim)
+    if ord == "nuc" or ord in (2, -2):
+        moved = np.moveaxis(a, axes, (-2, -1))
+        s = np.linalg.svd(moved, compute_uv=False)
+        out = s.sum(-1) if ord == "nuc" else (s.max(-1) if ord == 2 else s.min(-1))
+        if keepdim:
+            out = np.expand_dims(out, tuple(sorted(axes)))
+        return wrap(np.asarray(out, dtype=a.dtype))
+    if ord in (1, -1, float("inf"), float("-inf")):
+        sum_axis, max_axis = (axes[0], axes[1]) if abs(ord) == 1 else (axes[1], axes[0])
+        from .reduction import amax, amin
+
+        col = A.abs().sum(sum_axis, keepdim=True)
+        pick = amax if ord > 0 else amin
+        res = pick(col, max_axis, keepdim=True)
+        return res if keepdim else res.squeeze(tuple(sorted(axes)))
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """torch.linalg.norm: a vector norm, or a matrix norm when ord is a string or dim has two entries."""
+    from .reduction import vector_norm
+
+    tensor_arg(A, "A")
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if isinstance(ord, str) or (dim is not None and isinstance(dim, (list, tuple)) and len(dim) == 2) or \
+            (dim is None and A._data.ndim == 2):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def _square(A, name):
+    tensor_arg(A, "A")
+    a = A._data
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(
+            f"linalg.{name}: A must be batches of square matrices, but they are {a.shape[-2] if a.ndim > 1 else 1} "
+            f"by {a.shape[-1]} matrices"
+        )
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got {_scalar_name(a)}")
+    return a
+
+
+def det(A):
+    """The determinant of a square matrix (or a batch of them)."""
+    a = _square(A, "det")
+    return wrap(np.asarray(np.linalg.det(a), dtype=a.dtype))
+
+
+def inv(A):
+    """The inverse of a square matrix (or a batch of them)."""
+    a = _square(A, "inv")
+    try:
+        return wrap(np.linalg.inv(a).astype(a.dtype))
+    except np.linalg.LinAlgError:
+        raise RuntimeError(
+            "linalg.inv: The diagonal element 1 is zero, the inversion could not be completed because the "
+            "input matrix is singular."
+        ) from None
+
+
+def cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along dim."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
+    a, b = input._data, other._data
+    if a.shape[dim] != 3 or b.shape[dim] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got {a.shape[dim]} and {b.shape[dim]}"
+        )
+    return wrap(np.cross(a, b, axis=dim))
+
+
+def matrix_power(A, n):
+    """A square matrix multiplied by itself n times (n < 0 inverts first)."""
+    tensor_arg(A, "A")
+    a = A._data
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(
+            f"linalg.matrix_power: A must be batches of square matrices, but they are {a.shape[-2] if a.ndim > 1 else 1} "
+            f"by {a.shape[-1]} matrices"
+        )
+    return wrap(np.linalg.matrix_power(a, n))
+
+
+# `torch.linalg`: the engine exposes these under that module name.
+NAMESPACE = {
+    "vector_norm": None,  # filled below, from reduction, to keep one definition
+    "norm": linalg_norm,
+    "matrix_norm": matrix_norm,
+    "det": det,
+    "inv": inv,
+    "cross": cross,
+    "matrix_power": matrix_power,
+    "matmul": matmul,
+    "vecdot": None,
+}
+
+
+def _vecdot(x, y, *, dim=-1):
+    """Dot products of vectors along dim, with broadcasting: (x.conj() * y).sum(dim)."""
+    return (x * y).sum(dim)
+
+
+def _fill_namespace():
+    from .reduction import vector_norm
+
+    NAMESPACE["vector_norm"] = vector_norm
+    NAMESPACE["vecdot"] = _vecdot
+
+
+_fill_namespace()

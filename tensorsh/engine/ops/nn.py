@@ -1,1 +1,790 @@
-"""nn ops."""
+"""`torch.nn.functional`: softmax, activations, linear layers, dropout and the losses.
+
+softmax and log_softmax work straight on the arrays in one node each (they sit on
+every classifier's hot path). Activations are one node each with PyTorch's grad_fn
+name. Losses with a PyTorch node of their own (mse, nll, bce, smooth_l1, huber) are
+one node each; the others are compositions, which is also how PyTorch builds them,
+so they show the same grad_fn names.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+
+from .. import autograd, dtypes
+from .. import random as _random
+from ..tensor import Tensor, wrap, wrap_dim
+from .common import OUTPUT, broadcast_shapes, record, result_type, tensor_arg
+from .registry import op
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _warn(message: str) -> None:
+    print(f"UserWarning: {message}", file=sys.stderr)
+
+
+def _short(d: dtypes.dtype) -> str:
+    return d.legacy_name.removesuffix("Tensor")
+
+
+def _plain() -> bool:
+    """True while a backward runs without building a graph: gradients may skip the tape."""
+    return not autograd._grad_enabled
+
+
+# ================================================================ softmax
+
+
+def _softmax_dim(ndim: int, name: str) -> int:
+    # PyTorch's legacy rule for a missing dim, with its deprecation warning.
+    dim = 0 if ndim in (0, 1, 3) else 1
+    _warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.")
+    return dim
+
+
+def _softmax_input(input, dim, dtype, name):
+    tensor_arg(input)
+    if isinstance(dim, dtypes.dtype):  # torch.softmax(x, dim, dtype) passed as F.softmax's _stacklevel slot
+        dim, dtype = dtype, dim
+    a = input._data
+    if dim is None:
+        dim = _softmax_dim(a.ndim, name)
+    axis = wrap_dim(dim, a.ndim)
+    if dtype is not None:
+        a = a.astype(dtypes.to_dtype(dtype).np)
+    elif a.dtype.kind in "biu":
+        kind = "softmax" if name == "softmax" else "log_softmax"
+        raise NotImplementedError(f"\"{kind}_lastdim_kernel_impl\" not implemented for '{_short(input.dtype)}'")
+    return a, (axis if a.ndim else None)
+
+
+@op("nn", differentiable=True)
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along dim: turns scores into probabilities that sum to 1."""
+    a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
+                             "softmax")
+    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    e /= np.sum(e, axis=axis, keepdims=True)
+
+    def backward(g):
+        if _plain():
+            y, gd = result._data, g._data
+            gy = gd * y
+            gy -= y * np.sum(gy, axis=axis, keepdims=True)
+            return (wrap(gy),)
+        gy = g * result
+        return (gy - result * (gy.sum(axis, keepdim=True) if axis is not None else gy),)
+
+    result = record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
+    return result
+
+
+def _stacklevel_dtype(value):
+    return value if isinstance(value, dtypes.dtype) else None
+
+
+@op("nn", differentiable=True)
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along dim, computed without overflow."""
+    a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
+                             "log_softmax")
+    shifted = a - np.max(a, axis=axis, keepdims=True)
+    shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    def backward(g):
+        if _plain():
+            gd = g._data
+            return (wrap(gd - np.exp(result._data) * np.sum(gd, axis=axis, keepdims=True)),)
+        return (g - result.exp() * (g.sum(axis, keepdim=True) if axis is not None else g),)
+
+    result = record(shifted, "LogSoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
+    return result
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along dim: the smallest scores get the largest probabilities."""
+    return softmax(-input, dim, _stacklevel, dtype)
+
+
+# ================================================================ activations
+
+
+def _activation(input, out: np.ndarray, name: str, derivative, saved=None) -> Tensor:
+    """Record an element-wise activation; derivative(x, y) gives d(out)/d(input) as a tensor."""
+    result = record(out, name, (input,), lambda g: (g * derivative(input, result),),
+                    saved=(input, OUTPUT) if saved is None else saved)
+    return result
+
+
+def _float_input(input, kernel: str) -> np.ndarray:
+    tensor_arg(input)
+    a = input._data
+    if a.dtype.kind in "biu":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
+    return a
+
+
+def _inplace_result(input, result, inplace):
+    if not inplace:
+        return result
+    from .common import inplace as run_inplace
+
+    return run_inplace(input, lambda src: result)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def gelu(input, approximate="none"):
+    """Gaussian error linear unit x * Phi(x) ('tanh': the tanh approximation)."""
+    a = _float_input(input, "GeluKernelImpl")
+    if approximate == "none":
+        cdf = (0.5 * (1.0 + _erf(a * _SQRT_HALF).astype(np.float64))).astype(a.dtype)
+
+        def derivative(x, y):
+            xd = x._data
+            return wrap((cdf + xd * _INV_SQRT_2PI * np.exp(-0.5 * xd * xd)).astype(xd.dtype))
+
+        return _activation(input, a * cdf, "GeluBackward0", derivative, saved=(input,))
+    if approximate != "tanh":
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    k = math.sqrt(2.0 / math.pi)
+
+    def tanh_derivative(x, y):
+        inner = (x + 0.044715 * x ** 3) * k
+        t = inner.tanh()
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+
+    out = 0.5 * a * (1.0 + np.tanh(k * (a + 0.044715 * a ** 3)))
+    return _activation(input, out.astype(a.dtype), "GeluBackward0", tanh_derivative, saved=(input,))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def silu(input, inplace=False):
+    """x * sigmoid(x), also called swish."""
+    a = _float_input(input, "silu")
+    s = 1.0 / (1.0 + np.exp(-a))
+
+    def derivative(x, y):
+        sig = x.sigmoid()
+        return sig * (1 + x * (1 - sig))
+
+    return _inplace_result(input, _activation(input, a * s, "SiluBackward0", derivative, saved=(input,)), inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    a = _float_input(input, "mish")
+    out = a * np.tanh(np.logaddexp(0, a))
+
+    def derivative(x, y):
+        sp = softplus(x)
+        t = sp.tanh()
+        return t + x * x.sigmoid() * (1 - t * t)
+
+    return _inplace_result(input, _activation(input, out.astype(a.dtype), "MishBackward0", derivative,
+                                              saved=(input,)), inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, else negative_slope * x."""
+    a = _float_input(input, "leaky_relu_cpu")
+    positive = a > 0
+    out = np.where(positive, a, a * negative_slope).astype(a.dtype)
+    factor = wrap(np.where(positive, 1.0, negative_slope).astype(a.dtype))
+    return _inplace_result(input, _activation(input, out, "LeakyReluBackward0", lambda x, y: factor, saved=(input,)),
+                           inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def elu(input, alpha=1.0, inplace=False):
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+    a = _float_input(input, "elu_cpu")
+    out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))).astype(a.dtype)
+
+    def derivative(x, y):
+        positive = wrap(x._data > 0)
+        return positive + logical_not_of(positive) * (y + alpha)
+
+    return _inplace_result(input, _activation(input, out, "EluBackward0", derivative), inplace)
+
+
+def logical_not_of(mask: Tensor) -> Tensor:
+    return wrap(~mask._data)
+
+
+@op("nn", method=False, differentiable=True)
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with SELU's fixed scale and alpha (self-normalising)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    a = _float_input(input, "elu_cpu")
+    out = (scale * np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))).astype(a.dtype)
+
+    def derivative(x, y):
+        positive = wrap(x._data > 0)
+        return positive * scale + logical_not_of(positive) * (y + scale * alpha)
+
+    return _inplace_result(input, _activation(input, out, "EluBackward0", derivative), inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta * x)) / beta, a smooth relu (linear above threshold)."""
+    a = _float_input(input, "softplus_cpu")
+    bx = a * beta
+    out = np.where(bx > threshold, a, np.logaddexp(0, bx) / beta).astype(a.dtype)
+
+    def derivative(x, y):
+        linear = wrap(x._data * beta > threshold)
+        return linear + logical_not_of(linear) * (x * beta).sigmoid()
+
+    return _activation(input, out, "SoftplusBackward0", derivative, saved=(input,))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def logsigmoid(input):
+    """log(sigmoid(x)), computed without overflow."""
+    a = _float_input(input, "log_sigmoid_forward")
+    out = (-np.logaddexp(0, -a)).astype(a.dtype)
+    return _activation(input, out, "LogSigmoidBackward0", lambda x, y: (-x).sigmoid(), saved=(input,))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clipped to [min_val, max_val]; the gradient passes strictly inside."""
+    a = _float_input(input, "hardtanh")
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    out = np.clip(a, min_val, max_val).astype(a.dtype)
+    inside = wrap(((a > min_val) & (a < max_val)).astype(a.dtype))
+    return _inplace_result(input, _activation(input, out, "HardtanhBackward0", lambda x, y: inside, saved=(input,)),
+                           inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def hardsigmoid(input, inplace=False):
+    """A piecewise-linear sigmoid: clip(x / 6 + 1/2, 0, 1)."""
+    a = _float_input(input, "hardsigmoid")
+    out = np.clip(a / 6 + 0.5, 0, 1).astype(a.dtype)
+    inside = wrap((((a > -3) & (a < 3)) / 6).astype(a.dtype))
+    return _inplace_result(input, _activation(input, out, "HardsigmoidBackward0", lambda x, y: inside,
+                                              saved=(input,)), inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def hardswish(input, inplace=False):
+    """x * hardsigmoid(x)."""
+    a = _float_input(input, "hardswish")
+    out = (a * np.clip(a / 6 + 0.5, 0, 1)).astype(a.dtype)
+
+    def derivative(x, y):
+        xd = x._data
+        d = np.where(xd < -3, 0.0, np.where(xd <= 3, xd / 3 + 0.5, 1.0))
+        return wrap(d.astype(xd.dtype))
+
+    return _inplace_result(input, _activation(input, out, "HardswishBackward0", derivative, saved=(input,)), inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def softsign(input):
+    """x / (1 + |x|)."""
+    tensor_arg(input)
+    return input / (input.abs() + 1)
+
+
+# ================================================================ encoding, layers, dropout
+
+
+@op("nn", method=False, function=False)
+def one_hot(tensor, num_classes=-1):
+    """Class indices (int64) as one-hot rows of length num_classes (-1: one more than the largest index)."""
+    tensor_arg(tensor, "tensor")
+    t = tensor._data
+    if t.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if t.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(t.max()) + 1
+    if t.size:
+        if t.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if t.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    return wrap((t[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias: a fully connected layer."""
+    from .linalg import addmm, matmul
+
+    tensor_arg(input)
+    tensor_arg(weight, "weight")
+    if bias is not None and input._data.ndim == 2 and weight._data.ndim == 2:
+        return addmm(bias, input, weight.t())
+    out = matmul(input, weight.t())
+    if bias is None:
+        return out
+    shape = broadcast_shapes(out._data.shape, bias._data.shape)
+    if shape != out._data.shape:
+        bias.expand(out._data.shape)  # raises PyTorch's message
+    # PyTorch adds the bias inside a folded addmm and views the result back.
+    return record(out._data + bias._data, "ViewBackward0", (out, bias), lambda g: (g, g))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def bilinear(input1, input2, weight, bias=None):
+    """x1^T A x2 + b for every output feature: einsum('...i,oij,...j->...o')."""
+    from .linalg import einsum
+
+    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input divided by its p-norm along dim (at least eps), so that each slice has norm 1."""
+    tensor_arg(input)
+    denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    return input / denom
+
+
+@op("nn", method=False, differentiable=True)
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between x1 and x2 along dim."""
+    tensor_arg(x1, "x1")
+    tensor_arg(x2, "x2")
+    n1 = x1.norm(dim=dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(dim=dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+@op("nn", method=False, differentiable=True)
+def dropout(input, p=0.5, training=True, inplace=False):
+    """During training, zero each element with probability p and scale the rest by 1 / (1 - p)."""
+    tensor_arg(input)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    a = input._data
+    if p == 1:
+        mask = np.zeros(a.shape, dtype=a.dtype)
+    else:
+        keep = _random.generator().random(a.shape) >= p
+        mask = (keep / (1.0 - p)).astype(a.dtype)
+    out = input * wrap(mask)
+    return _inplace_result(input, out, inplace)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last dims: pad = (left, right) for the last dim, then (top, bottom) for the one before, ..."""
+    tensor_arg(input)
+    pad = tuple(pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    a = input._data
+    n = len(pad) // 2
+    if n > a.ndim:
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the input dimension but got padding "
+            f"length {len(pad)} and input of dimension {a.ndim}"
+        )
+    widths = [(0, 0)] * (a.ndim - n) + [(max(pad[2 * i], 0), max(pad[2 * i + 1], 0)) for i in reversed(range(n))]
+    crops = [slice(None)] * (a.ndim - n) + [
+        slice(-min(pad[2 * i], 0), a.shape[a.ndim - 1 - i] + max(pad[2 * i], 0) + pad[2 * i + 1]
+              if pad[2 * i + 1] < 0 else None)
+        for i in reversed(range(n))
+    ]
+    if mode != "constant":
+        numpy_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)
+        if numpy_mode is None:
+            raise NotImplementedError(f"Unrecognised padding mode {mode}")
+        if input._requires_grad and autograd._grad_enabled:
+            raise NotImplementedError(f"tensorsh has no gradient for pad with mode '{mode}'")
+        return wrap(np.pad(a, widths, mode=numpy_mode)[tuple(crops)])
+    padded = np.pad(a, widths, constant_values=0 if value is None else value)
+    out = np.ascontiguousarray(padded[tuple(crops)])
+    return record(out, "ConstantPadNdBackward0", (input,), lambda g: (_unpad(g, widths, crops, a.shape),))
+
+
+def _unpad(g: Tensor, widths, crops, shape) -> Tensor:
+    """The gradient of constant padding: the part of g where the input landed (zeros where it was cropped)."""
+    full = np.zeros(tuple(s + w[0] + w[1] for s, w in zip(shape, widths)), dtype=g._data.dtype)
+    full[tuple(crops)] = g._data
+    inner = tuple(slice(w[0], w[0] + s) for w, s in zip(widths, shape))
+    return wrap(np.ascontiguousarray(full[inner]))
+
+
+# ================================================================ losses
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    """size_average / reduce (deprecated) override reduction as in PyTorch."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return ("mean" if size_average else "sum") if reduce else "none"
+
+
+def _reduce_array(loss: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "none":
+        return loss
+    total = np.sum(loss)
+    return np.asarray(total / loss.size if reduction == "mean" else total, dtype=loss.dtype)
+
+
+def _size_warning(input: Tensor, target: Tensor) -> None:
+    if input._data.shape != target._data.shape:
+        _warn(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This will "
+            "likely lead to incorrect results due to broadcasting. Please ensure they have the same size."
+        )
+
+
+def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, saved=None):
+    """A loss that is element-wise before its reduction: one node, gradients for input and target.
+
+    loss_fn(a, b) is the element-wise loss on arrays; derivative(x, t) gives d(loss)/d(input) as a tensor
+    (the target's gradient is its negative: these losses depend on input - target).
+    """
+    _check_reduction(reduction)
+    dtype = result_type(input, target)
+    a = input._data.astype(dtype.np, copy=False)
+    b = target._data.astype(dtype.np, copy=False)
+    shape = broadcast_shapes(a.shape, b.shape)
+    loss = loss_fn(a, b)
+    n = loss.size
+
+    def backward(g):
+        if reduction == "mean":
+            g = g / n
+        if reduction != "none":
+            g = g.expand(shape)
+        d = g * derivative(input, target)
+        return d, -d
+
+    return record(_reduce_array(loss, reduction), name, (input, target), backward, saved=(input, target))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error: mean((input - target) ** 2) ('sum' and 'none' reductions too)."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _size_warning(input, target)
+    return _elementwise_loss("MseLossBackward0", input, target, reduction,
+                             lambda a, b: (a - b) ** 2, lambda x, t: 2 * (x - t))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error: mean(|input - target|)."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _size_warning(input, target)
+    loss = (input - target).abs()
+    return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error below beta, absolute error above it (a smooth l1)."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _size_warning(input, target)
+
+    def loss(a, b):
+        d = np.abs(a - b)
+        return d if beta == 0 else np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+
+    def derivative(x, t):
+        d = (x - t)._data
+        small = np.abs(d) < beta
+        return wrap(np.where(small, d / (beta or 1), np.sign(d)).astype(d.dtype))
+
+    return _elementwise_loss("SmoothL1LossBackward0", input, target, reduction, loss, derivative)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Squared error below delta, delta-scaled absolute error above it."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    _size_warning(input, target)
+
+    def loss(a, b):
+        d = np.abs(a - b)
+        return np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+
+    def derivative(x, t):
+        d = (x - t)._data
+        return wrap(np.where(np.abs(d) < delta, d, delta * np.sign(d)).astype(d.dtype))
+
+    return _elementwise_loss("HuberLossBackward0", input, target, reduction, loss, derivative)
+
+
+# ---------------------------------------------------------------- classification losses
+
+
+def _check_target(target: Tensor) -> np.ndarray:
+    t = target._data
+    if t.dtype != np.int64 and t.dtype != np.uint8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_short(target.dtype)}")
+    return t.astype(np.int64, copy=False)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log likelihood: -input[n, target[n]] (weighted), for log-probabilities input."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x = input._data
+    t = _check_target(target)
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim == 1:
+        if t.ndim != 0:
+            raise ValueError(f"Expected input batch_size (1) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
+        xs, ts = x[None, :], t[None]
+    else:
+        if t.ndim == 0 or t.shape[0] != x.shape[0]:
+            raise ValueError(
+                f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1})."
+            )
+        if t.shape != x.shape[:1] + x.shape[2:]:
+            raise RuntimeError(
+                f"Expected target size [{', '.join(map(str, x.shape[:1] + x.shape[2:]))}], got "
+                f"[{', '.join(map(str, t.shape))}]"
+            )
+        xs, ts = np.moveaxis(x, 1, -1), t
+    n_classes = xs.shape[-1]
+    if weight is not None:
+        w = tensor_arg(weight, "weight")._data
+        if w.shape != (n_classes,):
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
+                f"tensor of shape: [{', '.join(map(str, w.shape))}]"
+            )
+        if w.dtype != x.dtype:
+            raise RuntimeError(f"expected scalar type {_short(input.dtype)} but found {_short(weight.dtype)}")
+    valid = ts != ignore_index
+    bad = valid & ((ts < 0) | (ts >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
+    safe = np.where(valid, ts, 0)
+    picked = np.take_along_axis(xs, safe[..., None], -1)[..., 0]
+    w_each = (w[safe] if weight is not None else np.ones(safe.shape, dtype=x.dtype)) * valid
+    w_each = w_each.astype(x.dtype, copy=False)
+    loss = -picked * w_each
+    if reduction == "none":
+        out = loss.reshape(t.shape)
+        scale = w_each
+    else:
+        total = np.sum(loss)
+        denom = np.sum(w_each) if reduction == "mean" else 1
+        out = np.asarray(total / denom, dtype=x.dtype)
+        scale = w_each / denom
+
+    def backward(g):
+        # d(loss)/d(input) is -scale at each target position and 0 elsewhere: a constant times g.
+        spread = np.zeros(xs.shape, dtype=x.dtype)
+        np.put_along_axis(spread, safe[..., None], -scale[..., None], -1)
+        spread = spread.reshape(x.shape) if x.ndim == 1 else np.moveaxis(spread, -1, 1)
+        if reduction == "none" and x.ndim > 1:
+            g = g.unsqueeze(1)
+        return (g * wrap(spread),)
+
+    return record(np.asarray(out, dtype=x.dtype), "NllLossBackward0", (input,), backward)
+
+
+def _div_scalar(t: Tensor, n) -> Tensor:
+    """t / n for a Python number n, recorded as PyTorch's DivBackward1 (division by a scalar)."""
+    return record(t._data / np.asarray(n, dtype=t._data.dtype), "DivBackward1", (t,), lambda g: (g / n,))
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Softmax cross entropy between scores and class indices (or class probabilities)."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x = input._data
+    class_dim = 0 if x.ndim == 1 else 1
+    n_classes = x.shape[class_dim]
+    logp = log_softmax(input, class_dim)
+    w_shape = [1] * x.ndim
+    w_shape[class_dim] = n_classes
+    if input._data.shape == target._data.shape and target.dtype.category == dtypes.FLOAT:
+        # Class probabilities.
+        probs = target
+        if label_smoothing > 0:
+            probs = target * (1 - label_smoothing) + label_smoothing / n_classes
+        weighted = logp * probs
+        if weight is not None:
+            weighted = weighted * weight.reshape(w_shape)
+        if reduction == "none":
+            return -weighted.sum(class_dim)
+        total = -weighted.sum()
+        if reduction == "sum":
+            return total
+        return _div_scalar(total, x.size // n_classes if x.size else float("nan"))
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    t = _check_target(target)
+    keep = wrap((t != ignore_index).astype(x.dtype))
+    smooth = -(logp * weight.reshape(w_shape)).sum(class_dim) if weight is not None else -logp.sum(class_dim)
+    smooth = smooth * keep
+    if reduction == "mean":
+        if weight is not None:
+            denom = float(np.sum(weight._data[t[t != ignore_index]]))
+        else:
+            denom = float(np.sum(t != ignore_index))
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+@op("nn", method=False, function=False, differentiable=True)
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(t * log(p) + (1 - t) * log(1 - p)) for probabilities p (logs clamped at -100, as PyTorch)."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input._data.shape != target._data.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
+            "deprecated. Please ensure they have the same size."
+        )
+    p, t = input._data, target._data
+    if p.dtype != t.dtype:
+        raise RuntimeError(f"Found dtype {_short(target.dtype)} but expected {_short(input.dtype)}")
+    if ((p < 0) | (p > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    if ((t < 0) | (t > 1)).any():
+        raise RuntimeError("all elements of target should be between 0 and 1")
+    w = None if weight is None else np.broadcast_to(weight._data, p.shape).astype(p.dtype)
+    loss = -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log1p(-p), -100))
+    if w is not None:
+        loss = loss * w
+
+    def backward(g):
+        if reduction == "mean":
+            g = g / p.size
+        if reduction != "none":
+            g = g.expand(p.shape)
+        wt = wrap(w) if w is not None else 1
+        gi = g * wt * (input - target) / ((1 - input) * input).clamp(min=1e-12)
+        gt = g * wt * ((1 - input).log().clamp(min=-100) - input.log().clamp(min=-100)) \
+            if target._requires_grad else None
+        return gi, gt
+
+    return record(_reduce_array(loss.astype(p.dtype), reduction), "BinaryCrossEntropyBackward0",
+                  (input, target), backward, saved=(input, target))
+
+
+@op("nn", method=False, differentiable=True)
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """binary_cross_entropy(sigmoid(x), t), computed stably from the scores x."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if input._data.shape != target._data.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    x = input._data
+    t = target._data.astype(x.dtype, copy=False)
+    softplus_neg = np.logaddexp(0, -x)  # log(1 + exp(-x)), stable
+    if pos_weight is None:
+        loss = (1 - t) * x + softplus_neg
+    else:
+        pw = pos_weight._data
+        loss = (1 - t) * x + (1 + (pw - 1) * t) * softplus_neg
+    if weight is not None:
+        loss = loss * weight._data
+
+    def backward(g):
+        if reduction == "mean":
+            g = g / x.size
+        if reduction != "none":
+            g = g.expand(x.shape)
+        if weight is not None:
+            g = g * weight
+        if pos_weight is None:
+            gi = g * (input.sigmoid() - target)
+            gt = -g * input if target._requires_grad else None
+        else:
+            lw = (pos_weight - 1) * target + 1
+            gi = g * ((1 - target) - lw * (-input).sigmoid())
+            gt = g * (-input + (pos_weight - 1) * softplus(-input)) if target._requires_grad else None
+        return gi, gt
+
+    return record(_reduce_array(np.asarray(loss, dtype=x.dtype), reduction), "BinaryCrossEntropyWithLogitsBackward0",
+                  (input, target), backward, saved=(input, target))
+
+
+@op("nn", method=False, differentiable=True)
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence sum(target * (log(target) - input)) for log-probabilities input."""
+    tensor_arg(input)
+    tensor_arg(target, "target")
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        t = target._data
+        log_t = wrap(np.where(t > 0, np.log(np.where(t > 0, t, 1)), 0).astype(t.dtype))
+        loss = target * log_t - target * input
+        if target._requires_grad:
+            # d(t log t)/dt = log t + 1: the constant log_t above misses the 1, added here at value 0.
+            loss = loss + (target - wrap(t.copy()))
+    if reduction == "mean":
+        _warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+            "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
+            "to behave the same as 'batchmean' in the next major release."
+        )
+        return loss.mean()
+    if reduction == "batchmean":
+        return loss.sum() / (input._data.shape[0] if input._data.ndim else 1)
+    return loss.sum() if reduction == "sum" else loss

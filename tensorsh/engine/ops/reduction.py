@@ -191,7 +191,7 @@ def sum_to_size(self, *size):
     size = tuple(size)
     shape = self._data.shape
     lead = len(shape) - len(size)
-    if lead < 0 or any(s != 1 and s != d for s, d in zip(size, shape[lead:])):
+    if lead < 0 or builtins.any(s != 1 and s != d for s, d in zip(size, shape[lead:])):
         raise RuntimeError(f"size {{{', '.join(map(str, size))}}} is not expandable to size {{{', '.join(map(str, shape))}}}.")
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
     if not axes:
