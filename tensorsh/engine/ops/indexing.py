@@ -579,8 +579,8 @@ def _scatter_key(op_name: str, input: Tensor, dim, index, src=None) -> tuple:
         if bad.any():
             value = idx.reshape(-1)[np.argmax(bad.reshape(-1))]
             raise RuntimeError(f"index {value} is out of bounds for dimension {d} with size {size}")
-    if a.ndim == 0:
-        return (Ellipsis,) if idx.ndim == 0 else (idx * 0,)
+    if a.ndim == 0 or idx.ndim == 0:
+        return (idx,)  # one dimension: index picks elements directly (0-dim inputs are read as 1-D)
     key = []
     for i, n in enumerate(ishape):
         if i == d:
@@ -597,9 +597,12 @@ def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim=0 (and likewise for other dims)."""
     tensor_arg(input)
     key = _scatter_key("gather", input, dim, index)
-    if input._data.ndim == 0:
-        return take_at(input, (Ellipsis,), "GatherBackward0")
-    return take_at(input, key, "GatherBackward0")
+    return take_at(_at_least_1d(input), key, "GatherBackward0")
+
+
+def _at_least_1d(t: Tensor) -> Tensor:
+    """A 0-dim tensor as a 1-element view (ops that index it read it as 1-D)."""
+    return t if t._data.ndim else view_at(t, (None,), "UnsqueezeBackward0")
 
 
 def _src_part(src: Tensor, index_shape: tuple) -> tuple:
@@ -673,7 +676,7 @@ def scatter_add_(self, dim, index, src):
     return inplace(self, scatter_add, dim, index, src)
 
 
-def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = "") -> tuple:
+def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = "", error=IndexError) -> tuple:
     a = input._data
     idx = _index_tensor(index, op_name, f"{op_name}(): Expected dtype int64 for index")
     if idx.ndim > 1:
@@ -685,7 +688,7 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
         bad = (idx < -size) | (idx >= size)
         if bad.any():
             value = idx[np.argmax(bad)]
-            raise IndexError(f"{message_prefix}index {value} is out of bounds for dimension {d} with size {size}")
+            raise error(f"{message_prefix}index {value} is out of bounds for dimension {d} with size {size}")
     return d, idx
 
 
@@ -693,7 +696,7 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of input with alpha * source's slices added at the positions index names along dim."""
     tensor_arg(input)
-    d, idx = _dim_index("index_add_", input, dim, index)
+    d, idx = _dim_index("index_add_", input, dim, index, error=RuntimeError)
     if source._data.ndim and source._data.shape[d] != idx.size:
         raise RuntimeError(
             f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
@@ -834,8 +837,7 @@ def take(input, index):
             raise IndexError(f"out of range: tried to access index {value} on a tensor of {n} elements.")
     flat = np.where(idx < 0, idx + n, idx)
     if input._data.ndim == 0:
-        # A 0-dim input is one element: every index reads it.
-        return take_at(input, (np.newaxis, flat * 0), "TakeBackward0")
+        return take_at(_at_least_1d(input), (flat,), "TakeBackward0")
     return take_at(input, np.unravel_index(flat, input._data.shape), "TakeBackward0")
 
 
@@ -850,7 +852,9 @@ def nonzero(input, *, as_tuple=False):
         if a.ndim == 0:
             return (wrap(np.arange(1 if a else 0, dtype=np.int64)),)
         return tuple(wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
-    return wrap(np.argwhere(a).astype(np.int64, copy=False).reshape(-1, a.ndim))
+    if a.ndim == 0:
+        return wrap(np.zeros((1 if a else 0, 0), dtype=np.int64))
+    return wrap(np.argwhere(a).astype(np.int64, copy=False))
 
 
 @op("indexing")

@@ -421,11 +421,11 @@ def repeat(self, *repeats):
 
 
 @op("shape", differentiable=True)
-def tile(input, dims):
+def tile(input, *dims):
     """input repeated dims[i] times along each dimension (missing leading dims count as 1)."""
     tensor_arg(input)
-    dims = _int_list(dims) if not isinstance(dims, (list, tuple)) or dims else []
-    dims = [1] * (input._data.ndim - len(dims)) + list(dims)
+    dims = list(_shape_arg(dims))
+    dims = [1] * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
 
 
@@ -738,9 +738,9 @@ def unbind(input, dim=0):
 
 
 @op("shape", differentiable=True)
-def broadcast_to(input, size):
+def broadcast_to(input, *size):
     """A view of input expanded to size (as broadcasting would)."""
-    return expand(input, size)
+    return expand(input, *size)
 
 
 @op("shape", method=False, differentiable=True)
