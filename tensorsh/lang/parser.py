@@ -46,10 +46,20 @@ def parse(source: str, filename: str = "<input>") -> ast.Module:
     except DedentError:
         error = _bad_dedent(text)
     except VisitError as exc:
-        if not isinstance(exc.orig_exc, TensorshError):
+        if isinstance(exc.orig_exc, RecursionError):
+            error = _too_deep()
+        elif isinstance(exc.orig_exc, TensorshError):
+            error = exc.orig_exc
+        else:
             raise
-        error = exc.orig_exc
+    except RecursionError:
+        error = _too_deep()
     raise error.located(filename, source)
+
+
+def _too_deep() -> TensorshError:
+    return TensorshError("SyntaxError", "the program is nested too deeply to parse", ast.Span(1, 1, 1, 2),
+                         "split long expressions into several statements")
 
 
 # ---------------------------------------------------------------- building the parser
