@@ -14,7 +14,6 @@ turns it into the diagnostic users see:
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from tensorsh.lang.ast import Span
@@ -84,6 +83,8 @@ def internal_error(exc: BaseException, span: Span | None) -> TensorshError:
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to a misspelt word, if any is near enough."""
+    import difflib  # only an error needs it; kept off the start-up path
+
     public = [c for c in candidates if not c.startswith("_")]
     found = difflib.get_close_matches(word, public, n=1, cutoff=0.6)
     if not found:

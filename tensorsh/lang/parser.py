@@ -70,7 +70,7 @@ def _get_parser():
         from lark import Lark
 
         grammar = grammar_path().read_text(encoding="utf-8")
-        _parser = Lark(grammar, parser="lalr", postlex=_make_indenter(), propagate_positions=True,
+        _parser = Lark(grammar, parser="lalr", lexer="basic", postlex=_make_indenter(), propagate_positions=True,
                        maybe_placeholders=True, cache=_cache_file())
     return _parser
 
