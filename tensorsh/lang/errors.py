@@ -18,13 +18,11 @@ from typing import Iterable
 
 from tensorsh.lang.ast import Span
 
-REPORT_URL = "https://github.com/tensorsh/tensorsh/issues"
-
 # Engine exceptions of these classes are the user's mistake (a bad shape, a bad index),
 # reported under their own class name; anything else escaping the engine is our bug.
 USER_EXCEPTIONS = (
     RuntimeError, IndexError, TypeError, ValueError, ZeroDivisionError,
-    OverflowError, NotImplementedError,
+    OverflowError, NotImplementedError, MemoryError,
 )
 
 
@@ -74,8 +72,8 @@ def user_error(exc: BaseException, span: Span | None) -> TensorshError:
 def internal_error(exc: BaseException, span: Span | None) -> TensorshError:
     """An exception nobody expected: a bug in tensorsh, not in the program."""
     message = f"{type(exc).__name__}: {exc}"
-    note = (f"this is a bug in tensorsh, not in your program; please report it at {REPORT_URL} "
-            "with the program and the output of the same command with --debug")
+    note = ("this is a bug in tensorsh, not in your program; please report it to the tensorsh "
+            "maintainers with the program and the output of the same command run with --debug")
     error = TensorshError("InternalError", message, span, note, internal=True)
     error.__cause__ = exc
     return error
