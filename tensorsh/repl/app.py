@@ -18,7 +18,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.cursor_shapes import ModalCursorShapeConfig
 from prompt_toolkit.document import Document
 from prompt_toolkit.enums import DEFAULT_BUFFER
-from prompt_toolkit.filters import Condition, has_focus
+from prompt_toolkit.filters import Condition, emacs_insert_mode, has_focus, vi_insert_mode
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.output import ColorDepth
@@ -29,7 +29,7 @@ from tensorsh.repl import completer, history as history_file
 from tensorsh.repl.commands import dispatch
 from tensorsh.repl.display import Printer
 from tensorsh.repl.lexer import TensorshLexer
-from tensorsh.repl.multiline import INDENT, is_command, is_complete, next_indent
+from tensorsh.repl.multiline import INDENT, is_command, is_complete, join_operator_lines, next_indent
 from tensorsh.repl.runner import Context, execute
 
 PROMPT = "tsh> "
@@ -111,9 +111,11 @@ def _toolbar(prompt: PromptSession, session: Any):
 
 
 def key_bindings() -> KeyBindings:
-    """Enter runs complete input and continues incomplete input; Alt-Enter always continues; Tab indents blank lines."""
+    """Enter runs complete input and continues incomplete input; Alt-Enter always continues;
+    Tab indents a blank line and completes elsewhere."""
     kb = KeyBindings()
     focused = has_focus(DEFAULT_BUFFER)
+    insert_mode = vi_insert_mode | emacs_insert_mode
 
     @kb.add("enter", filter=focused)
     def _enter(event) -> None:
@@ -143,6 +145,20 @@ def key_bindings() -> KeyBindings:
     @kb.add("tab", filter=focused & at_blank_line_start)
     def _indent(event) -> None:
         event.current_buffer.insert_text(INDENT)
+
+    @kb.add("tab", filter=focused & insert_mode & ~at_blank_line_start)
+    def _complete(event) -> None:
+        # prompt_toolkit drops a Tab that arrives while a while-typing completion is still
+        # running; asking the completer directly makes a lone candidate insert every time.
+        buffer = event.current_buffer
+        if buffer.complete_state is not None:
+            buffer.complete_next()
+            return
+        found = list(buffer.completer.get_completions(buffer.document, CompleteEvent(completion_requested=True)))
+        if len(found) == 1:
+            buffer.apply_completion(found[0])
+        elif found:
+            buffer.start_completion(insert_common_part=True)
 
     return kb
 
@@ -208,7 +224,7 @@ def run_repl(session: Any = None, vi: bool = False, fmt: str = "rich", color: bo
             if is_command(text):
                 dispatch(ctx, text)
             else:
-                execute(ctx, text)
+                execute(ctx, join_operator_lines(text))
         except KeyboardInterrupt:
             ctx.error("KeyboardInterrupt")
     sys.stdout.flush()

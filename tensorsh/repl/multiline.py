@@ -52,11 +52,38 @@ def is_complete(text: str) -> bool:
         return True  # an empty last line ends any block
     if code.endswith(":"):
         return False  # a block header waits for its body
-    if _TRAILING_OPERATOR.search(code) and not _STAR_IMPORT.match(code):
+    if _continues_after_operator(state):
         return False
     if last[:1] in (" ", "\t") and _opens_block(state.code_lines[:-1]):
         return False  # still inside a block's body: an empty line ends it
     return True
+
+
+def _continues_after_operator(state) -> bool:
+    code = state.code_lines[-1].rstrip()
+    return (not state.brackets and state.string is None and _TRAILING_OPERATOR.search(code) is not None
+            and not _STAR_IMPORT.match(code))
+
+
+def join_operator_lines(text: str) -> str:
+    """The input with a `\\` after each line that ends in an operator outside brackets.
+
+    Enter continues such a line (`x = a +`), as the REPL promises, but the language,
+    like Python, only continues a line inside brackets or after a backslash; the
+    backslash makes the two agree. A comment after the operator is dropped (nothing may
+    follow a backslash); line and column numbers of everything else stay the same.
+    """
+    lines = text.split("\n")
+    start = 0
+    for index, line in enumerate(lines[:-1]):
+        end = start + len(line)
+        state = scan(text[:end])
+        if _continues_after_operator(state) and not line.rstrip().endswith("\\"):
+            if state.in_comment and state.comment_start is not None:
+                line = line[: state.comment_start - start].rstrip()
+            lines[index] = line + " \\"
+        start = end + 1
+    return "\n".join(lines)
 
 
 def _opens_block(lines: list[str]) -> bool:

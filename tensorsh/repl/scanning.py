@@ -33,6 +33,7 @@ class Scan:
     brackets: list[tuple[str, int]] = field(default_factory=list)  # (bracket, offset), innermost last
     string: OpenString | None = None
     in_comment: bool = False
+    comment_start: int | None = None  # offset of the `#` when the text ends inside a comment
     unmatched_close: bool = False  # a closing bracket with nothing open: the text is already wrong
     code_lines: list[str] = field(default_factory=list)  # each line with strings blanked, comments cut
 
@@ -48,11 +49,13 @@ def scan(text: str) -> Scan:
             result.code_lines.append("".join(code))
             code = []
             result.in_comment = False
+            result.comment_start = None
             i += 1
         elif result.in_comment:
             i += 1
         elif ch == "#":
             result.in_comment = True
+            result.comment_start = i
             i += 1
         elif ch in "'\"":
             prefix = ""

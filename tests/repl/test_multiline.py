@@ -2,7 +2,7 @@
 
 import pytest
 
-from tensorsh.repl.multiline import is_command, is_complete, next_indent
+from tensorsh.repl.multiline import is_command, is_complete, join_operator_lines, next_indent
 from tensorsh.repl.scanning import scan
 
 COMPLETE = [
@@ -108,3 +108,24 @@ def test_scan_escaped_quote_keeps_the_string_open():
 def test_scan_comment_at_the_end():
     assert scan("x = 1  # note").in_comment
     assert not scan("x = 1  # note\ny").in_comment
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("y = 2 *\n3", "y = 2 * \\\n3"),
+    ("x = a +  # more below\nb", "x = a + \\\nb"),
+    ("x = (a +\nb)", "x = (a +\nb)"),  # inside brackets the language continues by itself
+    ("z = 1 + \\\n4", "z = 1 + \\\n4"),
+    ("s = 'a +'\nt = 1", "s = 'a +'\nt = 1"),
+    ("x = 1\ny = x -\n2\nz = y", "x = 1\ny = x - \\\n2\nz = y"),
+    ("from torch import *\nx = 1", "from torch import *\nx = 1"),
+])
+def test_join_operator_lines(text, joined):
+    assert join_operator_lines(text) == joined
+
+
+def test_joined_lines_parse_and_run():
+    from tensorsh.lang.session import Session
+
+    session = Session()
+    session.run(join_operator_lines("y = 2 *\n3\nz = y -  # minus\n1"))
+    assert (session.variables["y"], session.variables["z"]) == (6, 5)
