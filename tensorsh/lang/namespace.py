@@ -180,8 +180,8 @@ def _public_members(obj: Any, path: str) -> dict[str, Any]:
             continue
         member = getattr(obj, name)
         sub = f"{path}.{name}".partition(".")[2]
-        if _is_module_like(member):
-            if sub in _SUBMODULES:
+        if _is_module_like(member) or (isinstance(member, type) and sub in _SUBMODULES):
+            if sub in _SUBMODULES:  # a module, or a class the engine uses as one (torch.cuda)
                 members[name] = Namespace(f"{path}.{name}", _public_members(member, f"{path}.{name}"))
             continue  # implementation modules (ops, printing, numpy itself) stay hidden
         if _exportable(member):

@@ -213,6 +213,13 @@ def _unexpected_token(exc, text: str, parser) -> TensorshError:
         return unsupported
     if kind.startswith("UNMATCHED_"):
         return TensorshError("SyntaxError", f"unmatched '{token.value}'", span)
+    if kind == "STRING" and token.start_pos and text[token.start_pos - 1] in "fFbB" and \
+            text[token.start_pos - 2:token.start_pos - 1].strip(" ([,=") == "":
+        prefix = text[token.start_pos - 1].lower()
+        what = "f-strings" if prefix == "f" else "bytes literals"
+        span = ast.Span(span.line, span.column - 1, span.end_line, span.end_column)  # with the prefix
+        return TensorshError("SyntaxError", f"{what} are not part of tensorsh", span,
+                             "build text with str() and + instead" if prefix == "f" else None)
     if kind == "_INDENT":
         return TensorshError("SyntaxError", "unexpected indent", span)
     return TensorshError("SyntaxError", f"unexpected {_describe(token)}; expected {_expected(exc, parser)}", span)

@@ -85,6 +85,8 @@ def test_known_modules_bind_our_namespaces():
     assert isinstance(v["np"], Namespace) and v["np"].name == "numpy"
     assert v["F"] is v["nn"].members["functional"]
     assert v["grad"] is v["torch"].members["autograd"].members["grad"]
+    session.run("import torch.cuda as cuda", "<t>")
+    assert isinstance(v["cuda"], Namespace) and v["cuda"].members["is_available"]() is False
 
 
 def test_from_torch_import_star_binds_public_names():
