@@ -380,8 +380,10 @@ class Evaluator:
         if module is None:
             known = sorted(self.modules)
             message = did_you_mean(f"module '{dotted}' is not available in tensorsh", dotted, known)
-            raise TensorshError("ImportError", message, span,
-                                "known modules: " + ", ".join(known) if known else None)
+            roots = sorted({name.split(".")[0] for name in known})
+            note = f"tensorsh knows {' and '.join(roots)}, with submodules such as torch.nn.functional" \
+                if "torch" in roots else None
+            raise TensorshError("ImportError", message, span, note)
         return module
 
     def _signature(self, func: Any) -> inspect.Signature | None:
