@@ -590,3 +590,28 @@ def test_nonzero_agrees_with_numpy(shape, seed):
 def test_where_with_one_argument_is_nonzero_as_tuple():
     rows, cols = torch.where(torch.tensor([[0, 1], [1, 0]]))
     assert rows.tolist() == [0, 1] and cols.tolist() == [1, 0]
+
+
+def test_assignment_through_a_view_rewrites_the_base_history():
+    # As PyTorch: the base becomes CopySlices, the view AsStridedBackward0 (recorded from torch 2.13).
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = torch.tensor(7.0, requires_grad=True)
+    y = x * 2
+    z = y[1:]
+    z[0] = v * 2
+    assert y.tolist() == [2.0, 14.0, 6.0]
+    assert y.grad_fn.name() == "CopySlices"
+    assert z.grad_fn.name() == "AsStridedBackward0"
+    (y * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 200.0]
+    assert v.grad.item() == 20.0
+
+
+def test_assignment_through_a_transposed_view_of_a_plain_tensor():
+    q = torch.zeros(2, 3)
+    w = torch.ones(2, requires_grad=True)
+    q.t()[1] = w
+    assert q.tolist() == [[0, 1, 0], [0, 1, 0]]
+    assert q.grad_fn.name() == "CopySlices"
+    (q * torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+    assert w.grad.tolist() == [2.0, 5.0]

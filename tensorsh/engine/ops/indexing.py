@@ -20,6 +20,7 @@ import numbers
 import numpy as np
 
 from .. import autograd, dtypes
+from ..autograd import Node
 from ..tensor import Tensor, wrap, wrap_dim
 from .common import (
     LEAF_INPLACE,
@@ -479,6 +480,73 @@ def _record_setitem(self, parsed, basic, adv_key, value_t, stripped):
     else:
         name = "CopySlices"
     rebase(self, name, (self, value_t), backward)
+    propagate_to_base(self)
+
+
+# ================================================================ in-place writes through views
+
+
+def propagate_to_base(view: Tensor) -> None:
+    """After an in-place op is recorded on a view (view.grad_fn is that op), rewrite the base's history.
+
+    As PyTorch does: the base becomes the output of CopySlices(its old history, the op),
+    so a gradient through the base reaches the op, and the view becomes a view of the
+    new base (AsStridedBackward0). Called by every in-place op that records on a view.
+    """
+    base = view._base
+    if base is None or view.grad_fn is None:
+        return
+    positions = _positions_in(base._data, view._data)
+    if positions is None:
+        return  # a layout we cannot map back (dtype views); the view keeps its own history
+    old = _history_of(base, base._data)
+    op_out = _history_of(view, view._data)
+    keep = np.ones(base._data.shape, dtype=np.bool_)
+    keep[positions] = False
+    keep_t = wrap(keep)
+    shape = base._data.shape
+    base.grad_fn = Node("CopySlices", lambda g: (g * keep_t, take_at(g, positions)), (old, op_out))
+    base._requires_grad = True
+    view.grad_fn = Node("AsStridedBackward0", lambda g: (put_at(g, shape, positions),), (base,))
+
+
+def _history_of(t: Tensor, array) -> Tensor:
+    """A stand-in tensor that carries t's current place in the graph."""
+    proxy = wrap(array)
+    proxy._requires_grad = t._requires_grad
+    proxy.grad_fn = t.grad_fn
+    proxy._accumulator = t._accumulator
+    return proxy
+
+
+def _positions_in(base: np.ndarray, view: np.ndarray):
+    """For each element of view, its index in base (a tuple of int arrays shaped like view), or None."""
+    item = base.itemsize
+    if view.itemsize != item or any(s < 0 for s in base.strides):
+        return None
+    start = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0])
+    if start % item or any(s % item for s in view.strides):
+        return None
+    offsets = np.full(view.shape, start // item, dtype=np.int64)
+    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[axis] = n
+        offsets = offsets + np.arange(n, dtype=np.int64).reshape(shape) * (stride // item)
+    if base.flags.c_contiguous:
+        flat = offsets
+    else:
+        # Map memory offsets back to row-major positions through a lookup table.
+        memory = np.zeros(base.shape, dtype=np.int64)
+        for axis, (n, stride) in enumerate(zip(base.shape, base.strides)):
+            shape = [1] * base.ndim
+            shape[axis] = n
+            memory = memory + np.arange(n, dtype=np.int64).reshape(shape) * (stride // item)
+        table = np.full(int(memory.max(initial=0)) + 1, -1, dtype=np.int64)
+        table[memory.reshape(-1)] = np.arange(base.size)
+        if offsets.size and (offsets.max() >= table.size or (table[offsets] < 0).any()):
+            return None
+        flat = table[offsets] if offsets.size else offsets
+    return np.unravel_index(flat, base.shape) if base.ndim else (Ellipsis,)
 
 
 @op("indexing", differentiable=True)
