@@ -21,20 +21,14 @@ from .test_golden_engine import _engine_modules
 def classify(case: dict, outcome: runner.Outcome) -> str | None:
     """The cause of a mismatch as a short groupable string, or None if the case passes."""
     want, got = case["error"], outcome.error
-    if outcome.stdout != case["stdout"]:
-        if got is not None and (want is None or got["type"] != want["type"]):
-            return _raised(got)
-        return "stdout differs: " + _first_difference(case["stdout"], outcome.stdout)
-    if want is None and got is None:
-        return None
-    if want is None:
-        return _raised(got)
-    if got is None:
-        return f"did not raise {want['type']}"
-    if got["type"] != want["type"]:
+    if want is not None and got is None:
+        return f"did not raise {want['type']}: {_shorten(want['message'])}"
+    if got is not None and (want is None or got["type"] != want["type"]):
         cause = _raised(got)
-        return cause if cause.startswith("missing") else f"{cause} (PyTorch: {want['type']})"
-    if "class-only" not in case["flags"] and got["message"] != want["message"]:
+        return cause if want is None or cause.startswith("missing") else f"{cause} (PyTorch: {want['type']})"
+    if outcome.stdout != case["stdout"]:
+        return "stdout differs: " + _first_difference(case["stdout"], outcome.stdout)
+    if want is not None and "class-only" not in case["flags"] and got["message"] != want["message"]:
         return f"{want['type']} message differs: " + _message_difference(want["message"], got["message"])
     return None
 
@@ -64,7 +58,10 @@ def _first_difference(want: str, got: str) -> str:
     for w, g in zip(want.splitlines(), got.splitlines()):
         if w != g:
             return f"want {w[:50]!r} got {g[:50]!r}"
-    return "lines missing or extra"
+    want_lines, got_lines = want.splitlines(), got.splitlines()
+    if len(got_lines) > len(want_lines):
+        return f"extra output {got_lines[len(want_lines)][:60]!r}"
+    return f"missing output {want_lines[len(got_lines)][:60]!r}"
 
 
 def main(argv: list[str]) -> int:
