@@ -7,6 +7,7 @@
     session.variables["x"]                       # the program's variables, a plain dict
     session.names()                              # every name in scope (for completion)
     session.attributes(value)                    # the attribute names a program may use on value
+    session.signature(value)                     # "softmax(input, dim=None, ...)" for a callable, or None
     session.reset()                              # forget the variables
     is_complete("t.sum(dim=")                    # False: the REPL should read another line
 
@@ -60,6 +61,18 @@ class Session:
     def attributes(value: Any) -> list[str]:
         """The attribute names a program may use on `value`, sorted."""
         return namespace.attribute_names(value)
+
+    @staticmethod
+    def signature(value: Any) -> str | None:
+        """`name(params)` for a callable a program can call, or None when Python cannot tell."""
+        from tensorsh.lang.evaluator import Lambda, _signature_of
+
+        if isinstance(value, Lambda):
+            return f"<lambda>{value.__signature__}"
+        signature = _signature_of(value) if callable(value) else None
+        if signature is None:
+            return None
+        return f"{getattr(value, '__name__', type(value).__name__)}{signature}"
 
     def reset(self) -> None:
         """Forget every variable; builtins stay."""

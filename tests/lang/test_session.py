@@ -77,3 +77,11 @@ def test_print_goes_to_the_given_writer():
     written = []
     Session(write=written.append).run("print('a', 1)\nprint()", "<t>")
     assert written == ["a 1\n", "\n"]
+
+
+def test_signature_describes_callables_for_completion():
+    session = Session()
+    session.run("f = lambda x, k=2: x * k", "<t>")
+    assert session.signature(session.variables["f"]) == "<lambda>(x, k=2)"
+    assert session.signature(session.builtins["len"]) == "len(obj, /)"
+    assert session.signature(3) is None
