@@ -193,3 +193,15 @@ def test_seed_makes_random_programs_repeat():
     first, second = tensorsh("--seed", "7", "-c", program), tensorsh("--seed", "7", "-c", program)
     assert first.returncode == 0 and first.stdout == second.stdout
     assert tensorsh("--seed", "8", "-c", program).stdout != first.stdout
+
+
+def test_ctrl_c_stops_a_program_with_status_130():
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "tensorsh", "-c", "print('started')\nfor i in range(10 ** 9): pass"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert process.stdout.readline() == b"started\n"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (130, b"interrupted\n")
