@@ -150,8 +150,8 @@ def _open_brackets(text: str) -> list[tuple[str, int]]:
         i = match.end()
         if match.group("string"):
             quote = match.group(2)
-            end = re.compile(r"(?<!\\)(\\\\)*" + re.escape(quote) if len(quote) == 1
-                             else r"(?<!\\)(\\\\)*" + re.escape(quote)).search(text, i)
+            # the closing quote: one not escaped by an odd number of backslashes
+            end = re.compile(r"(?<!\\)(?:\\\\)*" + re.escape(quote)).search(text, i)
             if end is None or (len(quote) == 1 and "\n" in text[i:end.start()]):
                 return stack
             i = end.end()
