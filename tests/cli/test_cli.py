@@ -205,3 +205,17 @@ def test_ctrl_c_stops_a_program_with_status_130():
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (130, b"interrupted\n")
+
+
+def test_a_terminal_gets_rich_output_and_coloured_errors_by_default():
+    import pexpect
+
+    child = pexpect.spawn(sys.executable, ["-m", "tensorsh", "-c", "torch.zeros(2)\nnope"],
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}, encoding="utf-8",
+                          timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.before.replace("\r\n", "\n")
+    assert child.exitstatus == 1
+    assert "\x1b[2mshape (2,) · float32 · cpu\x1b[0m\ntensor([0., 0.])\n" in screen
+    assert "\x1b[1;31merror[NameError]\x1b[0m" in screen
