@@ -210,9 +210,9 @@ def test_ctrl_c_stops_a_program_with_status_130():
 def test_a_terminal_gets_rich_output_and_coloured_errors_by_default():
     import pexpect
 
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
     child = pexpect.spawn(sys.executable, ["-m", "tensorsh", "-c", "torch.zeros(2)\nnope"],
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}, encoding="utf-8",
-                          timeout=30)
+                          env={**env, "PYTHONPATH": str(ROOT), "TERM": "xterm"}, encoding="utf-8", timeout=30)
     child.expect(pexpect.EOF)
     child.close()
     screen = child.before.replace("\r\n", "\n")
