@@ -31,6 +31,17 @@ def _engine_modules() -> dict[str, object]:
     }
 
 
+@pytest.fixture
+def engine_defaults():
+    # Each case assumes PyTorch's defaults; do not inherit settings another test
+    # in this worker left behind.
+    from tensorsh import engine
+
+    engine.set_printoptions(precision=4, threshold=1000, edgeitems=3, linewidth=80, sci_mode=None)
+    engine.set_grad_enabled(True)
+    engine.set_default_dtype(engine.float32)
+
+
 def _describe(case: dict, outcome: runner.Outcome) -> str:
     return (
         f"\n--- source\n{case['source']}"
@@ -42,7 +53,7 @@ def _describe(case: dict, outcome: runner.Outcome) -> str:
 @pytest.mark.parametrize(
     "topic,case", RECORDED_CASES, ids=[f"{t}::{c['name']}" for t, c in RECORDED_CASES]
 )
-def test_case_matches_pytorch(topic: str, case: dict) -> None:
+def test_case_matches_pytorch(topic: str, case: dict, engine_defaults) -> None:
     outcome = runner.run_case(case["source"], _engine_modules())
     expected_error, actual_error = case["error"], outcome.error
     assert outcome.stdout == case["stdout"], "stdout differs" + _describe(case, outcome)
