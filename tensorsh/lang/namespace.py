@@ -235,9 +235,11 @@ def numpy_namespace() -> Namespace:
 
 # ---------------------------------------------------------------- builtins
 
-PYTHON_BUILTINS = ("abs", "all", "any", "bool", "complex", "divmod", "enumerate", "float", "int",
-                   "len", "list", "max", "min", "pow", "range", "repr", "reversed", "round", "sorted",
-                   "str", "sum", "tuple", "zip")
+# DESIGN.md's builtins: Python's, even where torch has a function of the same name (max, sum, round).
+PYTHON_BUILTINS = ("abs", "bool", "float", "int", "len", "list", "max", "min", "range", "round", "str",
+                   "sum", "tuple")
+# Handy for small loops; where torch has the name too (all, any, pow), torch's wins.
+PYTHON_EXTRAS = ("all", "any", "complex", "divmod", "enumerate", "pow", "repr", "reversed", "sorted", "zip")
 
 
 def make_print(write: Callable[[str], Any]) -> Callable[..., None]:
@@ -346,6 +348,8 @@ def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = No
     torch.members["save"], torch.members["load"] = names["save"], names["load"]
     for name in PYTHON_BUILTINS:
         names[name] = vars(_py)[name]
+    for name in PYTHON_EXTRAS:
+        names.setdefault(name, vars(_py)[name])
     names["print"] = make_print(write or (lambda text: _py.print(text, end="")))
     return names
 

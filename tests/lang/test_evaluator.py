@@ -11,12 +11,12 @@ import builtins
 import pytest
 
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.namespace import PYTHON_BUILTINS, make_print
+from tensorsh.lang.namespace import PYTHON_BUILTINS, PYTHON_EXTRAS, make_print
 from tensorsh.lang.session import Session
 
 
 def python_session(printed=None):
-    names = {name: vars(builtins)[name] for name in PYTHON_BUILTINS}
+    names = {name: vars(builtins)[name] for name in PYTHON_BUILTINS + PYTHON_EXTRAS}
     names["print"] = make_print(printed.append if printed is not None else lambda text: None)
     return Session(builtins=names)
 

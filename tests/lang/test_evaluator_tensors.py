@@ -79,3 +79,8 @@ def test_engine_errors_keep_pytorchs_class_and_message():
     error = info.value
     assert (error.kind, error.message) == ("RuntimeError", "self must be a matrix")
     assert (error.span.line, error.span.column, error.span.end_column) == (4, 1, 8)
+
+
+def test_design_builtins_are_pythons_and_torch_keeps_its_own():
+    assert shown("max(3, 7), sum([1, 2]), round(2.5), abs(-1)\ntorch.max(torch.tensor([1, 5]))\n"
+                 "float, int") == ["(7, 3, 2, 1)", "tensor(5)", "(<class 'float'>, <class 'int'>)"]
