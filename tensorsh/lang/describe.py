@@ -31,8 +31,8 @@ def summary(value: Any) -> str | None:
     if _is_tensor(value):
         parts = [f"shape {_shape(value)}", _dtype_name(value.dtype), str(value.device.type)]
         if value.grad_fn is not None:
-            parts.append(f"grad_fn={type(value.grad_fn).__name__}" if not hasattr(value.grad_fn, "name")
-                         else f"grad_fn={value.grad_fn.name()}")
+            name = getattr(value.grad_fn, "name", None) or type(value.grad_fn).__name__
+            parts.append(f"grad_fn={name() if callable(name) else name}")
         elif value.requires_grad:
             parts.append("requires_grad")
         return " · ".join(parts)
