@@ -213,6 +213,9 @@ def _unexpected_token(exc, text: str, parser) -> TensorshError:
         return unsupported
     if kind.startswith("UNMATCHED_"):
         return TensorshError("SyntaxError", f"unmatched '{token.value}'", span)
+    if token.value == "for" and token.start_pos and _open_brackets(text[:token.start_pos]):
+        return TensorshError("SyntaxError", "comprehensions are not part of tensorsh", span,
+                             "use a for loop, or one tensor operation over the whole tensor")
     if kind == "STRING" and token.start_pos and text[token.start_pos - 1] in "fFbB" and \
             text[token.start_pos - 2:token.start_pos - 1].strip(" ([,=") == "":
         prefix = text[token.start_pos - 1].lower()

@@ -292,6 +292,7 @@ def test_rule_names_match_class_names():
     ("while True: pass", "'while' is not part of the tensorsh language"),
     ("{1: 2}", "dict and set displays are not part of tensorsh"),
     ("print(f'{x}')", "f-strings are not part of tensorsh"),
+    ("[x * 2 for x in range(3)]", "comprehensions are not part of tensorsh"),
     ("b'raw'", "bytes literals are not part of tensorsh"),
     ("if x:\n    a\n  b\n", "unindent does not match any outer indentation level"),
     ("x = 1\n    y = 2\n", "unexpected indent"),
