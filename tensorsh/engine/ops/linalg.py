@@ -37,6 +37,13 @@ def _scalar_name(a: np.ndarray) -> str:
     return d.legacy_name.removesuffix("Tensor")
 
 
+def _tensors(name: str, input, other, second: str, first: str = "input") -> None:
+    """PyTorch's TypeError for an operand that is not a tensor."""
+    for arg, label, pos in ((input, first, 1), (other, second, 2)):
+        if not isinstance(arg, Tensor):
+            raise TypeError(f"{name}(): argument '{label}' (position {pos}) must be Tensor, not {type(arg).__name__}")
+
+
 def _no_bool(a: np.ndarray, kernel: str) -> None:
     if a.dtype == np.bool_:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
@@ -111,8 +118,7 @@ def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
 @op("linalg", differentiable=True)
 def mm(input, mat2):
     """Matrix product of two 2-D tensors (no broadcasting; see matmul)."""
-    tensor_arg(input)
-    tensor_arg(mat2, "mat2")
+    _tensors("mm", input, mat2, "mat2")
     a, b = input._data, mat2._data
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -134,8 +140,7 @@ def mm(input, mat2):
 @op("linalg", differentiable=True)
 def mv(input, vec):
     """Matrix-vector product of a 2-D and a 1-D tensor."""
-    tensor_arg(input)
-    tensor_arg(vec, "vec")
+    _tensors("mv", input, vec, "vec")
     a, v = input._data, vec._data
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
@@ -151,8 +156,7 @@ def mv(input, vec):
 @op("linalg", differentiable=True)
 def dot(input, other):
     """Dot product of two 1-D tensors of the same size and dtype."""
-    tensor_arg(input)
-    tensor_arg(other, "tensor")
+    _tensors("dot", input, other, "tensor")
     a, b = input._data, other._data
     _check_dot(a, b)
     return record(np.asarray(np.dot(a, b), dtype=a.dtype), "DotBackward0", (input, other),
@@ -162,8 +166,7 @@ def dot(input, other):
 @op("linalg", differentiable=True)
 def vdot(input, other):
     """Dot product of two 1-D tensors, conjugating the first."""
-    tensor_arg(input)
-    tensor_arg(other, "other")
+    _tensors("vdot", input, other, "other")
     a, b = input._data, other._data
     _check_dot(a, b)
     return record(np.asarray(np.vdot(a, b), dtype=a.dtype), "VdotBackward0", (input, other),
@@ -173,8 +176,7 @@ def vdot(input, other):
 @op("linalg", aliases=("ger",))
 def outer(input, vec2):
     """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
-    tensor_arg(input)
-    tensor_arg(vec2, "vec2")
+    _tensors("outer", input, vec2, "vec2")
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
@@ -184,8 +186,7 @@ def outer(input, vec2):
 @op("linalg", differentiable=True)
 def bmm(input, mat2):
     """Batched matrix product of two 3-D tensors with the same batch size."""
-    tensor_arg(input)
-    tensor_arg(mat2, "mat2")
+    _tensors("bmm", input, mat2, "mat2")
     a, b = input._data, mat2._data
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -238,11 +239,10 @@ def _matmul_name(input: Tensor, other: Tensor) -> str:
     return "UnsafeViewBackward0"
 
 
-@op("linalg", operators=("__matmul__",), reflected_operators=("__rmatmul__",), differentiable=True)
+@op("linalg", differentiable=True)
 def matmul(input, other):
     """Matrix product with PyTorch's rank rules: dot, matrix-vector, matrix, and broadcast batches."""
-    tensor_arg(input)
-    tensor_arg(other, "other")
+    _tensors("matmul", input, other, "other")
     a, b = input._data, other._data
     d1, d2 = a.ndim, b.ndim
     if d1 == 0 or d2 == 0:
@@ -285,11 +285,28 @@ def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
     return np.sum(x, axis=axes).reshape(shape) if axes else x
 
 
-@op("linalg", method=False, function=False, operators=("__imatmul__",))
-def imatmul(self, other):
+# The operator forms: `a @ b` with a non-tensor operand is Python's TypeError, as in PyTorch.
+
+
+@op("linalg", method=False, function=False, operators=("__matmul__",), name="__matmul__")
+def _matmul_operator(self, other):
+    """self @ other: see matmul."""
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
+@op("linalg", method=False, function=False, operators=("__rmatmul__",), name="__rmatmul__")
+def _rmatmul_operator(self, other):
+    """other @ self: see matmul."""
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
+
+@op("linalg", method=False, function=False, operators=("__imatmul__",), name="__imatmul__")
+def _imatmul_operator(self, other):
     """self @= other: in-place matrix product (the result must keep self's shape)."""
     from .common import inplace
 
+    if not isinstance(other, Tensor):
+        return NotImplemented
     return inplace(self, matmul, other)
 
 
@@ -300,17 +317,11 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     product = mm(mat1, mat2)
     if alpha != 1:
         product = product * alpha
+    if input._data.shape != product._data.shape:
+        with autograd.no_grad():
+            input.expand(product._data.shape)  # PyTorch's message when input does not broadcast
     base = input if beta == 1 else input * beta
-    a = base._data
-    from .common import broadcast_shapes
-
-    shape = broadcast_shapes(a.shape, product._data.shape)
-    if shape != product._data.shape:
-        raise RuntimeError(
-            f"The expanded size of the tensor ({product._data.shape[-1]}) must match the existing size "
-            f"({a.shape[-1]}) at non-singleton dimension 1."
-        )
-    return record(a + product._data, "AddmmBackward0", (base, product), lambda g: (g, g))
+    return record(base._data + product._data, "AddmmBackward0", (base, product), lambda g: (g, g))
 
 
 @op("linalg", differentiable=True)
@@ -320,6 +331,7 @@ def trace(input):
     a = input._data
     if a.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(a.ndim))
+    _no_bool(a, "trace")
     shape = a.shape
     out_dtype = np.int64 if a.dtype.kind in "biu" else a.dtype
     eye = np.eye(shape[0], shape[1], dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
@@ -417,8 +429,14 @@ def einsum(equation, *operands):
     """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    for t in operands:
-        tensor_arg(t, "operands")
+    if not operands:
+        raise ValueError(
+            "einsum(): must specify the equation string and at least one operand, or at least one operand and "
+            "its subscripts list"
+        )
+    for i, t in enumerate(operands):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(t).__name__}")
     terms, out, sizes = _parse_einsum(equation, [t._data.shape for t in operands])
     first = operands[0]._data.dtype if operands else None
     for t in operands[1:]:

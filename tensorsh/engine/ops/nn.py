@@ -65,22 +65,26 @@ def _softmax_input(input, dim, dtype, name):
     return a, (axis if a.ndim else None)
 
 
+def _wide(a: np.ndarray) -> np.ndarray:
+    """float16 is computed in float32 and rounded at the end, as PyTorch's kernels do."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 @op("nn", differentiable=True)
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along dim: turns scores into probabilities that sum to 1."""
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "softmax")
-    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    w = _wide(a)
+    e = np.exp(w - np.max(w, axis=axis, keepdims=True))
     e /= np.sum(e, axis=axis, keepdims=True)
+    e = e.astype(a.dtype, copy=False)
 
     def backward(g):
         if _plain():
             y, gd = result._data, g._data
-            gy = gd * y
-            gy -= y * np.sum(gy, axis=axis, keepdims=True)
-            return (wrap(gy),)
-        gy = g * result
-        return (gy - result * (gy.sum(axis, keepdim=True) if axis is not None else gy),)
+            return (wrap(y * (gd - np.sum(gd * y, axis=axis, keepdims=True))),)
+        return (result * (g - ((g * result).sum(axis, keepdim=True) if axis is not None else g * result)),)
 
     result = record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
     return result
@@ -95,8 +99,10 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(x)) along dim, computed without overflow."""
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "log_softmax")
-    shifted = a - np.max(a, axis=axis, keepdims=True)
+    w = _wide(a)
+    shifted = w - np.max(w, axis=axis, keepdims=True)
     shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = shifted.astype(a.dtype, copy=False)
 
     def backward(g):
         if _plain():
@@ -168,7 +174,7 @@ def gelu(input, approximate="none"):
 @op("nn", method=False, function=False, differentiable=True)
 def silu(input, inplace=False):
     """x * sigmoid(x), also called swish."""
-    a = _float_input(input, "silu")
+    a = _float_input(input, "silu_cpu")
     s = 1.0 / (1.0 + np.exp(-a))
 
     def derivative(x, y):
@@ -181,7 +187,7 @@ def silu(input, inplace=False):
 @op("nn", method=False, function=False, differentiable=True)
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
-    a = _float_input(input, "mish")
+    a = _float_input(input, "mish_cpu")
     out = a * np.tanh(np.logaddexp(0, a))
 
     def derivative(x, y):
@@ -235,6 +241,19 @@ def selu(input, inplace=False):
     return _inplace_result(input, _activation(input, out, "EluBackward0", derivative), inplace)
 
 
+@op("nn", method=False, differentiable=True)
+def celu(input, alpha=1.0, inplace=False):
+    """x where x > 0, else alpha * (exp(x / alpha) - 1)."""
+    a = _float_input(input, "elu_cpu")
+    out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0) / alpha)).astype(a.dtype)
+
+    def derivative(x, y):
+        positive = wrap(x._data > 0)
+        return positive + logical_not_of(positive) * (y / alpha + 1)
+
+    return _inplace_result(input, _activation(input, out, "CeluBackward0", derivative), inplace)
+
+
 @op("nn", method=False, function=False, differentiable=True)
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, a smooth relu (linear above threshold)."""
@@ -252,7 +271,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 @op("nn", method=False, function=False, differentiable=True)
 def logsigmoid(input):
     """log(sigmoid(x)), computed without overflow."""
-    a = _float_input(input, "log_sigmoid_forward")
+    a = _float_input(input, "log_sigmoid_cpu")
     out = (-np.logaddexp(0, -a)).astype(a.dtype)
     return _activation(input, out, "LogSigmoidBackward0", lambda x, y: (-x).sigmoid(), saved=(input,))
 
@@ -260,9 +279,12 @@ def logsigmoid(input):
 @op("nn", method=False, function=False, differentiable=True)
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the gradient passes strictly inside."""
-    a = _float_input(input, "hardtanh")
+    tensor_arg(input)
+    a = input._data
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if a.dtype.kind in "biu":  # integers clip without a gradient, as in PyTorch
+        return wrap(np.clip(a, min_val, max_val).astype(a.dtype))
     out = np.clip(a, min_val, max_val).astype(a.dtype)
     inside = wrap(((a > min_val) & (a < max_val)).astype(a.dtype))
     return _inplace_result(input, _activation(input, out, "HardtanhBackward0", lambda x, y: inside, saved=(input,)),
@@ -278,7 +300,7 @@ def relu6(input, inplace=False):
 @op("nn", method=False, function=False, differentiable=True)
 def hardsigmoid(input, inplace=False):
     """A piecewise-linear sigmoid: clip(x / 6 + 1/2, 0, 1)."""
-    a = _float_input(input, "hardsigmoid")
+    a = _float_input(input, "hardsigmoid_cpu")
     out = np.clip(a / 6 + 0.5, 0, 1).astype(a.dtype)
     inside = wrap((((a > -3) & (a < 3)) / 6).astype(a.dtype))
     return _inplace_result(input, _activation(input, out, "HardsigmoidBackward0", lambda x, y: inside,
@@ -288,7 +310,7 @@ def hardsigmoid(input, inplace=False):
 @op("nn", method=False, function=False, differentiable=True)
 def hardswish(input, inplace=False):
     """x * hardsigmoid(x)."""
-    a = _float_input(input, "hardswish")
+    a = _float_input(input, "hardswish_cpu")
     out = (a * np.clip(a / 6 + 0.5, 0, 1)).astype(a.dtype)
 
     def derivative(x, y):
@@ -464,7 +486,7 @@ def _size_warning(input: Tensor, target: Tensor) -> None:
         )
 
 
-def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, saved=None):
+def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, kernel):
     """A loss that is element-wise before its reduction: one node, gradients for input and target.
 
     loss_fn(a, b) is the element-wise loss on arrays; derivative(x, t) gives d(loss)/d(input) as a tensor
@@ -472,6 +494,8 @@ def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, saved
     """
     _check_reduction(reduction)
     dtype = result_type(input, target)
+    if dtype.category < dtypes.FLOAT:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(dtype)}'")
     a = input._data.astype(dtype.np, copy=False)
     b = target._data.astype(dtype.np, copy=False)
     shape = broadcast_shapes(a.shape, b.shape)
@@ -497,7 +521,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _size_warning(input, target)
     return _elementwise_loss("MseLossBackward0", input, target, reduction,
-                             lambda a, b: (a - b) ** 2, lambda x, t: 2 * (x - t))
+                             lambda a, b: (a - b) ** 2, lambda x, t: 2 * (x - t), "mse_cpu")
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -531,7 +555,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         small = np.abs(d) < beta
         return wrap(np.where(small, d / (beta or 1), np.sign(d)).astype(d.dtype))
 
-    return _elementwise_loss("SmoothL1LossBackward0", input, target, reduction, loss, derivative)
+    return _elementwise_loss("SmoothL1LossBackward0", input, target, reduction, loss, derivative, "smooth_l1_cpu")
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -549,7 +573,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         d = (x - t)._data
         return wrap(np.where(np.abs(d) < delta, d, delta * np.sign(d)).astype(d.dtype))
 
-    return _elementwise_loss("HuberLossBackward0", input, target, reduction, loss, derivative)
+    return _elementwise_loss("HuberLossBackward0", input, target, reduction, loss, derivative, "huber_cpu")
 
 
 # ---------------------------------------------------------------- classification losses
@@ -571,16 +595,18 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_reduction(reduction)
     x = input._data
     t = _check_target(target)
+    if x.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{_short(input.dtype)}'")
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim == 1:
-        if t.ndim != 0:
-            raise ValueError(f"Expected input batch_size (1) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
-        xs, ts = x[None, :], t[None]
+        if t.ndim > 1 or t.size != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0] if t.ndim else 0}")
+        xs, ts = x[None, :], t.reshape(1)
     else:
         if t.ndim == 0 or t.shape[0] != x.shape[0]:
             raise ValueError(
-                f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1})."
+                f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 0})."
             )
         if t.shape != x.shape[:1] + x.shape[2:]:
             raise RuntimeError(
@@ -696,9 +722,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     p, t = input._data, target._data
     if p.dtype != t.dtype:
         raise RuntimeError(f"Found dtype {_short(target.dtype)} but expected {_short(input.dtype)}")
-    if ((p < 0) | (p > 1)).any():
+    if p.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{_short(input.dtype)}'")
+    if not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
-    if ((t < 0) | (t > 1)).any():
+    if not ((t >= 0) & (t <= 1)).all():
         raise RuntimeError("all elements of target should be between 0 and 1")
     w = None if weight is None else np.broadcast_to(weight._data, p.shape).astype(p.dtype)
     loss = -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log1p(-p), -100))
@@ -730,8 +758,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     _check_reduction(reduction)
     if input._data.shape != target._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    x = input._data
-    t = target._data.astype(x.dtype, copy=False)
+    dtype = result_type(input, target)
+    if dtype.category < dtypes.FLOAT:
+        kernel = "log_sigmoid_cpu" if input.dtype.category < dtypes.FLOAT else None
+        if kernel:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
+    if target.dtype.category < dtypes.FLOAT:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_short(target.dtype)}")
+    x = input._data.astype(dtype.np, copy=False)
+    t = target._data.astype(dtype.np, copy=False)
     softplus_neg = np.logaddexp(0, -x)  # log(1 + exp(-x)), stable
     if pos_weight is None:
         loss = (1 - t) * x + softplus_neg

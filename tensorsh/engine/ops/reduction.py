@@ -85,6 +85,11 @@ def _accumulator_dtype(input: Tensor, dtype) -> dtypes.dtype:
     return dtypes.int64 if d.category <= dtypes.INT else d
 
 
+def _accumulate_as(out_dtype: dtypes.dtype):
+    """The NumPy dtype to accumulate in: float16 sums run in float32, as PyTorch's kernels do."""
+    return np.float32 if out_dtype is dtypes.float16 else out_dtype.np
+
+
 def _floating_input(input: Tensor) -> np.ndarray:
     """input's array, with bools and integers promoted to the default float dtype."""
     a = input._data
@@ -102,6 +107,8 @@ def _dim_of(dim, ndim: int) -> int:
 def _tie_mask(x: Tensor, out_kept: np.ndarray, axes: tuple) -> Tensor:
     """Where x equals its reduced value, divided by the number of ties: the even split of PyTorch."""
     mask = x._data == out_kept
+    if x._data.dtype.kind in "fc":
+        mask |= np.isnan(x._data) & np.isnan(out_kept)  # a NaN extreme takes the gradient, as in PyTorch
     counts = mask.sum(axis=axes, keepdims=True) if axes else mask.astype(np.int64)
     return wrap((mask / np.maximum(counts, 1)).astype(x._data.dtype, copy=False))
 
@@ -163,9 +170,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     shape = input._data.shape
     axes = reduced_axes(dim, len(shape))
     out_dtype = _accumulator_dtype(input, dtype)
-    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=out_dtype.np)
+    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype))
     name = "SumBackward0" if dim is None else "SumBackward1"
-    return record(out, name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
+    return record(np.asarray(out, dtype=out_dtype.np), name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
 
 
 @op("reduction", differentiable=True)
@@ -222,7 +229,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     axes = reduced_axes(dim, len(shape))
     count = _count(shape, axes)
     # sum / count rather than np.mean: an empty mean is NaN without NumPy's warning.
-    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=target.np) / count if count else \
+    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_as(target)) / count if count else \
         np.full(_kept_shape(shape, axes) if keepdim else tuple(d for i, d in enumerate(shape) if i not in axes),
                 np.nan, dtype=target.np)
     name = "MeanBackward0" if dim is None else "MeanBackward1"
@@ -249,7 +256,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     axes = reduced_axes(dim, len(shape))
     out_dtype = _accumulator_dtype(input, dtype)
     a = input._data
-    out = np.prod(a, axis=axes, keepdims=keepdim, dtype=out_dtype.np)
+    out = np.prod(a, axis=axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype))
 
     def backward(g):
         g = expand_back(g, shape, axes, keepdim)
@@ -298,6 +305,11 @@ def _complex_check(input: Tensor, kernel: str) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
 
 
+def _no_complex(input: Tensor, message: str) -> None:
+    if input.dtype.category == dtypes.COMPLEX:
+        raise RuntimeError(message)
+
+
 def _extreme_all(input, name: str, np_fn, grad_name: str):
     _complex_check(input, f"{name}_all")
     _empty_check(input, name)
@@ -308,7 +320,7 @@ def _extreme_all(input, name: str, np_fn, grad_name: str):
 
 
 def _extreme_dim(input, dim, keepdim, name, arg_fn, cls, grad_name):
-    _complex_check(input, f"{name}")
+    _no_complex(input, f"{name}(): does not support complex input")
     a, axis, scalar = _along(input, dim)
     if not scalar:
         _empty_check(input, name, (axis,))
@@ -349,7 +361,7 @@ def min(input, dim=None, keepdim=False):
 
 def _amax_amin(input, dim, keepdim, name, np_fn, grad_name):
     tensor_arg(input)
-    _complex_check(input, name)
+    _complex_check(input, f"{name[1:]}_values_cpu")
     shape = input._data.shape
     axes = reduced_axes(dim, len(shape))
     if input._data.size == 0 and (dim is None or (isinstance(dim, (list, tuple)) and not dim)):
@@ -383,7 +395,11 @@ def aminmax(input, *, dim=None, keepdim=False):
             "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
         )
     axes = () if dim is None else dim
-    return return_types.aminmax(amin(input, axes, keepdim), amax(input, axes, keepdim))
+    low, high = amin(input, axes, keepdim), amax(input, axes, keepdim)
+    for t in (low, high):
+        if t.grad_fn is not None:
+            t.grad_fn._name = "AminmaxBackward0"  # PyTorch's one node for both; the gradients are amin's and amax's
+    return return_types.aminmax(low, high)
 
 
 def _arg_extreme(input, dim, keepdim, name, np_fn):
@@ -391,7 +407,7 @@ def _arg_extreme(input, dim, keepdim, name, np_fn):
     a = input._data
     if a.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
-    _complex_check(input, f"{name}_cpu")
+    _no_complex(input, f"{name}(): does not support complex input")
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -470,8 +486,12 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
     def backward(g):
         centred = input - input.mean(axes, keepdim=True)
-        scale = expand_back(g / (result * (n - correction)), shape, axes, keepdim)
-        return (scale * centred,)
+        zero = result._data == 0
+        if zero.any():  # a constant slice has std 0: PyTorch gives it a zero gradient, not 0/0
+            scale = g * wrap(~zero) / ((result + wrap(zero.astype(result._data.dtype))) * (n - correction))
+        else:
+            scale = g / (result * (n - correction))
+        return (expand_back(scale, shape, axes, keepdim) * centred,)
 
     result = record(np.sqrt(v), "StdBackward0", (input,), backward, saved=(input, OUTPUT))
     return result
@@ -509,11 +529,18 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     p = float(ord)
     mag = np.abs(a)
     if p == _INF or p == -_INF:
-        if a.size == 0 and p == -_INF or a.size == 0 and (dim is None):
+        label = "inf" if p > 0 else "-inf"
+        if a.size == 0 and dim is None:
             raise RuntimeError(
-                f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the operation "
+                f"linalg.vector_norm cannot compute the {label} norm on an empty tensor because the operation "
                 "does not have an identity"
             )
+        for ax in axes:
+            if shape[ax] == 0:
+                raise RuntimeError(
+                    f"linalg.vector_norm cannot compute the {label} norm on the dimension {ax}because this "
+                    "dimension is empty and the operation does not have an identity"
+                )
         out = (np.max if p > 0 else np.min)(mag, axis=axes, keepdims=keepdim)
     elif p == 0:
         out = np.sum(mag != 0, axis=axes, keepdims=keepdim).astype(mag.dtype)
@@ -607,7 +634,8 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None):
     _require_dim(dim, "cumsum")
     a, axis, scalar = _along(input, dim)
     target = _scan_dtype(input, dtype)
-    out = np.cumsum(a, axis=axis, dtype=target.np).reshape(input._data.shape)
+    out = np.cumsum(a, axis=axis, dtype=_accumulate_as(target)).astype(target.np, copy=False)
+    out = out.reshape(input._data.shape)
 
     def backward(g):
         # The reversed running sum: total - running sum + own term.
@@ -625,7 +653,8 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None):
     _require_dim(dim, "cumprod")
     a, axis, scalar = _along(input, dim)
     target = _scan_dtype(input, dtype)
-    out = np.cumprod(a, axis=axis, dtype=target.np).reshape(input._data.shape)
+    out = np.cumprod(a, axis=axis, dtype=_accumulate_as(target)).astype(target.np, copy=False)
+    out = out.reshape(input._data.shape)
 
     def backward(g):
         if scalar:
@@ -693,6 +722,7 @@ def _stable_order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def sort(input, dim=-1, descending=False, stable=False):
     """(values, indices) of input sorted along dim."""
     tensor_arg(input)
+    _no_complex(input, " Sort does not support complex dtypes on CPU")
     a, axis, scalar = _along(input, dim)
     idx = _stable_order(a, axis, descending)
     values = np.take_along_axis(a, idx, axis).reshape(input._data.shape)
@@ -704,6 +734,7 @@ def sort(input, dim=-1, descending=False, stable=False):
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort input along dim."""
     tensor_arg(input)
+    _no_complex(input, " Sort does not support complex dtypes on CPU")
     a, axis, scalar = _along(input, dim)
     return wrap(_stable_order(a, axis, descending).astype(np.int64).reshape(input._data.shape))
 
@@ -712,6 +743,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) elements along dim."""
     tensor_arg(input)
+    _no_complex(input, " topk does not support complex dtypes on CPU")
     a, axis, scalar = _along(input, dim)
     if not 0 <= k <= a.shape[axis]:
         raise RuntimeError("selected index k out of range")
@@ -746,6 +778,7 @@ def _picked(input, a, idx, axis, scalar, keepdim, cls, name):
 def median(input, dim=None, keepdim=False):
     """The median (the lower of the two middle values); with dim, (values, indices) along dim."""
     tensor_arg(input)
+    _complex_check(input, "median_cpu")
     if dim is None:
         flat = input._data.reshape(-1)
         if flat.size == 0:

@@ -33,6 +33,7 @@ CASES = [
     ("leaky_relu", lambda x: F.leaky_relu(x, 0.2), [SMOOTH]),
     ("elu", lambda x: F.elu(x, alpha=0.7), [SMOOTH]),
     ("selu", F.selu, [SMOOTH]),
+    ("celu", lambda x: F.celu(x, alpha=0.5), [SMOOTH]),
     ("softplus", lambda x: F.softplus(x, beta=2.0), [X]),
     ("logsigmoid", F.logsigmoid, [X]),
     ("hardtanh", lambda x: F.hardtanh(x, -0.5, 0.5), [SMOOTH]),
