@@ -7,7 +7,6 @@ the error goes to stderr. The interactive path (REPL, rich) is imported only whe
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -21,6 +20,8 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 def _display(fmt: str, no_color: bool):
     """The function that shows one value, for the chosen output format."""
     if fmt == "json":
+        import json
+
         from tensorsh.lang.describe import to_json
 
         return lambda value: _write(json.dumps(to_json(value)) + "\n")
@@ -49,6 +50,8 @@ def _write(text: str) -> None:
 def _print_writer(fmt: str):
     """Where print() in a program writes: plain text, or one JSON object per call under --format json."""
     if fmt == "json":
+        import json
+
         return lambda text: _write(json.dumps({"type": "print", "text": text}) + "\n")
     return _write
 

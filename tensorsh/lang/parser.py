@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from pathlib import Path
 
 from tensorsh.lang import ast
 from tensorsh.lang.errors import TensorshError
@@ -19,12 +18,13 @@ _GRAMMAR_NAME = "tensorsh.lark"
 _parser = None
 
 
-def grammar_path() -> Path:
+def grammar_path() -> str:
     """The grammar file: inside the installed package first, else in the source checkout."""
-    package_dir = Path(__file__).resolve().parent.parent
-    for candidate in (package_dir / "grammar" / _GRAMMAR_NAME,
-                      package_dir.parent / "grammar" / _GRAMMAR_NAME):
-        if candidate.is_file():
+    # os.path rather than pathlib: pathlib alone costs more start-up time than parsing a program.
+    package_dir = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for candidate in (os.path.join(package_dir, "grammar", _GRAMMAR_NAME),
+                      os.path.join(os.path.dirname(package_dir), "grammar", _GRAMMAR_NAME)):
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError(f"{_GRAMMAR_NAME} is missing from the tensorsh installation")
 
@@ -69,7 +69,8 @@ def _get_parser():
     if _parser is None:
         from lark import Lark
 
-        grammar = grammar_path().read_text(encoding="utf-8")
+        with open(grammar_path(), encoding="utf-8") as f:
+            grammar = f.read()
         _parser = Lark(grammar, parser="lalr", lexer="basic", postlex=_make_indenter(), propagate_positions=True,
                        maybe_placeholders=True, cache=_cache_file())
     return _parser
