@@ -64,6 +64,12 @@ def _too_deep() -> TensorshError:
 
 # ---------------------------------------------------------------- building the parser
 
+_OPTIONS = {"parser": "lalr", "lexer": "basic", "propagate_positions": True, "maybe_placeholders": True}
+# Options that are objects of ours, given again on load rather than pickled.
+_NOT_SAVED = ("postlex", "transformer", "lexer_callbacks", "use_bytes", "debug", "g_regex_flags", "regex",
+              "propagate_positions", "tree_class", "_plugins")
+
+
 def _get_parser():
     global _parser
     if _parser is None:
@@ -71,28 +77,60 @@ def _get_parser():
 
         with open(grammar_path(), encoding="utf-8") as f:
             grammar = f.read()
-        _parser = Lark(grammar, parser="lalr", lexer="basic", postlex=_make_indenter(), propagate_positions=True,
-                       maybe_placeholders=True, cache=_cache_file())
+        path = _cache_file(grammar)
+        _parser = _load_tables(path) if path else None
+        if _parser is None:
+            _parser = Lark(grammar, postlex=_make_indenter(), **_OPTIONS)
+            if path:
+                _save_tables(_parser, path)
     return _parser
 
 
-def _cache_file() -> str | bool:
-    """A per-user cache path for the parse tables, or False where none can be written.
+def _cache_file(grammar: str) -> str | None:
+    """A per-user cache path for the parse tables of this grammar, or None where none can be written.
 
-    Not Lark's default (a predictable name in the shared temp directory), because
-    the cache is unpickled on load.
+    Not Lark's own cache: that one sits under a predictable name in the shared temp
+    directory (and is unpickled on load), and is written in place, so two tensorsh
+    processes starting together could read half a file.
     """
+    import hashlib
+    import sys
+
+    import lark
+
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "tensorsh")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
-        return False
+        return None
     if not os.access(folder, os.W_OK):
-        return False
-    import lark
+        return None
+    key = f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}\0{sorted(_OPTIONS.items())}"
+    return os.path.join(folder, f"grammar-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark")
 
-    return os.path.join(folder, f"grammar-lark{lark.__version__}.cache")
+
+def _load_tables(path: str):
+    from lark import Lark
+
+    try:
+        with open(path, "rb") as f:
+            # Lark's own loader, given our indenter again (it is not pickled).
+            return Lark.__new__(Lark)._load(f, postlex=_make_indenter(), propagate_positions=True)
+    except Exception:  # noqa: BLE001 - a missing or damaged cache is rebuilt
+        return None
+
+
+def _save_tables(parser, path: str) -> None:
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".grammar-")
+        with os.fdopen(handle, "wb") as f:
+            parser.save(f, exclude_options=_NOT_SAVED)
+        os.replace(temporary, path)  # atomic: a reader sees the old file or the whole new one
+    except OSError:
+        pass
 
 
 def _make_indenter():
