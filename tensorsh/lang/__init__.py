@@ -1,0 +1,7 @@
+"""The tensorsh language: source -> `parser.parse` -> `ast` -> `evaluator.Evaluator`.
+
+`session.Session` ties them to a namespace (`namespace.builtins`) and is what front
+ends use; `errors` holds the error type and its renderer, `describe` the JSON and
+summary forms of values. Nothing here imports the terminal libraries (rich,
+prompt_toolkit), and only `parser` knows Lark.
+"""
