@@ -1,0 +1,924 @@
+#!/usr/bin/env python
+"""Speed and memory of tensorsh, side by side with plain NumPy and PyTorch, in one run.
+
+    .venv/bin/python scripts/bench.py                      # full run (a few minutes on 2 cores)
+    .venv/bin/python scripts/bench.py --quick              # about a minute
+    .venv/bin/python scripts/bench.py --quick --tiny       # seconds, tiny sizes: the smoke test
+    .venv/bin/python scripts/bench.py --json out.json      # every sample, for machines
+    .venv/bin/python scripts/bench.py --only dispatch,autograd --profile   # where tensorsh's time goes
+
+Rows and goals come from issue 7. A ratio is tensorsh / reference *time* (or memory),
+so lower is better everywhere, also for the rows shown as GFLOP/s or GB/s (there a
+goal of "at least 0.9 of NumPy's rate" is a time ratio of at most 1/0.9 = 1.11).
+
+The machine is shared and noisy, so every figure is paired: one repetition times each
+implementation back to back, in an order that rotates between repetitions, and a
+ratio is taken inside each repetition; the table shows the median of those paired
+ratios, the median time of each side and its spread (interquartile range over the
+median). PyTorch is used when `import torch` works (and not `--no-torch`); without
+it the PyTorch column is empty and rows measured only against it show "n/a".
+
+A row whose tensorsh side fails (an op that does not exist yet, a wrong result) is
+shown as ERROR with the reason, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import dataclasses
+import gc
+import json
+import math
+import os
+import platform
+import pstats
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(REPO))
+
+TSH, NP, TORCH = "tensorsh", "numpy", "torch"
+GROUPS = ("startup", "dispatch", "language", "autograd", "large", "memory")
+
+
+# ================================================================ plans: how much to measure
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    startup_rounds: int       # start-up: rounds of (tensorsh, numpy, torch) processes
+    sample_seconds: float     # in-process: length of one timed sample
+    repeat: int               # in-process: samples per implementation
+    statements: int           # language: statements in the generated script
+    script_rounds: int        # language: rounds of (tensorsh, python+torch) processes
+    matmul_sizes: tuple[int, ...]
+    big_n: int                # elements for exp, a*b+c, sum
+    big_repeat: int           # samples per implementation for the large ops
+    big_seconds: float        # minimum length of one large-op sample
+    mlp: tuple[int, int, int, int]   # x (n, d), W1 (d, h), W2 (h, k)
+    memory_rows: int          # memory: a (rows, rows) float32 tensor
+    warm_round: bool = True   # processes: one untimed round first (else it is the first timed one)
+
+
+FULL = Plan(startup_rounds=12, sample_seconds=0.1, repeat=9, statements=5000, script_rounds=5,
+            matmul_sizes=(512, 1024, 2048), big_n=10**7, big_repeat=7, big_seconds=0.2,
+            mlp=(64, 128, 256, 10), memory_rows=10_000)
+QUICK = dataclasses.replace(FULL, startup_rounds=4, sample_seconds=0.03, repeat=5, script_rounds=2,
+                            matmul_sizes=(512, 1024), big_repeat=3, big_seconds=0.05)
+TINY = dataclasses.replace(QUICK, startup_rounds=1, sample_seconds=0.002, repeat=3, statements=100,
+                           script_rounds=1, matmul_sizes=(64,), big_n=10**5, big_repeat=2,
+                           big_seconds=0.0, memory_rows=1_000, warm_round=False)
+
+
+# ================================================================ results
+
+
+@dataclasses.dataclass
+class Stat:
+    """Samples of one implementation: seconds (or bytes); `scale` turns a sample into the shown figure."""
+    samples: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def spread(self) -> float:
+        """Interquartile range over the median (the whole range when there are under 4 samples)."""
+        s = sorted(self.samples)
+        if len(s) >= 4:
+            q = statistics.quantiles(s, n=4)
+            width = q[2] - q[0]
+        else:
+            width = s[-1] - s[0]
+        return width / self.median if self.median else 0.0
+
+
+@dataclasses.dataclass
+class Row:
+    group: str
+    name: str
+    unit: str                       # how the figures are shown: "ms", "µs", "GFLOP/s", "GB/s", "MB", ...
+    show: Callable[[float], float]  # median sample -> shown figure
+    stats: dict[str, Stat] = dataclasses.field(default_factory=dict)
+    ref: str | None = None          # NP, TORCH or "alloc"
+    ratio: float | None = None
+    goal: float | None = None       # ratio must be <= goal
+    status: str = "INFO"            # PASS, MISS, ERROR, n/a, INFO
+    note: str = ""
+
+    def judge(self, ratios: list[float] | None) -> "Row":
+        """Set ratio and status from the paired ratios of this row."""
+        if ratios:
+            self.ratio = statistics.median(ratios)
+            if self.goal is not None:
+                self.status = "PASS" if self.ratio <= self.goal else "MISS"
+        elif self.goal is not None:
+            self.status = "n/a"
+            self.note = self.note or f"{self.ref} not available"
+        return self
+
+    def as_json(self) -> dict:
+        return {
+            "group": self.group, "name": self.name, "unit": self.unit, "reference": self.ref,
+            "ratio": self.ratio, "goal": self.goal, "status": self.status, "note": self.note,
+            "figures": {k: self.show(v.median) for k, v in self.stats.items()},
+            "spread": {k: v.spread for k, v in self.stats.items()},
+            "samples": {k: v.samples for k, v in self.stats.items()},
+        }
+
+
+def error_row(group: str, name: str, exc: BaseException | str, ref: str | None = None,
+              goal: float | None = None) -> Row:
+    reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    reason = " ".join(reason.split())
+    return Row(group, name, "", lambda s: s, ref=ref, goal=goal, status="ERROR",
+               note=reason[:160] + ("…" if len(reason) > 160 else ""))
+
+
+def paired_ratios(stats: dict[str, Stat], ref: str) -> list[float] | None:
+    if TSH not in stats or ref not in stats:
+        return None
+    return [a / b for a, b in zip(stats[TSH].samples, stats[ref].samples)]
+
+
+# ================================================================ timing
+
+
+def rotations(names: list[str], rounds: int):
+    """Each round's order: the names rotated by the round number, so no side always runs first."""
+    for r in range(rounds):
+        k = r % len(names)
+        yield names[k:] + names[:k]
+
+
+def calibrate(timer: timeit.Timer, seconds: float) -> int:
+    """The number of loops that makes one sample last at least `seconds` (as timeit's autorange)."""
+    timer.timeit(3)  # first calls pay for lazy imports and caches, on every side
+    number = 1
+    while True:
+        elapsed = timer.timeit(number)
+        if elapsed >= seconds or number >= 10**7:
+            return number
+        number = max(number * 2, int(number * seconds / max(elapsed, 1e-9) * 1.1))
+
+
+def time_paired(timers: dict[str, timeit.Timer], repeat: int, seconds: float) -> dict[str, Stat]:
+    """Seconds per call of each timer: `repeat` samples each, interleaved in rotating order."""
+    numbers = {name: calibrate(t, seconds) for name, t in timers.items()}
+    samples: dict[str, list[float]] = {name: [] for name in timers}
+    for order in rotations(list(timers), repeat):
+        for name in order:
+            samples[name].append(timers[name].timeit(numbers[name]) / numbers[name])
+    return {name: Stat(s) for name, s in samples.items()}
+
+
+def run_process(argv: list[str], timeout: float = 600) -> tuple[float, subprocess.CompletedProcess]:
+    """Run argv to the end; its wall time in seconds, and what it printed."""
+    # Bytecode caches may be written: without them every run would compile the sources again,
+    # which a user never pays twice.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
+                          stdin=subprocess.DEVNULL)
+    return time.perf_counter() - start, done
+
+
+def process_failure(done: subprocess.CompletedProcess) -> str | None:
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [""]
+        # tensorsh's own diagnostics start with "error[Kind]:"; a Python traceback ends with the exception
+        reason = next((line for line in lines if line.startswith("error[")), lines[-1])
+        return f"exit {done.returncode}: {reason.strip()}"
+    return None
+
+
+# ================================================================ the implementations under test
+
+
+class Sides:
+    """The three implementations: tensorsh's engine, NumPy, and PyTorch when it imports."""
+
+    def __init__(self, use_torch: bool):
+        from tensorsh import engine
+
+        self.engine = engine
+        self.torch = None
+        self.torch_reason = "--no-torch"
+        if use_torch:
+            try:
+                import torch
+
+                self.torch = torch
+            except Exception as exc:  # noqa: BLE001  (any failure to import means: no torch)
+                self.torch_reason = f"import torch failed: {exc}"
+
+    @property
+    def names(self) -> list[str]:
+        return [TSH, NP] + ([TORCH] if self.torch is not None else [])
+
+    @contextlib.contextmanager
+    def torch_single_thread(self):
+        """PyTorch on one thread, for tiny tensors.
+
+        On a shared 2-core machine a wake-up of PyTorch's second thread (softmax on
+        dim 0 parallelises even for 15 elements) costs 0.1-10 ms: noise, not dispatch.
+        NumPy and tensorsh run tiny ops on one thread anyway.
+        """
+        if self.torch is None:
+            yield
+            return
+        before = self.torch.get_num_threads()
+        self.torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            self.torch.set_num_threads(before)
+
+    def tensorsh_softmax(self) -> Callable:
+        """The engine's softmax, where the engine keeps it (top level, or nn.functional)."""
+        found = getattr(self.engine, "softmax", None)
+        if found is None:
+            found = getattr(getattr(getattr(self.engine, "nn", None), "functional", None), "softmax", None)
+        if found is None:
+            raise AttributeError("tensorsh.engine has no softmax (nor engine.nn.functional.softmax)")
+        return found
+
+
+def missing(exc: Exception) -> Callable:
+    """A stand-in for an op the engine lacks: calling it raises the reason."""
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+def tensorsh_executable() -> list[str]:
+    """The venv's tensorsh console script, by path (next to this interpreter), else `python -m tensorsh`."""
+    script = Path(sys.executable).parent / "tensorsh"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tensorsh"]
+
+
+def numpy_softmax(a: np.ndarray, dim: int) -> np.ndarray:
+    """Softmax along dim with plain NumPy, stabilised as PyTorch does (subtract the max)."""
+    e = np.exp(a - a.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def mlp_numpy(x: np.ndarray, W1: np.ndarray, W2: np.ndarray, grad_out: np.ndarray | None = None):
+    """Forward and backward of softmax(relu(x @ W1) @ W2, dim=1).sum() by hand.
+
+    Returns (loss, dW1, dW2), x being an input without a gradient. With grad_out the
+    loss is (softmax(...) * grad_out).sum(), so the backward starts from grad_out
+    instead of ones: the same formulas, and gradients that are not all ~0 (the
+    softmax rows sum to 1, so with ones the true gradients are exactly zero).
+    Each step is the one PyTorch records: MmBackward, ReluBackward (threshold),
+    SoftmaxBackward (s * (g - sum(g * s))), SumBackward (expand).
+    """
+    h_pre = x @ W1
+    h = np.maximum(h_pre, 0)
+    o = h @ W2
+    e = np.exp(o - o.max(axis=1, keepdims=True))
+    s = e / e.sum(axis=1, keepdims=True)
+    if grad_out is None:
+        loss = s.sum()
+        g = np.ones_like(s)
+    else:
+        loss = (s * grad_out).sum()
+        g = grad_out
+    go = s * (g - (g * s).sum(axis=1, keepdims=True))
+    dW2 = h.T @ go
+    dh = go @ W2.T
+    dh_pre = np.where(h_pre > 0, dh, 0)
+    dW1 = x.T @ dh_pre
+    return loss, dW1, dW2
+
+
+def mlp_tensorsh(engine, softmax, x, W1, W2, grad_out=None):
+    """The same graph through tensorsh's autograd; returns (loss, W1.grad, W2.grad) as arrays."""
+    W1 = engine.tensor(W1, requires_grad=True)
+    W2 = engine.tensor(W2, requires_grad=True)
+    s = softmax(engine.relu(engine.tensor(x) @ W1) @ W2, dim=1)
+    loss = s.sum() if grad_out is None else (s * engine.tensor(grad_out)).sum()
+    loss.backward()
+    return loss.item(), W1.grad.numpy(), W2.grad.numpy()
+
+
+# ================================================================ 1. start-up
+
+STARTUP_CODE = "softmax(tensor([0.5, 0.7, 0.1]), dim=0)"
+TORCH_STARTUP = "import torch; print(torch.tensor([0.5, 0.7, 0.1]).softmax(0))"
+STARTUP_EXPECTED = "tensor([0.3458, 0.4224, 0.2318])"
+
+
+def bench_startup(sides: Sides, plan: Plan) -> list[Row]:
+    group = "1 start-up"
+    argv = {TSH: tensorsh_executable() + ["-c", STARTUP_CODE],
+            NP: [sys.executable, "-c", "import numpy"],
+            TORCH: [sys.executable, "-c", TORCH_STARTUP]}
+    names = [n for n in sides.names if n in argv]
+    broken = None  # tensorsh ran but printed the wrong thing: still timed, shown as ERROR
+    samples: dict[str, list[float]] = {n: [] for n in names}
+    # A first round that checks the output; untimed, it warms the file cache and tensorsh's parse-table cache.
+    for name in list(names):
+        elapsed, done = run_process(argv[name])
+        samples[name].append(elapsed)
+        failure = process_failure(done)
+        if name == TSH and failure is None and done.stdout.strip() != STARTUP_EXPECTED:
+            broken = f"printed {done.stdout.strip()!r}, expected {STARTUP_EXPECTED!r}"
+        if name == TSH and failure is not None:
+            broken = failure + " (timed anyway: the time to report the error)"
+        elif failure:
+            names.remove(name)
+    samples = {n: [] if plan.warm_round else samples[n] for n in names}
+    for order in rotations(names, plan.startup_rounds - (not plan.warm_round)):
+        for name in order:
+            samples[name].append(run_process(argv[name])[0])
+    stats = {n: Stat(s) for n, s in samples.items()}
+    ms = lambda s: s * 1e3  # noqa: E731
+    rows = []
+    for ref, goal, label in ((NP, 1.3, "vs python -c 'import numpy'"),
+                             (TORCH, 0.15, "vs python -c torch one-liner")):
+        row = Row(group, f"tensorsh -c softmax(...) {label}", "ms", ms,
+                  {k: v for k, v in stats.items() if k in (TSH, ref)}, ref=ref, goal=goal)
+        row.judge(paired_ratios(stats, ref))
+        if broken:
+            row.status, row.note = "ERROR", broken
+        rows.append(row)
+    return rows
+
+
+# ================================================================ 2. tiny-op dispatch
+
+DISPATCH_OPS = [  # (label, tensorsh / torch statement, numpy statement)
+    ("a + b", "a + b", "a + b"),
+    ("a * 2", "a * 2", "a * 2"),
+    ("a.sum()", "a.sum()", "a.sum()"),
+    ("a @ b.T", "a @ b.T", "a @ b.T"),
+    ("softmax(a, dim=0)", "softmax(a, dim=0)", "softmax(a, dim=0)"),
+    ("a[1:, :2]", "a[1:, :2]", "a[1:, :2]"),
+    ("a.view(-1)", "a.view(-1)", "a.reshape(-1)"),
+]
+
+
+def bench_dispatch(sides: Sides, plan: Plan) -> list[Row]:
+    group = "2 dispatch (3,5) f32"
+    with sides.torch_single_thread():
+        return _bench_dispatch(sides, plan, group)
+
+
+def _bench_dispatch(sides: Sides, plan: Plan, group: str) -> list[Row]:
+    rng = np.random.default_rng(0)
+    a_np = rng.standard_normal((3, 5)).astype(np.float32)
+    b_np = rng.standard_normal((3, 5)).astype(np.float32)
+    spaces: dict[str, dict[str, Any]] = {
+        NP: {"a": a_np, "b": b_np, "softmax": numpy_softmax},
+    }
+    engine = sides.engine
+    spaces[TSH] = {"a": engine.tensor(a_np), "b": engine.tensor(b_np)}
+    try:
+        spaces[TSH]["softmax"] = sides.tensorsh_softmax()
+    except AttributeError as exc:
+        spaces[TSH]["softmax"] = missing(exc)  # the softmax row reports it
+    if sides.torch is not None:
+        torch = sides.torch
+        spaces[TORCH] = {"a": torch.tensor(a_np), "b": torch.tensor(b_np), "softmax": torch.softmax}
+    rows, ratios = [], []
+    for label, stmt, np_stmt in DISPATCH_OPS:
+        name = f"{label}"
+        try:
+            expected = eval(np_stmt, dict(spaces[NP]))  # noqa: S307  (our own fixed statements)
+            got = eval(stmt, dict(spaces[TSH]))  # noqa: S307
+            got = np.asarray(got.numpy())
+            if got.shape != np.shape(expected) or not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+                raise AssertionError(f"wrong result: {got!r} vs NumPy {expected!r}")
+            timers = {n: timeit.Timer(np_stmt if n == NP else stmt, globals=spaces[n]) for n in sides.names}
+            stats = time_paired(timers, plan.repeat, plan.sample_seconds)
+        except Exception as exc:  # noqa: BLE001  (a missing or broken op is a row, not a crash)
+            rows.append(error_row(group, name, exc, TORCH, 1.5))
+            continue
+        row = Row(group, name, "µs", lambda s: s * 1e6, stats, ref=TORCH, goal=1.5)
+        pr = paired_ratios(stats, TORCH)
+        rows.append(row.judge(pr))
+        if row.ratio is not None:
+            ratios.append(row.ratio)
+    geo = Row(group, "geometric mean of the ops", "", lambda s: s, ref=TORCH, goal=0.8)
+    if any(r.status == "ERROR" for r in rows):
+        geo.status, geo.note = "ERROR", "some ops failed"
+        if ratios:
+            geo.ratio = math.exp(statistics.fmean(math.log(r) for r in ratios))
+            geo.note += f"; geomean of the {len(ratios)} that ran"
+    elif ratios:
+        geo.judge([math.exp(statistics.fmean(math.log(r) for r in ratios))])
+    else:
+        geo.judge(None)
+    return rows + [geo]
+
+
+# ================================================================ 3. language throughput
+
+SCRIPT_HEAD = "a = tensor([[0.5, 1.5, 2.0], [3.0, 4.0, 5.0]])"
+SCRIPT_BODY = [  # small tensor statements, cycled; values stay bounded however long the script
+    "b = a * 2 + 1",
+    "c = (a - b).abs().sum(dim=1)",
+    "d = a @ b.T",
+    "e = a.view(-1)[1:4]",
+    "f = relu(a - 2.0)",
+    "g = a.mean() + d.sum() * 0.001",
+    "h = exp(a / 10).max()",
+    "a = a * 0.999 + f * 0.001 + 0.0005",
+    "k = torch.cat([a, b], dim=0).t()",
+    "s = c.sum() + e.sum() + g + h + k[0, 1]",
+]
+SCRIPT_TAIL = ["a", "s"]  # printed at the end, so both sides can be checked to agree
+PYTHON_HEAD = "import torch\nfrom torch import tensor, relu, exp"
+
+
+def language_programs(statements: int) -> tuple[str, str]:
+    """The generated .tsh program of `statements` statements, and the same program for python+torch."""
+    body = [SCRIPT_HEAD]
+    while len(body) < statements - len(SCRIPT_TAIL):
+        body.append(SCRIPT_BODY[(len(body) - 1) % len(SCRIPT_BODY)])
+    tsh = "\n".join(body + SCRIPT_TAIL) + "\n"
+    py = PYTHON_HEAD + "\n" + "\n".join(body + [f"print({v})" for v in SCRIPT_TAIL]) + "\n"
+    return tsh, py
+
+
+def numbers_in(text: str) -> list[float]:
+    return [float(x) for x in re.findall(r"-?\d+\.\d*(?:e[+-]?\d+)?", text)]
+
+
+def bench_language(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
+    group = "3 language"
+    n = plan.statements
+    name = f"{n}-statement script, whole process"
+    tsh_src, py_src = language_programs(n)
+    tsh_file, py_file = workdir / "program.tsh", workdir / "program.py"
+    tsh_file.write_text(tsh_src)
+    py_file.write_text(py_src)
+    argv = {TSH: tensorsh_executable() + [str(tsh_file)], TORCH: [sys.executable, str(py_file)]}
+    names = [TSH] + ([TORCH] if sides.torch is not None else [])
+    outputs, broken = {}, None
+    samples: dict[str, list[float]] = {s: [] for s in names}
+    for side in list(names):  # first round (untimed but in --tiny): warm caches, check the output
+        elapsed, done = run_process(argv[side])
+        samples[side].append(elapsed)
+        failure = process_failure(done)
+        if failure and side == TSH:
+            return [error_row(group, name, failure, TORCH, 1.0)]
+        if failure:
+            names.remove(side)
+        outputs[side] = done.stdout
+    if TORCH in names:
+        mine, theirs = numbers_in(outputs[TSH]), numbers_in(outputs[TORCH])
+        if len(mine) != len(theirs) or not np.allclose(mine, theirs, rtol=1e-3, atol=1e-4):
+            broken = f"output differs from PyTorch's: {outputs[TSH]!r} vs {outputs[TORCH]!r}"
+    samples = {s: [] if plan.warm_round else samples[s] for s in names}
+    for order in rotations(names, plan.script_rounds - (not plan.warm_round)):
+        for side in order:
+            samples[side].append(run_process(argv[side])[0])
+    stats = {s: Stat(v) for s, v in samples.items()}
+    row = Row(group, name, "s", lambda s: s, stats, ref=TORCH, goal=1.0).judge(paired_ratios(stats, TORCH))
+    if broken:
+        row.status, row.note = "ERROR", broken
+
+    total = stats[TSH].median
+    rate = Row(group, "statements per second, whole process", "stmt/s", lambda s: n / s,
+               {k: v for k, v in stats.items()})
+    parse_row = Row(group, "parse share of tensorsh's whole process", "%", lambda s: s)
+    try:
+        from tensorsh.lang.parser import parse
+
+        parse("x = 1\n", "<warm-up>")  # builds (or loads) the parser outside the timing
+        parse_times = [timeit.Timer(lambda: parse(tsh_src, "program.tsh")).timeit(1)
+                       for _ in range(max(3, plan.script_rounds))]
+        parse_s = statistics.median(parse_times)
+        parse_row.stats = {TSH: Stat([100 * parse_s / total])}
+        parse_row.note = (f"parse {parse_s * 1e3:.0f} ms of {total * 1e3:.0f} ms "
+                          f"({n / parse_s:,.0f} stmt/s parsed)")
+    except Exception as exc:  # noqa: BLE001
+        parse_row = error_row(group, parse_row.name, exc)
+    rate.note = "start-up included"
+    return [row, rate, parse_row]
+
+
+# ================================================================ 4. autograd
+
+
+def bench_autograd(sides: Sides, plan: Plan) -> list[Row]:
+    group = "4 autograd"
+    engine, torch = sides.engine, sides.torch
+    rows = []
+
+    scalar_name = "z = 10*w**2 + 2; z.backward()"
+    stmt = "z = 10*w**2 + 2; z.backward()"
+    try:
+
+        spaces = {TSH: {"w": engine.tensor(3.0, requires_grad=True)}}
+        exec(stmt, dict(spaces[TSH]))  # noqa: S102  (our own fixed statement)
+        if spaces[TSH]["w"].grad.item() != 60.0:
+            raise AssertionError(f"w.grad is {spaces[TSH]['w'].grad!r}, expected tensor(60.)")
+        if torch is not None:
+            spaces[TORCH] = {"w": torch.tensor(3.0, requires_grad=True)}
+        timers = {n: timeit.Timer(stmt, globals=spaces[n]) for n in spaces}
+        with sides.torch_single_thread():
+            stats = time_paired(timers, plan.repeat, plan.sample_seconds)
+        rows.append(Row(group, scalar_name, "µs", lambda s: s * 1e6, stats, ref=TORCH, goal=0.3)
+                    .judge(paired_ratios(stats, TORCH)))
+    except Exception as exc:  # noqa: BLE001
+        rows.append(error_row(group, scalar_name, exc, TORCH, 0.3))
+
+    n, d, h, k = plan.mlp
+    mlp_name = f"softmax(relu(x@W1)@W2, dim=1).sum().backward() x({n},{d}) W1({d},{h}) W2({h},{k})"
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    W1 = (rng.standard_normal((d, h)) / math.sqrt(d)).astype(np.float32)
+    W2 = (rng.standard_normal((h, k)) / math.sqrt(h)).astype(np.float32)
+    stmt = "softmax(relu(x @ W1) @ W2, dim=1).sum().backward()"
+    try:
+        softmax = sides.tensorsh_softmax()
+        # Check the engine against the hand-written NumPy gradients before timing it.
+        g = rng.standard_normal((n, k)).astype(np.float32)
+        _, dW1, dW2 = mlp_numpy(x, W1, W2, g)
+        _, tW1, tW2 = mlp_tensorsh(engine, softmax, x, W1, W2, g)
+        np.testing.assert_allclose(tW1, dW1, rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(tW2, dW2, rtol=1e-3, atol=1e-4)
+        spaces = {
+            TSH: {"x": engine.tensor(x), "W1": engine.tensor(W1, requires_grad=True),
+                  "W2": engine.tensor(W2, requires_grad=True), "softmax": softmax, "relu": engine.relu},
+            NP: {"mlp_numpy": mlp_numpy, "x": x, "W1": W1, "W2": W2},
+        }
+        if torch is not None:
+            spaces[TORCH] = {"x": torch.tensor(x), "W1": torch.tensor(W1, requires_grad=True),
+                             "W2": torch.tensor(W2, requires_grad=True), "softmax": torch.softmax,
+                             "relu": torch.relu}
+        timers = {s: timeit.Timer("mlp_numpy(x, W1, W2)" if s == NP else stmt, globals=spaces[s])
+                  for s in spaces}
+        stats = time_paired(timers, plan.repeat, plan.sample_seconds)
+    except Exception as exc:  # noqa: BLE001
+        return rows + [error_row(group, mlp_name + " vs torch", exc, TORCH, 1.0),
+                       error_row(group, mlp_name + " vs numpy", exc, NP, 1.3)]
+    for ref, goal in ((TORCH, 1.0), (NP, 1.3)):
+        rows.append(Row(group, f"{mlp_name} vs {ref}", "µs", lambda s: s * 1e6,
+                        {s: v for s, v in stats.items() if s in (TSH, ref)}, ref=ref, goal=goal)
+                    .judge(paired_ratios(stats, ref)))
+    return rows
+
+
+# ================================================================ 5. large ops
+
+LARGE_GOAL = round(1 / 0.9, 2)  # at least 0.9 of NumPy's rate, as a time ratio
+
+
+def bench_large(sides: Sides, plan: Plan) -> list[Row]:
+    group = "5 large ops"
+    engine, torch = sides.engine, sides.torch
+    rng = np.random.default_rng(2)
+    cases = []  # (name, unit, seconds -> figure, {side: namespace}, statement, numpy statement)
+    for size in plan.matmul_sizes:
+        for dt in (np.float32, np.float64):
+            a = rng.standard_normal((size, size)).astype(dt)
+            b = rng.standard_normal((size, size)).astype(dt)
+            flops = 2.0 * size**3
+            cases.append((f"matmul {size}x{size} {np.dtype(dt).name}", "GFLOP/s",
+                          (lambda f: lambda s: f / s / 1e9)(flops), {"a": a, "b": b}, "a @ b"))
+    n = plan.big_n
+    a, b, c = (rng.standard_normal(n).astype(np.float32) for _ in range(3))
+    item = 4
+    cases += [
+        (f"exp on {n:.0e} float32", "GB/s", lambda s: 2 * n * item / s / 1e9, {"a": a}, "exp(a)"),
+        (f"a*b+c on {n:.0e} float32", "GB/s", lambda s: 4 * n * item / s / 1e9, {"a": a, "b": b, "c": c},
+         "a * b + c"),
+        (f"sum on {n:.0e} float32", "GB/s", lambda s: n * item / s / 1e9, {"a": a}, "a.sum()"),
+    ]
+    rows = []
+    for name, unit, show, arrays, stmt in cases:
+        try:
+            spaces = {NP: {**arrays, "exp": np.exp},
+                      TSH: {**{k: engine.from_numpy(v) for k, v in arrays.items()}, "exp": engine.exp}}
+            if torch is not None:
+                spaces[TORCH] = {**{k: torch.from_numpy(v) for k, v in arrays.items()}, "exp": torch.exp}
+            expected = eval(stmt, dict(spaces[NP]))  # noqa: S307
+            got = np.asarray(eval(stmt, dict(spaces[TSH])).numpy())  # noqa: S307
+            if got.shape != np.shape(expected) or not np.allclose(got, expected, rtol=1e-3, atol=1e-3):
+                raise AssertionError("tensorsh's result differs from NumPy's")
+            del expected, got
+            timers = {s: timeit.Timer(stmt, globals=spaces[s]) for s in sides.names}
+            stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
+        except Exception as exc:  # noqa: BLE001
+            rows.append(error_row(group, name, exc, NP, LARGE_GOAL))
+            continue
+        rows.append(Row(group, name, unit, show, stats, ref=NP, goal=LARGE_GOAL)
+                    .judge(paired_ratios(stats, NP)))
+        gc.collect()
+    return rows
+
+
+# ================================================================ 6. memory
+
+MEMORY_SCRIPT = """
+import json
+import numpy as np
+ROWS = {rows}
+
+def status(field):  # bytes; VmHWM is this process's own peak (ru_maxrss would carry the parent's over exec)
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+
+def views(a):
+    return {{"view": a.view(-1), "slices": a[1:, ::2], "t": a.t(), "expand": a.unsqueeze(0).expand(4, *a.shape),
+             "unsqueeze": a.unsqueeze(1)}}
+
+def array(x):
+    return x if isinstance(x, np.ndarray) else x.numpy()
+
+{setup}
+
+views(ones(4, 4))  # warm-up: every lazy import and cache on the view paths
+base = status("VmRSS")
+a = ones(ROWS, ROWS)
+after_creation = status("VmRSS")
+made = views(a)
+copied = [k for k, v in made.items() if not np.may_share_memory(array(v), array(a))]
+peak = status("VmHWM")
+print(json.dumps({{"base": base, "after_creation": after_creation, "peak": peak, "copied": copied}}))
+"""
+MEMORY_SETUP = {
+    TSH: "from tensorsh import engine\nones = engine.ones",
+    NP: "ones = lambda *s: np.ones(s, dtype=np.float32)\n\n"
+        "def views(a):  # NumPy's spelling of the same views\n"
+        "    return {'view': a.reshape(-1), 'slices': a[1:, ::2], 't': a.T,\n"
+        "            'expand': np.broadcast_to(a[None], (4, *a.shape)), 'unsqueeze': a[:, None]}",
+    TORCH: "import torch\nones = torch.ones",
+}
+
+
+def bench_memory(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
+    group = "6 memory"
+    rows_n = plan.memory_rows
+    alloc = rows_n * rows_n * 4
+    name = f"views of a {alloc / 1e6:.0f} MB tensor: peak over baseline / allocation"
+    stats, notes = {}, []
+    for side in sides.names:
+        script = MEMORY_SCRIPT.format(rows=rows_n, setup=MEMORY_SETUP[side])
+        path = workdir / f"memory_{side}.py"
+        path.write_text(script)
+        _, done = run_process([sys.executable, str(path)])
+        failure = process_failure(done)
+        if failure:
+            if side == TSH:
+                return [error_row(group, name, failure, "alloc", 1.05)]
+            continue
+        m = json.loads(done.stdout)
+        stats[side] = Stat([(m["peak"] - m["base"]) / alloc])
+        if side == TSH:
+            notes.append(f"tensorsh: +{(m['after_creation'] - m['base']) / 1e6:.0f} MB after creation, "
+                         f"peak +{(m['peak'] - m['base']) / 1e6:.0f} MB")
+            if m["copied"]:
+                notes.append("views not sharing memory: " + ", ".join(m["copied"]))
+    row = Row(group, name, "× alloc", lambda s: s, stats, ref="alloc", goal=1.05,
+              note="; ".join(notes))
+    return [row.judge([stats[TSH].median])]
+
+
+# ================================================================ profiling the tensorsh side
+
+
+def profile_call(fn: Callable[[], Any], top: int = 10) -> str:
+    """cProfile fn; the `top` functions by self time, as file:line."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    return top_by_self_time(pstats.Stats(profiler), top)
+
+
+def top_by_self_time(stats: pstats.Stats, top: int = 10) -> str:
+    entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    total = sum(v[2] for v in stats.stats.values()) or 1.0
+    lines = [f"{'self ms':>9} {'share':>6} {'calls':>9}  function"]
+    for (file, line, func), (cc, nc, tt, ct, callers) in entries:
+        where = f"{_short_path(file)}:{line}" if line else file
+        lines.append(f"{tt * 1e3:9.1f} {100 * tt / total:5.1f}% {nc:9d}  {func}  {where}")
+    return "\n".join(lines)
+
+
+def _short_path(file: str) -> str:
+    for root in (str(REPO) + os.sep, os.path.dirname(os.__file__) + os.sep):
+        if file.startswith(root):
+            return file[len(root):]
+    return file.split("site-packages" + os.sep)[-1]
+
+
+def profile_process(argv_tail: list[str], workdir: Path, top: int = 10) -> str:
+    """cProfile a whole `python -m tensorsh ...` process, plus its slowest imports (-X importtime)."""
+    out = workdir / "process.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tensorsh", *argv_tail],
+                   capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    text = top_by_self_time(pstats.Stats(str(out)), top)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "tensorsh", *argv_tail],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    imports = []
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m and len(m.group(3)) <= 3:  # top-level and first-level imports only
+            imports.append((int(m.group(2)), m.group(4)))
+    imports.sort(reverse=True)
+    text += "\n\nslowest imports (cumulative ms, -X importtime):\n"
+    text += "\n".join(f"{us / 1e3:9.1f}  {name}" for us, name in imports[:top])
+    return text
+
+
+def profiles(groups: list[str], sides: Sides, plan: Plan, workdir: Path) -> str:
+    """The tensorsh side of each selected group under cProfile: top functions by self time."""
+    engine = sides.engine
+    parts = []
+    if "startup" in groups:
+        parts.append(("start-up: tensorsh -c softmax(...)", profile_process(["-c", STARTUP_CODE], workdir)))
+    if "dispatch" in groups:
+        space = {"a": engine.rand(3, 5), "b": engine.rand(3, 5)}
+        try:
+            space["softmax"] = sides.tensorsh_softmax()
+        except AttributeError:
+            pass
+
+        def loop():
+            for _, stmt, _ in DISPATCH_OPS:
+                try:
+                    timeit.Timer(stmt, globals=space).timeit(20_000)
+                except Exception:  # noqa: BLE001  (missing ops are reported in the table)
+                    pass
+        parts.append(("dispatch: the 7 tiny ops, 20,000 calls each", profile_call(loop)))
+    if "language" in groups:
+        tsh_src, _ = language_programs(plan.statements)
+        path = workdir / "program.tsh"
+        path.write_text(tsh_src)
+        parts.append((f"language: {plan.statements}-statement script", profile_process([str(path)], workdir)))
+    if "autograd" in groups:
+        w = engine.tensor(3.0, requires_grad=True)
+        parts.append(("autograd: scalar graph, 20,000 times", profile_call(
+            lambda: timeit.Timer("z = 10*w**2 + 2; z.backward()", globals={"w": w}).timeit(20_000))))
+        try:
+            n, d, h, k = plan.mlp
+            space = {"x": engine.randn(n, d), "W1": engine.randn(d, h, requires_grad=True),
+                     "W2": engine.randn(h, k, requires_grad=True), "softmax": sides.tensorsh_softmax(),
+                     "relu": engine.relu}
+            parts.append(("autograd: MLP forward+backward, 2,000 times", profile_call(
+                lambda: timeit.Timer("softmax(relu(x @ W1) @ W2, dim=1).sum().backward()",
+                                     globals=space).timeit(2_000))))
+        except Exception as exc:  # noqa: BLE001
+            parts.append(("autograd: MLP", f"not profiled: {exc}"))
+    if "large" in groups:
+        a = engine.from_numpy(np.random.default_rng(0).standard_normal(plan.big_n).astype(np.float32))
+        b, c = a * 1.5, a * 0.5
+        parts.append(("large: exp, a*b+c, sum on big_n floats, 20 times each", profile_call(
+            lambda: [(engine.exp(a), a * b + c, a.sum()) for _ in range(20)])))
+    return "\n\n".join(f"## {title}\n{text}" for title, text in parts)
+
+
+# ================================================================ the table
+
+
+def fmt_figure(x: float | None) -> str:
+    if x is None:
+        return ""
+    if x == 0:
+        return "0"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    if abs(x) >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
+
+
+def render_table(rows: list[Row]) -> str:
+    """The rows as a Markdown table (readable in a terminal as it is)."""
+    head = ["row", "unit", "tensorsh", "NumPy", "PyTorch", "ratio", "vs", "goal", "result", "note"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    group = None
+    for row in rows:
+        cells = []
+        for side in (TSH, NP, TORCH):
+            stat = row.stats.get(side)
+            if stat is None:
+                cells.append("")
+            elif len(stat.samples) > 1:
+                cells.append(f"{fmt_figure(row.show(stat.median))} ±{100 * stat.spread:.0f}%")
+            else:
+                cells.append(fmt_figure(row.show(stat.median)))
+        label = row.name if row.group == group else f"**{row.group}** {row.name}"
+        group = row.group
+        goal = f"≤ {row.goal:g}" if row.goal is not None else ""
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        lines.append("| " + " | ".join([label.replace("|", "\\|"), row.unit, *cells, ratio, row.ref or "",
+                                        goal, row.status, row.note.replace("|", "\\|")]) + " |")
+    return "\n".join(lines)
+
+
+def summary(rows: list[Row]) -> str:
+    counts = {s: sum(r.status == s for r in rows) for s in ("PASS", "MISS", "ERROR", "n/a")}
+    return ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+
+
+def environment(sides: Sides, args) -> dict:
+    def git(*cmd):
+        try:
+            return subprocess.run(["git", *cmd], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty_tensorsh": bool(git("status", "--porcelain", "--", "tensorsh")),
+        "python": platform.python_version(), "numpy": np.__version__,
+        "torch": sides.torch.__version__ if sides.torch is not None else None,
+        "torch_threads": sides.torch.get_num_threads() if sides.torch is not None else None,
+        "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+        "machine": platform.machine(), "args": " ".join(sys.argv[1:]),
+        "mode": "tiny" if args.tiny else "quick" if args.quick else "full",
+    }
+
+
+# ================================================================ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions: about a minute")
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes and one repetition: seconds (smoke test)")
+    parser.add_argument("--json", metavar="FILE", help="write every row and sample as JSON to FILE")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it imports")
+    parser.add_argument("--only", metavar="GROUPS", default=",".join(GROUPS),
+                        help=f"comma-separated groups to run: {', '.join(GROUPS)}")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the table, cProfile the tensorsh side of each selected group")
+    args = parser.parse_args(argv)
+    groups = [g.strip() for g in args.only.split(",") if g.strip()]
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
+    plan = TINY if args.tiny else QUICK if args.quick else FULL
+
+    started = time.perf_counter()
+    sides = Sides(use_torch=not args.no_torch)
+    if sides.torch is None:
+        print(f"PyTorch left out ({sides.torch_reason})", file=sys.stderr)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="tensorsh-bench-") as tmp:
+        workdir = Path(tmp)
+        benches = {
+            "startup": lambda: bench_startup(sides, plan),
+            "dispatch": lambda: bench_dispatch(sides, plan),
+            "language": lambda: bench_language(sides, plan, workdir),
+            "autograd": lambda: bench_autograd(sides, plan),
+            "large": lambda: bench_large(sides, plan),
+            "memory": lambda: bench_memory(sides, plan, workdir),
+        }
+        for group in groups:
+            t0 = time.perf_counter()
+            try:
+                new = benches[group]()
+            except Exception as exc:  # noqa: BLE001  (a broken group is reported, the run goes on)
+                new = [error_row(group, "whole group", exc)]
+            rows += new
+            print(f"[{group}: {time.perf_counter() - t0:.0f} s]", file=sys.stderr, flush=True)
+        profile_text = profiles(groups, sides, plan, workdir) if args.profile else ""
+
+    env = environment(sides, args)
+    print(f"tensorsh bench, {env['mode']} run, {env['date']}, commit {env['commit']}"
+          f"{' + uncommitted engine changes' if env['dirty_tensorsh'] else ''}; python {env['python']}, "
+          f"numpy {env['numpy']}, torch {env['torch'] or 'absent'}; {env['cpus']} CPUs, "
+          f"load {env['load_average'][0]:.1f}")
+    print("ratio = tensorsh / reference, time or memory: lower is better; medians of paired ratios; "
+          "±: interquartile range / median\n")
+    print(render_table(rows))
+    print(f"\n{summary(rows)}; took {time.perf_counter() - started:.0f} s")
+    if profile_text:
+        print("\n# cProfile of the tensorsh side, top functions by self time\n")
+        print(profile_text)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"environment": env, "rows": [r.as_json() for r in rows]},
+                                              indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
