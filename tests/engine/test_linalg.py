@@ -207,3 +207,46 @@ def test_errors_are_pytorchs(expr, cls, message):
     with pytest.raises(cls) as info:
         expr()
     assert str(info.value) == message
+
+
+# ---------------------------------------------------------------- second derivatives (create_graph=True)
+
+
+def check_second_derivatives(fn, arrays, eps=1e-6, rtol=1e-4, atol=1e-6):
+    """The gradient of <grad fn(x), v> (built with create_graph=True) agrees with finite differences of grad fn."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    rng = np.random.default_rng(0)
+    v = [rng.standard_normal(a.shape) for a in arrays]
+
+    def directional(values):
+        inputs = [torch.tensor(a, requires_grad=True) for a in values]
+        grads = torch.autograd.grad(fn(*inputs), inputs, create_graph=True)
+        total = sum((g * torch.tensor(d)).sum() for g, d in zip(grads, v))
+        return total, inputs
+
+    total, inputs = directional(arrays)
+    analytic = torch.autograd.grad(total, inputs, allow_unused=True)
+    for i, a in enumerate(arrays):
+        numeric = np.zeros(a.size)
+        for k in range(a.size):
+            plus, minus = [x.copy() for x in arrays], [x.copy() for x in arrays]
+            plus[i].reshape(-1)[k] += eps
+            minus[i].reshape(-1)[k] -= eps
+            numeric[k] = (directional(plus)[0].item() - directional(minus)[0].item()) / (2 * eps)
+        got = np.zeros(a.size) if analytic[i] is None else analytic[i].detach().numpy().reshape(-1)
+        np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol, err_msg=f"input {i}")
+
+
+A23 = np.arange(6.0).reshape(2, 3) / 5
+SECOND_ORDER = [
+    (lambda a, b: ((a @ b) ** 2).sum(), [A23, np.arange(6.0).reshape(3, 2) / 7]),
+    (lambda a, b: ((a @ b) ** 2).sum(), [np.arange(12.0).reshape(2, 2, 3) / 9, np.arange(3.0) - 1]),
+    (lambda a, b: ((a @ b) ** 2).sum(), [np.arange(2.0) + 0.5, np.arange(12.0).reshape(2, 2, 3) / 9]),
+    (lambda a, b: (torch.einsum("ij,jk->ik", a, b) ** 2).sum(), [A23, np.arange(6.0).reshape(3, 2) / 7]),
+    (lambda a, b: (torch.bmm(a, b) ** 2).sum(), [np.arange(12.0).reshape(2, 2, 3) / 9, np.ones((2, 3, 1))]),
+]
+
+
+@pytest.mark.parametrize("fn, arrays", SECOND_ORDER)
+def test_second_derivatives_of_products(fn, arrays):
+    check_second_derivatives(fn, arrays)

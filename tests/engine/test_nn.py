@@ -319,3 +319,26 @@ def test_functional_exposes_every_nn_op():
     for name in ("relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot", "cross_entropy"):
         assert name in F.__all__
     assert torch.nn.functional is F
+
+
+SECOND_ORDER = [
+    (lambda x: (F.softmax(x, dim=1) ** 2).sum(), [X]),
+    (lambda x: (F.log_softmax(x, dim=1) ** 2).sum(), [X]),
+    (lambda x: F.cross_entropy(x, torch.tensor([1, 3, 0])), [X]),
+    (lambda x, y: F.mse_loss(x, y), [X, Y]),
+    (lambda x, q: F.binary_cross_entropy_with_logits(x, q), [X, Q]),
+    (lambda p, q: F.binary_cross_entropy(p, q), [P, Q]),
+    (lambda x: F.gelu(x, approximate="tanh").sum(), [X]),
+    (lambda x: (F.silu(x) ** 2).sum(), [X]),
+    (lambda x: (F.softplus(x) ** 2).sum(), [X]),
+    (lambda x: (F.elu(x) ** 2).sum(), [X]),
+    (lambda x: (F.normalize(x) * torch.tensor(Y)).sum(), [X]),
+    (lambda x, w, b: (F.linear(x, w, b) ** 2).sum(), [X, Y, Y[:, 0]]),
+]
+
+
+@pytest.mark.parametrize("fn, arrays", SECOND_ORDER)
+def test_second_derivatives_match_finite_differences(fn, arrays):
+    from tests.engine.test_linalg import check_second_derivatives
+
+    check_second_derivatives(fn, arrays)

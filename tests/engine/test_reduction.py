@@ -313,3 +313,26 @@ def test_errors_are_pytorchs(expr, cls, message):
     with pytest.raises(cls) as info:
         expr()
     assert str(info.value) == message
+
+
+SECOND_ORDER = [
+    lambda x: x.prod(1).sum(),
+    lambda x: (x.amax(1) ** 2).sum(),
+    lambda x: x.var(1).sum(),
+    lambda x: x.std(0).sum(),
+    lambda x: x.norm(),
+    lambda x: x.norm(p=3, dim=1).sum(),
+    lambda x: (x.cumsum(1) ** 2).sum(),
+    lambda x: x.cumprod(1).sum(),
+    lambda x: x.logsumexp(1).sum(),
+    lambda x: (x.sort(1).values * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)).sum() ** 2,
+    lambda x: (x.max(1).values ** 2).sum(),
+    lambda x: (x.mean(0) ** 2).sum(),
+]
+
+
+@pytest.mark.parametrize("fn", SECOND_ORDER)
+def test_second_derivatives_through_reductions_match_finite_differences(fn):
+    from tests.engine.test_linalg import check_second_derivatives
+
+    check_second_derivatives(fn, [np.array([[0.5, 1.5, -1.0], [2.0, 0.7, 1.2]])])

@@ -562,7 +562,9 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         if p == _INF or p == -_INF:
             kept = out if keepdim else out.reshape(_kept_shape(shape, axes))
             return (g * input.sign() * _tie_mask(wrap(np.abs(input._data)), kept, axes),)
-        safe = wrap(np.where(norm._data == 0, 1, norm._data).astype(mag.dtype))
+        zero = norm._data == 0
+        # A zero norm has a zero gradient (PyTorch's choice at the kink); keep the rest differentiable.
+        safe = norm + wrap(zero.astype(mag.dtype)) if zero.any() else norm
         if p == 2:
             return (g * input / safe,)
         absx = input.abs()
