@@ -28,6 +28,7 @@ from .common import (
     SCALAR_TYPES,
     broadcast_shapes,
     check_inplace,
+    numel_of,
     inplace,
     rebase,
     record,
@@ -78,6 +79,12 @@ def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Ten
     else:
         np.add.at(out, key, g._data)
     return record(out, name, (g,), lambda gg: (take_at(gg, key),))
+
+
+def _harmless(a: np.ndarray, result: tuple, size: int) -> np.ndarray:
+    if not numel_of(result):
+        return np.broadcast_to(a, result)
+    return np.where((a < -size) | (a >= size), 0, a)
 
 
 def _is_basic(key) -> bool:
@@ -180,8 +187,8 @@ def _index_int(x) -> int:
 
 
 def _is_full(s: slice, size: int) -> bool:
-    start, stop, step = s.indices(size)
-    return start == 0 and stop == size and step == 1
+    """PyTorch's test for a slice it skips: written from 0, to at least the end, step 1 (before clamping)."""
+    return (s.start or 0) == 0 and (s.stop is None or s.stop >= size) and (s.step or 1) == 1
 
 
 def parse_index(shape: tuple, index) -> _Index:
@@ -218,18 +225,20 @@ def parse_index(shape: tuple, index) -> _Index:
         else:
             _bad_index(item)
     if consumed > ndim:
-        if ndim == 0 and any(kind == "int" for kind, _ in parsed):
+        if ndim == 0 and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
             raise IndexError(
                 "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
                 "to convert a 0-dim tensor to a number"
             )
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    # A full slice inside a tuple is skipped (no grad_fn of its own); a bare `x[:]` is still a slice.
+    bare_slice = type(index) is slice
 
     result = _Index()
     basic = result.basic
     src = view = 0  # the dimension in the input and in the view being built
     ellipsis_seen = False
-    for kind, value in parsed:
+    for position, (kind, value) in enumerate(parsed):
         if kind is None:
             basic.append(None)
             result.last, result.trivial = "none", False
@@ -245,16 +254,19 @@ def parse_index(shape: tuple, index) -> _Index:
         elif kind == "int":
             size = shape[src]
             if not -size <= value < size:
-                raise IndexError(f"index {value} is out of bounds for dimension {src} with size {size}")
+                # PyTorch names the position in the index, not the tensor's dimension.
+                raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
             basic.append(value)
             result.last, result.trivial = "int", False
             src += 1
         elif kind == "slice":
             s = _slice_of(value, shape[src])
             basic.append(s)
-            result.last = "slice"
             if not _is_full(s, shape[src]):
                 result.trivial = False
+                result.last = "slice"
+            elif bare_slice:
+                result.last = "slice"
             src += 1
             view += 1
         elif kind == "bool":
@@ -279,8 +291,7 @@ def parse_index(shape: tuple, index) -> _Index:
 def advanced_key(shape: tuple, advanced: list) -> tuple:
     """The NumPy key applying the advanced indices to a view of `shape`, with PyTorch's errors."""
     key = [slice(None)] * len(shape)
-    arrays = []
-    position = 0  # PyTorch numbers out-of-range errors by the advanced dimensions only
+    checks = []  # (array, size of its dimension, its number among the indexed dimensions)
     for dim, kind, a in advanced:
         if kind == "mask":
             for j in range(a.ndim):
@@ -291,25 +302,30 @@ def advanced_key(shape: tuple, advanced: list) -> tuple:
                     )
             for j, nz in enumerate(np.nonzero(a)):
                 key[dim + j] = nz
-                arrays.append(nz)
-            position += a.ndim
+                checks.append((nz, None, 0))
             continue
-        size = shape[dim]
-        if a.size:
-            bad = (a < -size) | (a >= size)
-            if bad.any():
-                if size == 0:
-                    raise IndexError("index is out of bounds for dimension with size 0")
-                value = a.reshape(-1)[np.argmax(bad.reshape(-1))]
-                raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
         key[dim] = a
-        arrays.append(a)
-        position += 1
+        checks.append((a, shape[dim], len(checks)))
     try:
-        np.broadcast_shapes(*(a.shape for a in arrays))
+        result = np.broadcast_shapes(*(a.shape for a, _, _ in checks))
     except ValueError:
-        shapes = ", ".join(str(list(a.shape)) for a in arrays)
+        shapes = ", ".join(str(list(a.shape)) for a, _, _ in checks)
         raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+    for a, size, _ in checks:
+        if size == 0 and numel_of(result):
+            raise IndexError("index is out of bounds for dimension with size 0")
+    rest = numel_of(n for n, k in zip(shape, key) if isinstance(k, slice))
+    if not numel_of(result) or not rest:
+        # Nothing is read when the result is empty, so nothing is out of range; NumPy checks anyway,
+        # so give it indices it accepts.
+        return tuple(_harmless(k, result, n) if isinstance(k, np.ndarray) else k for k, n in zip(key, shape))
+    for a, size, position in checks:
+        if size is None or not a.size:
+            continue
+        bad = (a < -size) | (a >= size)
+        if bad.any():
+            value = a.reshape(-1)[np.argmax(bad.reshape(-1))]
+            raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
     return tuple(key)
 
 
@@ -382,7 +398,7 @@ def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype_
         return stripped
     if advanced:
         raise RuntimeError(
-            f"shape mismatch: value tensor of shape {list(value_shape)} cannot be broadcast to indexing result "
+            f"shape mismatch: value tensor of shape {list(stripped)} cannot be broadcast to indexing result "
             f"of shape {list(target)}"
         )
     from .shape import expand_error
@@ -410,19 +426,27 @@ def _write(dst: np.ndarray, src, src_tensor) -> None:
 @op("indexing", method=False, function=False, operators=("__setitem__",))
 def setitem(self, index, value):
     """self[index] = value: write value (a number or a broadcastable tensor) into the indexed elements."""
+    if index is False:
+        return  # PyTorch writes nothing (and checks nothing) for a bare False
+    value_t = value if isinstance(value, Tensor) else None
+    if value_t is None and not isinstance(value, SCALAR_TYPES):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {self.type()}")
     parsed = parse_index(self._data.shape, index)
     basic = tuple(parsed.basic) + (Ellipsis,)
     region = self._data[basic]
-    adv_key = advanced_key(region.shape, parsed.advanced) if parsed.advanced else None
-    array, value_t = _value_array(self, value, adv_key is not None)
-
-    recorded = _check_setitem(self, value_t, parsed.trivial)
-
-    if adv_key is None:
-        target_shape = region.shape
-        stripped = _check_value_shape(array.shape, target_shape, False, self.type())
+    if not parsed.advanced:
+        # A view, then copy_: shape errors come before autograd's checks, as in PyTorch.
+        array, _ = _value_array(self, value, False)
+        type_name = value_t.type() if value_t is not None else self.type()
+        stripped = _check_value_shape(array.shape, region.shape, False, type_name)
+        recorded = _check_setitem(self, value_t, parsed.trivial)
         _write(region, array.reshape(stripped), value_t)
+        adv_key = None
     else:
+        # index_put_: autograd's checks come first, then the kernel's.
+        recorded = _check_setitem(self, value_t, parsed.trivial)
+        adv_key = advanced_key(region.shape, parsed.advanced)
+        array, _ = _value_array(self, value, True)
         target_shape = np.empty(region.shape, dtype=np.bool_)[adv_key].shape if array.ndim else ()
         stripped = _check_value_shape(array.shape, target_shape, True, self.type())
         if value_t is not None and np.may_share_memory(region, array):
@@ -434,9 +458,8 @@ def setitem(self, index, value):
                 raise RuntimeError(OVERLAP) from None
             raise
     self._version[0] += 1
-
     if recorded:
-        _record_setitem(self, parsed, basic, adv_key, value_t, stripped)
+        _record_setitem(self, parsed, basic, adv_key, value_t, stripped, region.shape)
 
 
 def _check_setitem(self: Tensor, value_t, whole: bool) -> bool:
@@ -445,7 +468,8 @@ def _check_setitem(self: Tensor, value_t, whole: bool) -> bool:
         return False
     if self._requires_grad:
         if self.grad_fn is None:
-            raise RuntimeError(LEAF_INPLACE if whole else VIEW_OF_LEAF)
+            is_view = self._base is not None or not whole
+            raise RuntimeError(VIEW_OF_LEAF if is_view else LEAF_INPLACE)
         base = self._base
         if base is not None and base._requires_grad and base.grad_fn is None:
             raise RuntimeError(VIEW_OF_LEAF)
@@ -453,7 +477,7 @@ def _check_setitem(self: Tensor, value_t, whole: bool) -> bool:
     return value_t is not None and value_t._requires_grad
 
 
-def _record_setitem(self, parsed, basic, adv_key, value_t, stripped):
+def _record_setitem(self, parsed, basic, adv_key, value_t, stripped, region_shape):
     """Put `self[idx] = value` on the tape: old self gets g zeroed at idx, value gets g[idx]."""
     keep = np.ones(self._data.shape, dtype=np.bool_)
     region = keep[basic]
@@ -476,7 +500,9 @@ def _record_setitem(self, parsed, basic, adv_key, value_t, stripped):
     if parsed.advanced:
         name = "IndexPutBackward0" if parsed.trivial else "CopySlices"
     elif parsed.trivial:
-        name = "FillBackward3" if value_t is None or value_t._data.ndim == 0 else "CopyBackwards"
+        # PyTorch's copy_to: copy_ for equal shapes, fill_ for a 0-dim value, copy_ otherwise.
+        value_shape = value_t._data.shape if value_t is not None else ()
+        name = "FillBackward3" if value_shape == () and region_shape != () else "CopyBackwards"
     else:
         name = "CopySlices"
     rebase(self, name, (self, value_t), backward)

@@ -116,25 +116,24 @@ def expand_target(shape: tuple, sizes: tuple, type_name: str) -> tuple:
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
     lead = len(sizes) - len(shape)
-    target = []
-    for i, s in enumerate(sizes):
+    target = list(sizes)
+    for i in range(len(sizes) - 1, -1, -1):  # PyTorch checks from the last dimension back
+        s = sizes[i]
         if i < lead:
             if s < 0:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
                 )
-            target.append(s)
             continue
         d = shape[i - lead]
         if s == -1:
-            s = d
+            target[i] = d
         elif d != s and d != 1:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({d}) at non-singleton "
                 f"dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
                 f"[{', '.join(map(str, shape))}]"
             )
-        target.append(s)
     return tuple(target)
 
 
