@@ -64,7 +64,7 @@ def _short(d: dtypes.dtype) -> str:
 
 def take_at(input: Tensor, key, name: str = "IndexBackward0") -> Tensor:
     """input._data[key] as a new tensor (a copy); its gradient is put_at(g, input.shape, key)."""
-    out = input._data[key]
+    out = _flat0(input._data, key)[key]
     if out.base is not None or not isinstance(out, np.ndarray):
         out = np.array(out)
     shape = input._data.shape
@@ -77,7 +77,7 @@ def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Ten
     if _is_basic(key):
         out[key] = g._data
     else:
-        np.add.at(out, key, g._data)
+        np.add.at(_flat0(out), key, g._data)
     return record(out, name, (g,), lambda gg: (take_at(gg, key),))
 
 
@@ -85,6 +85,13 @@ def _harmless(a: np.ndarray, result: tuple, size: int) -> np.ndarray:
     if not numel_of(result):
         return np.broadcast_to(a, result)
     return np.where((a < -size) | (a >= size), 0, a)
+
+
+def _flat0(a: np.ndarray, key=None) -> np.ndarray:
+    """A 0-dim array as a 1-element view, for keys of index arrays (NumPy cannot index 0-dim arrays so)."""
+    if a.ndim == 0 and (key is None or not _is_basic(key)):
+        return a.reshape(1)
+    return a
 
 
 def _is_basic(key) -> bool:
@@ -633,7 +640,9 @@ def index_select(input, dim, index):
     a = input._data
     if a.ndim == 0:
         wrap_dim(dim, 0)
-        if idx.size != 1 or idx.reshape(-1)[0] != 0:
+        if idx.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+        if idx.reshape(-1)[0] != 0:
             raise IndexError("index out of range in self")
         return take_at(input, (Ellipsis,), "IndexSelectBackward0")
     d = wrap_dim(dim, a.ndim)
@@ -727,11 +736,11 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         ufunc = {"add": np.add, "multiply": np.multiply}.get(reduce)
         if ufunc is None:
             raise RuntimeError("reduce argument must be either add or multiply.")
-        ufunc.at(out, key, np.broadcast_to(part, idx_shape))
+        ufunc.at(_flat0(out), key, np.broadcast_to(part, idx_shape))
         return wrap(out)
-    out[key] = part
+    _flat0(out)[key] = part
     keep = np.ones(out.shape, dtype=np.bool_)
-    keep[key] = False
+    _flat0(keep)[key] = False
     keep_t = wrap(keep)
     if src is None:
         return record(out, "ScatterBackward1", (input,), lambda g: (g * keep_t,))
@@ -758,7 +767,7 @@ def scatter_add(input, dim, index, src):
     idx_shape = index._data.shape
     part_key = _src_part(src, idx_shape)
     out = input._data.copy()
-    np.add.at(out, key, src._data[part_key])
+    np.add.at(_flat0(out), key, src._data[part_key])
     sshape = src._data.shape
     return record(out, "ScatterAddBackward0", (input, src),
                   lambda g: (g, put_at(take_at(g, key), sshape, part_key)))
@@ -790,16 +799,18 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of input with alpha * source's slices added at the positions index names along dim."""
     tensor_arg(input)
-    d, idx = _dim_index("index_add_", input, dim, index, error=RuntimeError)
-    if source._data.ndim and source._data.shape[d] != idx.size:
+    d = wrap_dim(dim, input._data.ndim)
+    count = _index_tensor(index, "index_add_", "index_add_(): Expected dtype int32/int64 for index").size
+    if source._data.ndim and source._data.shape[d] != count:
         raise RuntimeError(
-            f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+            f"index_add_(): Number of indices ({count}) should be equal to source.size(dim): "
             f"({source._data.shape[d]}), for dim: {d}"
         )
+    d, idx = _dim_index("index_add_", input, dim, index, error=RuntimeError)
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
     add = source._data * alpha if alpha != 1 else source._data
-    np.add.at(out, key, add.astype(out.dtype, copy=False))
+    np.add.at(_flat0(out), key, add.astype(out.dtype, copy=False))
     return record(out, "IndexAddBackward0", (input, source),
                   lambda g: (g, take_at(g, key) * alpha if alpha != 1 else take_at(g, key)))
 
@@ -811,9 +822,9 @@ def index_fill(input, dim, index, value):
     d, idx = _dim_index("index_fill_", input, dim, index)
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
-    out[key] = value._data if isinstance(value, Tensor) else value
+    _flat0(out)[key] = value._data if isinstance(value, Tensor) else value
     keep = np.ones(out.shape, dtype=np.bool_)
-    keep[key] = False
+    _flat0(keep)[key] = False
     keep_t = wrap(keep)
     if isinstance(value, Tensor):
         return record(out, "IndexFillBackward1", (input, value),
@@ -829,17 +840,19 @@ def logical_not_t(t: Tensor) -> Tensor:
 def index_copy(input, dim, index, source):
     """A copy of input with source's slices written at the positions index names along dim."""
     tensor_arg(input)
-    d, idx = _dim_index("index_copy_", input, dim, index, "index_copy_(): ")
-    if source._data.ndim and source._data.shape[d] != idx.size:
+    d = wrap_dim(dim, input._data.ndim)
+    count = _index_tensor(index, "index_copy_", "index_copy_(): Expected a long tensor for index").size
+    if source._data.ndim and source._data.shape[d] != count:
         raise IndexError(
-            f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+            f"index_copy_(): Number of indices ({count}) should be equal to source.size(dim) "
             f"({source._data.shape[d]})"
         )
+    d, idx = _dim_index("index_copy_", input, dim, index, "index_copy_(): ")
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
-    out[key] = source._data
+    _flat0(out)[key] = source._data
     keep = np.ones(out.shape, dtype=np.bool_)
-    keep[key] = False
+    _flat0(keep)[key] = False
     keep_t = wrap(keep)
     return record(out, "IndexCopyBackward0", (input, source), lambda g: (g * keep_t, take_at(g, key)))
 
@@ -904,8 +917,10 @@ def masked_select(input, mask):
     tensor_arg(input)
     m = _bool_mask(mask, "masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes(input._data.shape, m.shape)
-    key = np.nonzero(np.broadcast_to(m, shape))
+    key = np.nonzero(np.broadcast_to(m, shape).reshape(shape or (1,)))
     source = input if input._data.shape == shape else _broadcast(input, shape)
+    if not shape:
+        source = _at_least_1d(source)
     return take_at(source, key, "MaskedSelectBackward0")
 
 
@@ -924,6 +939,8 @@ def take(input, index):
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {got}")
     n = input._data.size
     idx = index._data
+    if idx.size and not n:
+        raise IndexError("take(): tried to take from an empty tensor")
     if idx.size:
         bad = (idx < -n) | (idx >= n)
         if bad.any():

@@ -169,6 +169,8 @@ def expand_as(self, other):
 def permute(input, *dims):
     """A view with the dimensions reordered."""
     tensor_arg(input)
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
     ndim = input._data.ndim
     if len(dims) != ndim:
@@ -263,6 +265,8 @@ def _T(self):
 
 
 def _mT(self):
+    if self._data.ndim == 0:
+        return self  # deprecated in PyTorch, and the identity
     if self._data.ndim < 2:
         raise RuntimeError(
             f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
@@ -271,6 +275,8 @@ def _mT(self):
 
 
 def _H(self):
+    if self._data.ndim == 0:
+        return _conj(self)
     if self._data.ndim != 2:
         raise RuntimeError(
             f"tensor.H is only supported on matrices (2-D tensors). Got {self._data.ndim}-D tensor."
@@ -279,6 +285,8 @@ def _H(self):
 
 
 def _mH(self):
+    if self._data.ndim == 0:
+        return _conj(self)
     if self._data.ndim < 2:
         raise RuntimeError(
             f"tensor.mH is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
@@ -307,6 +315,8 @@ def unflatten(input, dim, sizes):
     """A view with dimension dim split into the given sizes (one may be -1)."""
     tensor_arg(input)
     shape = input._data.shape
+    if not shape:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, len(shape))
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
@@ -339,6 +349,8 @@ def movedim(input, source, destination):
             f"dims as destination ({dst} dims)"
         )
     n = input._data.ndim
+    if n == 0:
+        return view_at(input, (), "AliasBackward0")
     s = [wrap_dim(d, n) for d in src]
     t = [wrap_dim(d, n) for d in dst]
     if len(set(s)) != len(s):
@@ -440,7 +452,7 @@ def flip(input, *dims):
     for a in axes:
         if axes.count(a) > 1:
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
-    out = np.flip(input._data, axes).copy() if axes else input._data.copy()
+    out = np.flip(input._data, axes).copy() if axes and n else input._data.copy()
     return record(out, "FlipBackward0", (input,), lambda g: (g.flip(axes),))
 
 
@@ -476,6 +488,8 @@ def roll(input, shifts, dims=None):
     dims = _int_list(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     axes = [wrap_dim(d, input._data.ndim) for d in dims]
     out = np.roll(input._data, shifts, axes) if input._data.size else input._data.copy()
     back = [-s for s in shifts]
@@ -694,13 +708,16 @@ def chunk(input, chunks, dim=0):
     size = input._data.shape[d]
     step = -(-size // chunks)
     if size == 0:
-        return _pieces(input, d, [(0, 0)] * chunks, "SplitBackward0")
+        return _pieces(input, d, [(0, 0)] * chunks, "SplitWithSizesBackward0")
     return split(input, step, d)
 
 
 @op("shape", differentiable=True)
 def tensor_split(input, indices_or_sections, dim=0):
     """Views of input along dim: n nearly equal parts (an int), or cut before each listed index."""
+    tensor_arg(input)
+    if input._data.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = _split_dim(input, dim, "tensor_split")
     size = input._data.shape[d]
     cuts = indices_or_sections
