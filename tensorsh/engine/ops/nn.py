@@ -51,6 +51,9 @@ def _softmax_dim(ndim: int, name: str) -> int:
 
 def _softmax_input(input, dim, dtype, name):
     tensor_arg(input)
+    a = input._data
+    if type(dim) is int and dtype is None and a.dtype.kind == "f" and a.dtype != np.float16 and -a.ndim <= dim < a.ndim:
+        return a, dim % a.ndim  # the hot path
     if isinstance(dim, dtypes.dtype):  # torch.softmax(x, dim, dtype) passed as F.softmax's _stacklevel slot
         dim, dtype = dtype, dim
     a = input._data
@@ -76,9 +79,10 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "softmax")
     w = _wide(a)
-    e = np.exp(w - np.max(w, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
-    e = e.astype(a.dtype, copy=False)
+    e = np.exp(w - w.max(axis, keepdims=True))
+    e /= e.sum(axis, keepdims=True)
+    if e.dtype != a.dtype:
+        e = e.astype(a.dtype)
 
     def backward(g):
         if _plain():
@@ -100,9 +104,10 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "log_softmax")
     w = _wide(a)
-    shifted = w - np.max(w, axis=axis, keepdims=True)
-    shifted -= np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    shifted = shifted.astype(a.dtype, copy=False)
+    shifted = w - w.max(axis, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis, keepdims=True))
+    if shifted.dtype != a.dtype:
+        shifted = shifted.astype(a.dtype)
 
     def backward(g):
         if _plain():

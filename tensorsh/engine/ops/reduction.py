@@ -32,13 +32,18 @@ def _require_dim(dim, name: str):
 # ================================================================ helpers
 
 
+_ALL_AXES = tuple(tuple(range(n)) for n in range(8))
+
+
 def reduced_axes(dim, ndim: int) -> tuple:
     """The axes a `dim` argument names (None or (): all), non-negative, with PyTorch's errors.
 
     A 0-dim tensor accepts dim 0 or -1 and has no axes to reduce.
     """
     if dim is None:
-        return tuple(range(ndim))
+        return _ALL_AXES[ndim] if ndim < 8 else tuple(range(ndim))
+    if type(dim) is int and ndim and -ndim <= dim < ndim:
+        return (dim % ndim,)
     if isinstance(dim, (list, tuple)):
         if not dim:
             return tuple(range(ndim))
@@ -136,11 +141,10 @@ def _pick_backward(shape: tuple, index: np.ndarray, axis: int, keepdim: bool):
         return lambda g: (g,)
 
     def backward(g):
-        if not keepdim:
-            g = g.unsqueeze(axis)
-        return (_put_along(g, idx, axis, shape),)
+        if keepdim:
+            return (_put_along(g, index, axis, shape),)
+        return (_put_along(g.unsqueeze(axis), np.expand_dims(index, axis), axis, shape),)
 
-    idx = index if keepdim else np.expand_dims(index, axis)
     return backward
 
 
@@ -167,12 +171,16 @@ def _along(input: Tensor, dim):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over dim (an int or a tuple of ints)."""
     tensor_arg(input)
-    shape = input._data.shape
+    a = input._data
+    shape = a.shape
     axes = reduced_axes(dim, len(shape))
-    out_dtype = _accumulator_dtype(input, dtype)
-    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype))
+    if dtype is None and a.dtype.kind in "fc" and a.dtype != np.float16:
+        out = a.sum(axes, keepdims=keepdim)  # the hot path: no dtype argument, no conversion
+    else:
+        out_dtype = _accumulator_dtype(input, dtype)
+        out = np.asarray(a.sum(axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype)), dtype=out_dtype.np)
     name = "SumBackward0" if dim is None else "SumBackward1"
-    return record(np.asarray(out, dtype=out_dtype.np), name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
+    return record(out, name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
 
 
 @op("reduction", differentiable=True)
@@ -224,14 +232,16 @@ def _mean_dtype(input: Tensor, dtype, name="mean") -> dtypes.dtype:
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Arithmetic mean of all elements, or over dim."""
     tensor_arg(input)
-    target = _mean_dtype(input, dtype)
-    shape = input._data.shape
+    a = input._data
+    target = input.dtype if dtype is None and a.dtype.kind in "fc" else _mean_dtype(input, dtype)
+    shape = a.shape
     axes = reduced_axes(dim, len(shape))
     count = _count(shape, axes)
-    # sum / count rather than np.mean: an empty mean is NaN without NumPy's warning.
-    out = np.sum(input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_as(target)) / count if count else \
-        np.full(_kept_shape(shape, axes) if keepdim else tuple(d for i, d in enumerate(shape) if i not in axes),
-                np.nan, dtype=target.np)
+    if count:
+        out = a.sum(axes, keepdims=keepdim, dtype=_accumulate_as(target)) / count
+    else:  # an empty mean is NaN (np.mean would also warn)
+        out = np.full(_kept_shape(shape, axes) if keepdim else tuple(d for i, d in enumerate(shape) if i not in axes),
+                      np.nan, dtype=target.np)
     name = "MeanBackward0" if dim is None else "MeanBackward1"
     return record(np.asarray(out, dtype=target.np), name, (input,),
                   lambda g: (expand_back(g / count, shape, axes, keepdim),))
@@ -324,12 +334,11 @@ def _extreme_dim(input, dim, keepdim, name, arg_fn, cls, grad_name):
     a, axis, scalar = _along(input, dim)
     if not scalar:
         _empty_check(input, name, (axis,))
-    idx = arg_fn(a, axis=axis, keepdims=True)
-    values = np.take_along_axis(a, idx, axis)
+    keep = keepdim and not scalar
+    idx = arg_fn(a, axis=axis, keepdims=keep)
+    values = (a.max if arg_fn is np.argmax else a.min)(axis, keepdims=keep)  # NaN wins in both, as in argmax
     if scalar:
         values, idx = values.reshape(()), idx.reshape(())
-    elif not keepdim:
-        values, idx = values.squeeze(axis), idx.squeeze(axis)
     return _indices_result(cls, input, values, idx, grad_name, axis, keepdim or scalar)
 
 
