@@ -56,7 +56,15 @@ def _print_writer(fmt: str):
     return _write
 
 
-def _read_program(file: str | None, code: str | None) -> tuple[str, str]:
+def _start_repl() -> None:
+    """`tensorsh` on a terminal with no program. The REPL issue replaces this with the REPL."""
+    click.echo("tensorsh: the interactive REPL is not available yet; run a file (tensorsh FILE.tsh), "
+               "a command (tensorsh -c CODE) or a pipe (... | tensorsh)", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
+    """The program's text and file name, or None when there is none (a terminal, no arguments)."""
     if code is not None:
         if file is not None:
             raise click.UsageError("give either -c CODE or a FILE, not both")
@@ -64,9 +72,7 @@ def _read_program(file: str | None, code: str | None) -> tuple[str, str]:
     if file == "-" or (file is None and not sys.stdin.isatty()):
         return sys.stdin.read(), "<stdin>"
     if file is None:
-        click.echo("tensorsh: the interactive REPL is not available yet; run a file (tensorsh FILE.tsh), "
-                   "a command (tensorsh -c CODE) or a pipe (... | tensorsh)", err=True)
-        sys.exit(EXIT_USAGE)
+        return None
     try:
         with open(file, encoding="utf-8") as f:
             return f.read(), file
@@ -123,7 +129,11 @@ def _use_color(no_color: bool) -> bool:
 @click.version_option(__version__, "--version", prog_name="tensorsh")
 def main(file, code, fmt, seed, no_color, no_files, debug) -> None:
     """Run a tensorsh program: PyTorch-style tensor code, from FILE, -c CODE or standard input."""
-    source, filename = _read_program(file, code)
+    program = _read_program(file, code)
+    if program is None:
+        _start_repl()
+        return
+    source, filename = program
     if fmt is None:
         fmt = "rich" if sys.stdout.isatty() else "plain"
     try:
