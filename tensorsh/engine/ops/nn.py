@@ -618,7 +618,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                 f"Expected target size [{', '.join(map(str, x.shape[:1] + x.shape[2:]))}], got "
                 f"[{', '.join(map(str, t.shape))}]"
             )
-        xs, ts = np.moveaxis(x, 1, -1), t
+        xs, ts = (x if x.ndim == 2 else np.moveaxis(x, 1, -1)), t
     n_classes = xs.shape[-1]
     if weight is not None:
         w = tensor_arg(weight, "weight")._data
@@ -629,31 +629,36 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             )
         if w.dtype != x.dtype:
             raise RuntimeError(f"expected scalar type {_short(input.dtype)} but found {_short(weight.dtype)}")
+    ts = ts.reshape(-1)
     valid = ts != ignore_index
     bad = valid & ((ts < 0) | (ts >= n_classes))
     if bad.any():
-        raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
+        raise IndexError(f"Target {int(ts[bad][0])} is out of bounds.")
     safe = np.where(valid, ts, 0)
-    picked = np.take_along_axis(xs, safe[..., None], -1)[..., 0]
-    w_each = (w[safe] if weight is not None else np.ones(safe.shape, dtype=x.dtype)) * valid
-    w_each = w_each.astype(x.dtype, copy=False)
+    rows = np.arange(ts.size)
+    picked = xs.reshape(-1, n_classes)[rows, safe]
+    w_each = (w[safe] * valid if weight is not None else valid).astype(x.dtype, copy=False)
     loss = -picked * w_each
     if reduction == "none":
         out = loss.reshape(t.shape)
         scale = w_each
     else:
-        total = np.sum(loss)
-        denom = np.sum(w_each) if reduction == "mean" else 1
-        out = np.asarray(total / denom, dtype=x.dtype)
+        denom = w_each.sum() if reduction == "mean" else 1
+        out = loss.sum() / denom
         scale = w_each / denom
 
     def backward(g):
         # d(loss)/d(input) is -scale at each target position and 0 elsewhere: a constant times g.
-        spread = np.zeros(xs.shape, dtype=x.dtype)
-        np.put_along_axis(spread, safe[..., None], -scale[..., None], -1)
-        spread = spread.reshape(x.shape) if x.ndim == 1 else np.moveaxis(spread, -1, 1)
-        if reduction == "none" and x.ndim > 1:
-            g = g.unsqueeze(1)
+        spread = np.zeros((ts.size, n_classes), dtype=x.dtype)
+        spread[rows, safe] = -scale
+        if x.ndim == 1:
+            spread = spread.reshape(x.shape)
+        else:
+            spread = spread.reshape(xs.shape)
+            if x.ndim > 2:
+                spread = np.moveaxis(spread, -1, 1)
+            if reduction == "none":
+                g = g.unsqueeze(1)
         return (g * wrap(spread),)
 
     return record(np.asarray(out, dtype=x.dtype), "NllLossBackward0", (input,), backward)
