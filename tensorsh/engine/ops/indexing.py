@@ -314,7 +314,7 @@ def advanced_key(shape: tuple, advanced: list) -> tuple:
         key[dim] = a
         checks.append((a, shape[dim], len(checks)))
     try:
-        result = np.broadcast_shapes(*(a.shape for a, _, _ in checks))
+        result = checks[0][0].shape if len(checks) == 1 else np.broadcast_shapes(*(a.shape for a, _, _ in checks))
     except ValueError:
         shapes = ", ".join(str(list(a.shape)) for a, _, _ in checks)
         raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
@@ -353,6 +353,12 @@ def getitem(self, index):
         if not -shape[0] <= index < shape[0]:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {shape[0]}")
         return view_at(self, (index,), "SelectBackward0")
+    if type(index) is Tensor and index._data.ndim and self._data.ndim:
+        a = index._data
+        if a.dtype == np.int64 or a.dtype == np.int32:
+            return take_at(self, advanced_key(self._data.shape, [(0, "array", a)]))
+        if a.dtype == np.bool_ and a.ndim <= self._data.ndim:
+            return take_at(self, advanced_key(self._data.shape, [(0, "mask", a)]))
     parsed = parse_index(self._data.shape, index)
     basic = tuple(parsed.basic)
     if not parsed.advanced:

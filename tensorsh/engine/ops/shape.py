@@ -181,7 +181,9 @@ def permute(input, *dims):
     axes = tuple(wrap_dim(d, ndim) for d in dims)
     if len(set(axes)) != ndim:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    inverse = tuple(np.argsort(axes))
+    inverse = [0] * ndim
+    for i, a in enumerate(axes):
+        inverse[a] = i
     return record_view(input, input._data.transpose(axes), "PermuteBackward0",
                        lambda g: (g.permute(inverse),))
 
@@ -261,7 +263,8 @@ def size_arg(size) -> tuple:
 
 def _T(self):
     n = self._data.ndim
-    return permute(self, tuple(range(n - 1, -1, -1)))
+    order = tuple(range(n - 1, -1, -1))
+    return record_view(self, self._data.transpose(order), "PermuteBackward0", lambda g: (g.permute(order),))
 
 
 def _mT(self):
