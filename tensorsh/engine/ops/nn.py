@@ -613,6 +613,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise ValueError(
                 f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 0})."
             )
+        if x.ndim == 2 and t.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         if t.shape != x.shape[:1] + x.shape[2:]:
             raise RuntimeError(
                 f"Expected target size [{', '.join(map(str, x.shape[:1] + x.shape[2:]))}], got "
