@@ -15,8 +15,6 @@ gradients work.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import autograd, dtypes
@@ -79,12 +77,6 @@ def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Ten
     else:
         np.add.at(_flat0(out), key, g._data)
     return record(out, name, (g,), lambda gg: (take_at(gg, key),))
-
-
-def _harmless(a: np.ndarray, result: tuple, size: int) -> np.ndarray:
-    if not numel_of(result):
-        return np.broadcast_to(a, result)
-    return np.where((a < -size) | (a >= size), 0, a)
 
 
 def _flat0(a: np.ndarray, key=None) -> np.ndarray:
@@ -334,6 +326,13 @@ def advanced_key(shape: tuple, advanced: list) -> tuple:
             value = a.reshape(-1)[np.argmax(bad.reshape(-1))]
             raise IndexError(f"index {value} is out of bounds for dimension {position} with size {size}")
     return tuple(key)
+
+
+def _harmless(a: np.ndarray, result: tuple, size: int) -> np.ndarray:
+    """An index array NumPy accepts, for results that read nothing (so nothing can be out of range)."""
+    if not numel_of(result):
+        return np.broadcast_to(a, result)
+    return np.where((a < -size) | (a >= size), 0, a)
 
 
 _VIEW_NAMES = {"int": "SelectBackward0", "slice": "SliceBackward0", "none": "UnsqueezeBackward0", None: "AliasBackward0"}
@@ -616,6 +615,7 @@ def index_put_(self, indices, values, accumulate=False):
         shape = values._data.shape
         rebase(self, "IndexPutBackward0", (self, values),
                lambda g: (g, take_at(g, key).sum_to_size(stripped).reshape(shape)))
+        propagate_to_base(self)
     return self
 
 
@@ -834,11 +834,12 @@ def index_fill(input, dim, index, value):
     keep_t = wrap(keep)
     if isinstance(value, Tensor):
         return record(out, "IndexFillBackward1", (input, value),
-                      lambda g: (g * keep_t, (g * logical_not_t(keep_t)).sum()))
+                      lambda g: (g * keep_t, (g * _not(keep_t)).sum()))
     return record(out, "IndexFillBackward0", (input,), lambda g: (g * keep_t,))
 
 
-def logical_not_t(t: Tensor) -> Tensor:
+def _not(t: Tensor) -> Tensor:
+    """Logical NOT of a bool tensor, outside the graph (masks are constants)."""
     return wrap(~t._data)
 
 
@@ -907,8 +908,8 @@ def masked_fill(input, mask, value):
         out = np.broadcast_to(out, shape).copy()
     if isinstance(value, Tensor):
         return record(out, "MaskedFillBackward1", (input, value),
-                      lambda g: (g * logical_not_t(mask), (g * mask).sum()))
-    return record(out, "MaskedFillBackward0", (input,), lambda g: (g * logical_not_t(mask),))
+                      lambda g: (g * _not(mask), (g * mask).sum()))
+    return record(out, "MaskedFillBackward0", (input,), lambda g: (g * _not(mask),))
 
 
 @op("indexing", function=False)

@@ -1,8 +1,14 @@
-"""Shape ops: views that reinterpret memory, and the joins and splits that copy.
+"""Shape ops: views that reinterpret memory, and the joins, splits and copies.
 
-Views (`view`, `t`, `transpose`, `permute`, `expand`, `squeeze`, `unsqueeze`, ...)
-wrap a NumPy view of the input's memory via `record_view`, so writes through one are
-seen through the other, as in PyTorch.
+Views share memory exactly where PyTorch's do: `view`, `reshape` (when it can),
+`t`/`T`/`mT`, `transpose`, `permute`, `movedim`, `expand`, `squeeze`, `unsqueeze`,
+`unflatten`, `select`, `narrow`, `diagonal`, and the pieces of `split`, `chunk`,
+`tensor_split` and `unbind` wrap a NumPy view of the input's memory (`record_view`),
+so writes through one are seen through the other. `cat`, `stack`, `repeat`, `tile`,
+`flip`, `roll`, `diag`, `tril` and `triu` copy.
+
+Views given by a basic index key (select, narrow, the split family) share their
+backward with indexing: `view_at` in indexing.py.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, _view, wrap_dim
 from .common import broadcast_shapes, numel_of, record, record_view, result_type, tensor_arg
-from .creation import parse_size
 from .indexing import view_at
 from .registry import op
 
@@ -89,8 +94,6 @@ def reshape(input, *shape):
     try:
         array = input._data.reshape(size, copy=False)
     except ValueError:
-        from .common import record
-
         return record(input._data.reshape(size), "UnsafeViewBackward0", (input,), lambda g: (g.reshape(source),))
     return record_view(input, array, "ViewBackward0", lambda g: (g.reshape(source),))
 
@@ -249,10 +252,6 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     return reshape(input, shape[:s] + (numel_of(shape[s:e + 1]),) + shape[e + 1:])
-
-
-def size_arg(size) -> tuple:
-    return parse_size((size,))
 
 
 # ================================================================ transposes as properties
