@@ -428,7 +428,8 @@ class Evaluator:
                     span = node.args[capacity].span
                 plural = "s" if capacity != 1 else ""
                 message = f"takes {capacity} positional argument{plural} but {len(args)} were given"
-            raise TensorshError("TypeError", f"{name}() {message}", span, f"signature: {name}{signature}") from None
+            shown = signature.replace(parameters=[p for p in params.values() if not p.name.startswith("_")])
+            raise TensorshError("TypeError", f"{name}() {message}", span, f"signature: {name}{shown}") from None
 
 
 _NODE_CLASSES = [cls for cls in vars(ast).values()
