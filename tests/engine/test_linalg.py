@@ -250,3 +250,22 @@ SECOND_ORDER = [
 @pytest.mark.parametrize("fn, arrays", SECOND_ORDER)
 def test_second_derivatives_of_products(fn, arrays):
     check_second_derivatives(fn, arrays)
+
+
+LINALG_GRADIENTS = [
+    (lambda a: linalg.det(a), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a: linalg.det(a), [np.array([[1.0, 2.0], [2.0, 4.0]])]),  # singular: the cofactors
+    (lambda a: linalg.inv(a), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a, b: linalg.cross(a, b), [np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0])]),
+    (lambda a: linalg.matrix_power(a, 3), [np.array([[0.5, 1.0], [-0.3, 0.8]])]),
+    (lambda a: linalg.matrix_power(a, -2), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a: linalg.matrix_norm(a, "nuc"), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a: linalg.matrix_norm(a, 2), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a: linalg.matrix_norm(a, -2, keepdim=True), [np.array([[2.0, 1.0], [0.5, 3.0]])]),
+    (lambda a: linalg.matrix_norm(a, 1), [np.array([[2.0, -1.0], [0.5, 3.0]])]),
+]
+
+
+@pytest.mark.parametrize("fn, arrays", LINALG_GRADIENTS)
+def test_torch_linalg_gradients_match_finite_differences(fn, arrays):
+    check_gradients(fn, arrays)

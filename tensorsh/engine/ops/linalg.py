@@ -507,12 +507,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     a = A._data
     axes = tuple(d % a.ndim for d in dim)
     if ord == "nuc" or ord in (2, -2):
-        moved = np.moveaxis(a, axes, (-2, -1))
-        s = np.linalg.svd(moved, compute_uv=False)
-        out = s.sum(-1) if ord == "nuc" else (s.max(-1) if ord == 2 else s.min(-1))
-        if keepdim:
-            out = np.expand_dims(out, tuple(sorted(axes)))
-        return wrap(np.asarray(out, dtype=a.dtype))
+        return _spectral_norm(A, ord, axes, keepdim)
     if ord in (1, -1, float("inf"), float("-inf")):
         sum_axis, max_axis = (axes[0], axes[1]) if abs(ord) == 1 else (axes[1], axes[0])
         from .reduction import amax, amin
@@ -522,6 +517,33 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         res = pick(col, max_axis, keepdim=True)
         return res if keepdim else res.squeeze(tuple(sorted(axes)))
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def _spectral_norm(A, ord, axes, keepdim):
+    """Norms of the singular values: their sum ('nuc'), the largest (2) or the smallest (-2)."""
+    a = A._data
+    moved = np.moveaxis(a, axes, (-2, -1))
+    u, sv, vh = np.linalg.svd(moved, full_matrices=False)
+    if ord == "nuc":
+        out, name = sv.sum(-1), "SumBackward1"
+        direction = u @ vh  # d(sum of singular values)/dA = U V^T
+    else:
+        k = np.argmax(sv, -1) if ord == 2 else np.argmin(sv, -1)
+        out, name = np.take_along_axis(sv, k[..., None], -1)[..., 0], "AmaxBackward0" if ord == 2 else "AminBackward0"
+        uk = np.take_along_axis(u, k[..., None, None], -1)
+        vk = np.take_along_axis(vh, k[..., None, None], -2)
+        direction = uk @ vk  # d(sigma_k)/dA = u_k v_k^T
+    direction = np.moveaxis(direction, (-2, -1), axes).astype(a.dtype)
+    kept = tuple(sorted(axes))
+    if keepdim:
+        out = np.expand_dims(out, kept)
+
+    def backward(g):
+        if not keepdim:
+            g = g.reshape(np.expand_dims(np.empty(g.shape), kept).shape)
+        return (g * wrap(direction),)
+
+    return record(np.asarray(out, dtype=a.dtype), name, (A,), backward)
 
 
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
@@ -553,31 +575,61 @@ def _square(A, name):
 def det(A):
     """The determinant of a square matrix (or a batch of them)."""
     a = _square(A, "det")
-    return wrap(np.asarray(np.linalg.det(a), dtype=a.dtype))
+
+    def backward(g):
+        scale = (g * result).unsqueeze(-1).unsqueeze(-1)
+        try:
+            return (scale * inv(A).transpose(-1, -2),)
+        except RuntimeError:  # singular: d(det)/dA is the cofactor matrix, computed directly
+            return (g.unsqueeze(-1).unsqueeze(-1) * wrap(_cofactors(A._data)),)
+
+    result = record(np.asarray(np.linalg.det(a), dtype=a.dtype), "LinalgDetBackward0", (A,), backward,
+                    saved=(A,))
+    return result
+
+
+def _cofactors(a: np.ndarray) -> np.ndarray:
+    """The cofactor matrix of each square matrix in a (the gradient of det, also where A is singular)."""
+    n = a.shape[-1]
+    out = np.empty_like(a)
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(a, i, -2), j, -1)
+            out[..., i, j] = (-1) ** (i + j) * (np.linalg.det(minor) if n > 1 else 1)
+    return out
 
 
 def inv(A):
     """The inverse of a square matrix (or a batch of them)."""
     a = _square(A, "inv")
     try:
-        return wrap(np.linalg.inv(a).astype(a.dtype))
+        out = np.linalg.inv(a).astype(a.dtype)
     except np.linalg.LinAlgError:
         raise RuntimeError(
             "linalg.inv: The diagonal element 1 is zero, the inversion could not be completed because the "
             "input matrix is singular."
         ) from None
 
+    def backward(g):
+        t = result.transpose(-1, -2)
+        return (-(t @ g @ t),)
+
+    result = record(out, "LinalgInvExBackward0", (A,), backward, saved=())
+    return result
+
 
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along dim."""
-    tensor_arg(input)
-    tensor_arg(other, "other")
+    _tensors("cross", input, other, "other")
     a, b = input._data, other._data
     if a.shape[dim] != 3 or b.shape[dim] != 3:
         raise RuntimeError(
             f"linalg.cross: inputs dimension {dim} must have length 3. Got {a.shape[dim]} and {b.shape[dim]}"
         )
-    return wrap(np.cross(a, b, axis=dim))
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(a)} but found {_scalar_name(b)}")
+    return record(np.cross(a, b, axis=dim), "LinalgCrossBackward0", (input, other),
+                  lambda g: (cross(other, g, dim=dim), cross(g, input, dim=dim)), saved=(input, other))
 
 
 def matrix_power(A, n):
@@ -589,7 +641,14 @@ def matrix_power(A, n):
             f"linalg.matrix_power: A must be batches of square matrices, but they are {a.shape[-2] if a.ndim > 1 else 1} "
             f"by {a.shape[-1]} matrices"
         )
-    return wrap(np.linalg.matrix_power(a, n))
+    if n == 0:
+        return wrap(np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy())
+    if n < 0:
+        A, n = inv(A), -n
+    result = A
+    for _ in range(n - 1):  # plain repeated products: PyTorch's grad_fn is the last matmul's
+        result = matmul(result, A)
+    return result
 
 
 # `torch.linalg`: the engine exposes these under that module name.
