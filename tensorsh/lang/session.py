@@ -72,7 +72,8 @@ class Session:
         signature = _signature_of(value) if callable(value) else None
         if signature is None:
             return None
-        return f"{getattr(value, '__name__', type(value).__name__)}{signature}"
+        public = [p for p in signature.parameters.values() if not p.name.startswith("_")]
+        return f"{getattr(value, '__name__', type(value).__name__)}{signature.replace(parameters=public)}"
 
     def reset(self) -> None:
         """Forget every variable; builtins stay."""
