@@ -119,6 +119,20 @@ def test_activations_agree_with_their_definition(fn, reference):
     np.testing.assert_allclose(fn(torch.tensor(a)).numpy(), reference(a), rtol=1e-7, atol=1e-12)
 
 
+def test_inplace_activations_write_into_their_input_and_keep_the_gradient():
+    x = torch.tensor([-1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    assert F.elu(y, inplace=True) is y
+    np.testing.assert_allclose(y.detach().numpy(), [math.exp(-1) - 1, 2.0, 3.0], rtol=1e-6)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [math.exp(-1), 1.0, 1.0], rtol=1e-6)
+    w = torch.tensor([-1.0, 2.0])
+    F.leaky_relu(w, 0.1, True)
+    np.testing.assert_allclose(w.numpy(), [-0.1, 2.0])
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+        F.silu(torch.ones(2, requires_grad=True), inplace=True)
+
+
 def test_activation_errors_and_inplace():
     with pytest.raises(RuntimeError, match="approximate argument must be either none or tanh."):
         F.gelu(torch.ones(1), approximate="x")

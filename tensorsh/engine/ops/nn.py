@@ -143,12 +143,11 @@ def _float_input(input, kernel: str) -> np.ndarray:
     return a
 
 
-def _inplace_result(input, result, inplace):
-    if not inplace:
-        return result
+def _in_place(input, fn):
+    """Run fn on input and write the result into input (the `inplace=True` of F's activations)."""
     from .common import inplace as run_inplace
 
-    return run_inplace(input, lambda src: result)
+    return run_inplace(input, fn)
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -179,6 +178,8 @@ def gelu(input, approximate="none"):
 @op("nn", method=False, function=False, differentiable=True)
 def silu(input, inplace=False):
     """x * sigmoid(x), also called swish."""
+    if inplace:
+        return _in_place(input, lambda src: silu(src))
     a = _float_input(input, "silu_cpu")
     s = 1.0 / (1.0 + np.exp(-a))
 
@@ -186,12 +187,14 @@ def silu(input, inplace=False):
         sig = x.sigmoid()
         return sig * (1 + x * (1 - sig))
 
-    return _inplace_result(input, _activation(input, a * s, "SiluBackward0", derivative, saved=(input,)), inplace)
+    return _activation(input, a * s, "SiluBackward0", derivative, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
+    if inplace:
+        return _in_place(input, lambda src: mish(src))
     a = _float_input(input, "mish_cpu")
     out = a * np.tanh(np.logaddexp(0, a))
 
@@ -200,24 +203,26 @@ def mish(input, inplace=False):
         t = sp.tanh()
         return t + x * x.sigmoid() * (1 - t * t)
 
-    return _inplace_result(input, _activation(input, out.astype(a.dtype), "MishBackward0", derivative,
-                                              saved=(input,)), inplace)
+    return _activation(input, out.astype(a.dtype), "MishBackward0", derivative, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, else negative_slope * x."""
+    if inplace:
+        return _in_place(input, lambda src: leaky_relu(src, negative_slope))
     a = _float_input(input, "leaky_relu_cpu")
     positive = a > 0
     out = np.where(positive, a, a * negative_slope).astype(a.dtype)
     factor = wrap(np.where(positive, 1.0, negative_slope).astype(a.dtype))
-    return _inplace_result(input, _activation(input, out, "LeakyReluBackward0", lambda x, y: factor, saved=(input,)),
-                           inplace)
+    return _activation(input, out, "LeakyReluBackward0", lambda x, y: factor, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
 def elu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha * (exp(x) - 1)."""
+    if inplace:
+        return _in_place(input, lambda src: elu(src, alpha))
     a = _float_input(input, "elu_cpu")
     out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))).astype(a.dtype)
 
@@ -225,7 +230,7 @@ def elu(input, alpha=1.0, inplace=False):
         positive = wrap(x._data > 0)
         return positive + logical_not_of(positive) * (y + alpha)
 
-    return _inplace_result(input, _activation(input, out, "EluBackward0", derivative), inplace)
+    return _activation(input, out, "EluBackward0", derivative)
 
 
 def logical_not_of(mask: Tensor) -> Tensor:
@@ -235,6 +240,8 @@ def logical_not_of(mask: Tensor) -> Tensor:
 @op("nn", method=False, differentiable=True)
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with SELU's fixed scale and alpha (self-normalising)."""
+    if inplace:
+        return _in_place(input, lambda src: selu(src))
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
     a = _float_input(input, "elu_cpu")
     out = (scale * np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))).astype(a.dtype)
@@ -243,12 +250,14 @@ def selu(input, inplace=False):
         positive = wrap(x._data > 0)
         return positive * scale + logical_not_of(positive) * (y + scale * alpha)
 
-    return _inplace_result(input, _activation(input, out, "EluBackward0", derivative), inplace)
+    return _activation(input, out, "EluBackward0", derivative)
 
 
 @op("nn", method=False, differentiable=True)
 def celu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha * (exp(x / alpha) - 1)."""
+    if inplace:
+        return _in_place(input, lambda src: celu(src, alpha))
     a = _float_input(input, "elu_cpu")
     out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0) / alpha)).astype(a.dtype)
 
@@ -256,7 +265,7 @@ def celu(input, alpha=1.0, inplace=False):
         positive = wrap(x._data > 0)
         return positive + logical_not_of(positive) * (y / alpha + 1)
 
-    return _inplace_result(input, _activation(input, out, "CeluBackward0", derivative), inplace)
+    return _activation(input, out, "CeluBackward0", derivative)
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -284,6 +293,8 @@ def logsigmoid(input):
 @op("nn", method=False, function=False, differentiable=True)
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the gradient passes strictly inside."""
+    if inplace:
+        return _in_place(input, lambda src: hardtanh(src, min_val, max_val))
     tensor_arg(input)
     a = input._data
     if min_val > max_val:
@@ -292,8 +303,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         return wrap(np.clip(a, min_val, max_val).astype(a.dtype))
     out = np.clip(a, min_val, max_val).astype(a.dtype)
     inside = wrap(((a > min_val) & (a < max_val)).astype(a.dtype))
-    return _inplace_result(input, _activation(input, out, "HardtanhBackward0", lambda x, y: inside, saved=(input,)),
-                           inplace)
+    return _activation(input, out, "HardtanhBackward0", lambda x, y: inside, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -305,16 +315,19 @@ def relu6(input, inplace=False):
 @op("nn", method=False, function=False, differentiable=True)
 def hardsigmoid(input, inplace=False):
     """A piecewise-linear sigmoid: clip(x / 6 + 1/2, 0, 1)."""
+    if inplace:
+        return _in_place(input, lambda src: hardsigmoid(src))
     a = _float_input(input, "hardsigmoid_cpu")
     out = np.clip(a / 6 + 0.5, 0, 1).astype(a.dtype)
     inside = wrap((((a > -3) & (a < 3)) / 6).astype(a.dtype))
-    return _inplace_result(input, _activation(input, out, "HardsigmoidBackward0", lambda x, y: inside,
-                                              saved=(input,)), inplace)
+    return _activation(input, out, "HardsigmoidBackward0", lambda x, y: inside, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
 def hardswish(input, inplace=False):
     """x * hardsigmoid(x)."""
+    if inplace:
+        return _in_place(input, lambda src: hardswish(src))
     a = _float_input(input, "hardswish_cpu")
     out = (a * np.clip(a / 6 + 0.5, 0, 1)).astype(a.dtype)
 
@@ -323,7 +336,7 @@ def hardswish(input, inplace=False):
         d = np.where(xd < -3, 0.0, np.where(xd <= 3, xd / 3 + 0.5, 1.0))
         return wrap(d.astype(xd.dtype))
 
-    return _inplace_result(input, _activation(input, out, "HardswishBackward0", derivative, saved=(input,)), inplace)
+    return _activation(input, out, "HardswishBackward0", derivative, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -409,14 +422,15 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
+    if inplace:
+        return _in_place(input, lambda src: dropout(src, p, training))
     a = input._data
     if p == 1:
         mask = np.zeros(a.shape, dtype=a.dtype)
     else:
         keep = _random.generator().random(a.shape) >= p
         mask = (keep / (1.0 - p)).astype(a.dtype)
-    out = input * wrap(mask)
-    return _inplace_result(input, out, inplace)
+    return input * wrap(mask)
 
 
 @op("nn", method=False, function=False, differentiable=True)
