@@ -615,3 +615,39 @@ def test_assignment_through_a_transposed_view_of_a_plain_tensor():
     assert q.grad_fn.name() == "CopySlices"
     (q * torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
     assert w.grad.tolist() == [2.0, 5.0]
+
+
+def test_bare_false_assignment_writes_nothing():
+    x = torch.zeros(3, requires_grad=True)
+    x[False] = 1  # PyTorch returns before any check, even on a leaf
+    assert x.tolist() == [0, 0, 0]
+    y = torch.zeros(3)
+    y[(False,)] = 1
+    assert y.tolist() == [0, 0, 0]
+
+
+def test_zero_dim_inputs_of_the_index_family_are_read_as_one_element():
+    # Recorded from PyTorch 2.13.
+    s = torch.tensor(1.0, requires_grad=True)
+    zero = torch.zeros((), dtype=torch.int64)
+    assert s.gather(0, zero).item() == 1.0
+    assert s.scatter(0, zero, s * 3).item() == 3.0
+    assert s.scatter_add(0, zero, s).item() == 2.0
+    assert s.index_fill(0, torch.tensor([0]), 7.0).item() == 7.0
+    assert s.take(torch.tensor([0, 0])).tolist() == [1.0, 1.0]
+    assert s.masked_select(s > 2).shape == (0,)
+    with pytest.raises(RuntimeError, match=r"index_select\(\): Index to scalar can have only 1 value, got 2"):
+        s.index_select(0, torch.tensor([0, 0]))
+    with pytest.raises(IndexError, match=r"take\(\): tried to take from an empty tensor"):
+        torch.zeros(0).take(torch.tensor([0]))
+
+
+def test_index_put_accumulate_through_a_view_reaches_the_base():
+    x = torch.ones(2, 3, requires_grad=True)
+    y = x * 1
+    row = y[1]
+    row.index_put_((torch.tensor([0, 0]),), torch.tensor([2.0, 3.0]), accumulate=True)
+    assert y.tolist() == [[1, 1, 1], [6, 1, 1]]
+    assert y.grad_fn.name() == "CopySlices"
+    y.sum().backward()
+    assert x.grad.tolist() == [[1, 1, 1], [1, 1, 1]]

@@ -446,3 +446,20 @@ def test_errors_match_pytorch(fn, cls, message):
     with pytest.raises(cls) as info:
         fn()
     assert str(info.value).startswith(message)
+
+
+def test_zero_dim_edge_cases_follow_pytorch():
+    # Recorded from PyTorch 2.13: on 0-dim tensors mT and mH are the identity, movedim an alias.
+    s = torch.tensor(2.0, requires_grad=True)
+    assert s.mT is s and s.mH is s and s.H is s
+    assert s.T.grad_fn.name() == "PermuteBackward0"
+    assert s.movedim(0, 0).grad_fn.name() == "AliasBackward0"
+    assert s.flip(0).item() == 2.0
+    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
+        s.roll(1, 0)
+    with pytest.raises(RuntimeError, match="tensor_split expected at least a 1-dimensional tensor"):
+        s.tensor_split(2)
+    with pytest.raises(TypeError, match='permute\\(\\) missing 1 required positional arguments: "dims"'):
+        s.permute()
+    assert [p.grad_fn.name() for p in torch.zeros(0, requires_grad=True).chunk(2)] == \
+        ["SplitWithSizesBackward0", "SplitWithSizesBackward0"]
