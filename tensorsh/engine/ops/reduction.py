@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .. import autograd, dtypes
+from .. import dtypes
 from ..size import return_types
 from ..tensor import Tensor, wrap, wrap_dim
 from .common import OUTPUT, record, tensor_arg
@@ -404,11 +404,15 @@ def aminmax(input, *, dim=None, keepdim=False):
             "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
         )
     axes = () if dim is None else dim
-    low, high = amin(input, axes, keepdim), amax(input, axes, keepdim)
-    for t in (low, high):
+    return return_types.aminmax(*_named("AminmaxBackward0", amin(input, axes, keepdim), amax(input, axes, keepdim)))
+
+
+def _named(name: str, *results: Tensor) -> tuple:
+    """Results of an op PyTorch computes in one node, shown under that node's name (the gradients are the parts')."""
+    for t in results:
         if t.grad_fn is not None:
-            t.grad_fn._name = "AminmaxBackward0"  # PyTorch's one node for both; the gradients are amin's and amax's
-    return return_types.aminmax(low, high)
+            t.grad_fn._name = name
+    return results
 
 
 def _arg_extreme(input, dim, keepdim, name, np_fn):
@@ -422,7 +426,7 @@ def _arg_extreme(input, dim, keepdim, name, np_fn):
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         out = np.asarray(np_fn(a.reshape(-1)), dtype=np.int64)
         return wrap(out.reshape((1,) * a.ndim) if keepdim else out)
-    flat, axis, scalar = _along(input, dim)
+    _, axis, scalar = _along(input, dim)
     if scalar:
         return wrap(np.zeros((), dtype=np.int64))
     _empty_check(input, name, (axis,))
@@ -510,14 +514,14 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(variance, mean) over all elements or dim."""
     d, c = _correction(dim, unbiased, correction, "var_mean")
-    return var(input, d, keepdim=keepdim, correction=c), mean(input, d, keepdim)
+    return _named("VarMeanBackward0", var(input, d, keepdim=keepdim, correction=c), mean(input, d, keepdim))
 
 
 @op("reduction")
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(standard deviation, mean) over all elements or dim."""
     d, c = _correction(dim, unbiased, correction, "std_mean")
-    return std(input, d, keepdim=keepdim, correction=c), mean(input, d, keepdim)
+    return _named("StdMeanBackward0", std(input, d, keepdim=keepdim, correction=c), mean(input, d, keepdim))
 
 
 # ================================================================ norms
@@ -734,7 +738,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     """(values, indices) of input sorted along dim."""
     tensor_arg(input)
     _no_complex(input, " Sort does not support complex dtypes on CPU")
-    a, axis, scalar = _along(input, dim)
+    a, axis, _ = _along(input, dim)
     idx = _stable_order(a, axis, descending)
     values = np.take_along_axis(a, idx, axis).reshape(input._data.shape)
     return _indices_result(return_types.sort, input, values, idx.reshape(input._data.shape), "SortBackward0",
@@ -746,7 +750,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort input along dim."""
     tensor_arg(input)
     _no_complex(input, " Sort does not support complex dtypes on CPU")
-    a, axis, scalar = _along(input, dim)
+    a, axis, _ = _along(input, dim)
     return wrap(_stable_order(a, axis, descending).astype(np.int64).reshape(input._data.shape))
 
 
