@@ -651,3 +651,14 @@ def test_index_put_accumulate_through_a_view_reaches_the_base():
     assert y.grad_fn.name() == "CopySlices"
     y.sum().backward()
     assert x.grad.tolist() == [[1, 1, 1], [1, 1, 1]]
+
+
+def test_one_element_of_an_expanded_tensor_may_be_written():
+    # PyTorch refuses only writes where one memory location appears twice in the target.
+    a = torch.zeros(2, 1)
+    e = a.expand(2, 3)
+    e[1, 2] = 5
+    assert a.tolist() == [[0], [5]]
+    assert e[1].tolist() == [5, 5, 5]
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        e[1] = 3

@@ -418,7 +418,8 @@ def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype_
     raise expand_error(dtype_name, stripped, target)
 
 
-def _write(dst: np.ndarray, src, src_tensor) -> None:
+def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:
+    """dst[...] = src, where dst views self's memory, with PyTorch's memory-overlap errors."""
     if src_tensor is not None and np.may_share_memory(dst, src):
         same = (dst.__array_interface__["data"][0] == src.__array_interface__["data"][0]
                 and dst.strides == src.strides and dst.shape == src.shape)
@@ -427,12 +428,16 @@ def _write(dst: np.ndarray, src, src_tensor) -> None:
         if dst.flags.c_contiguous and src.flags.c_contiguous:
             raise RuntimeError(PARTIAL_OVERLAP)
         src = src.copy()
-    try:
-        dst[...] = src
-    except ValueError:
-        if not dst.flags.writeable:
-            raise RuntimeError(OVERLAP) from None
-        raise
+    if not dst.flags.writeable:
+        # A region of an expanded tensor: writable unless one memory location appears twice in it.
+        root = self._base if self._base is not None else self
+        overlap = any(stride == 0 and n > 1 for n, stride in zip(dst.shape, dst.strides))
+        positions = None if overlap or not root._data.flags.writeable else _positions_in(root._data, dst)
+        if positions is None:
+            raise RuntimeError(OVERLAP)
+        root._data[positions] = np.broadcast_to(src, dst.shape)
+        return
+    dst[...] = src
 
 
 @op("indexing", method=False, function=False, operators=("__setitem__",))
@@ -452,7 +457,7 @@ def setitem(self, index, value):
         type_name = value_t.type() if value_t is not None else self.type()
         stripped = _check_value_shape(array.shape, region.shape, False, type_name)
         recorded = _check_setitem(self, value_t, parsed.trivial)
-        _write(region, array.reshape(stripped), value_t)
+        _write(self, region, array.reshape(stripped), value_t)
         adv_key = None
     else:
         # index_put_: autograd's checks come first, then the kernel's.
