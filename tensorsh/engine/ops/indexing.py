@@ -447,7 +447,9 @@ def setitem(self, index, value):
         return  # PyTorch writes nothing (and checks nothing) for a bare False
     value_t = value if isinstance(value, Tensor) else None
     if value_t is None and not isinstance(value, SCALAR_TYPES):
-        raise TypeError(f"can't assign a {type(value).__name__} to a {self.type()}")
+        kind = type(value)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"can't assign a {name} to a {self.type()}")
     parsed = parse_index(self._data.shape, index)
     basic = tuple(parsed.basic) + (Ellipsis,)
     region = self._data[basic]
