@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import autograd, dtypes
 from ..tensor import Tensor, wrap
-from .common import record, tensor_arg
+from .common import _short_name, record, tensor_arg
 from .registry import op
 
 # The C++ type names PyTorch's mm messages print.
@@ -29,12 +29,7 @@ _CTYPE = {
 
 def _scalar_name(a: np.ndarray) -> str:
     """PyTorch's ScalarType name of an array's dtype: Float, Double, Long, ComplexFloat ..."""
-    d = dtypes.of_array(a)
-    if d is dtypes.complex64:
-        return "ComplexFloat"
-    if d is dtypes.complex128:
-        return "ComplexDouble"
-    return d.legacy_name.removesuffix("Tensor")
+    return _short_name(dtypes.of_array(a))
 
 
 def _tensors(name: str, input, other, second: str, first: str = "input") -> None:

@@ -18,6 +18,7 @@ from .. import autograd, dtypes
 from .. import random as _random
 from ..tensor import Tensor, wrap, wrap_dim
 from .common import OUTPUT, broadcast_shapes, record, result_type, tensor_arg
+from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
@@ -28,10 +29,6 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def _warn(message: str) -> None:
     print(f"UserWarning: {message}", file=sys.stderr)
-
-
-def _short(d: dtypes.dtype) -> str:
-    return d.legacy_name.removesuffix("Tensor")
 
 
 def _plain() -> bool:

@@ -18,6 +18,7 @@ from .. import dtypes
 from ..size import return_types
 from ..tensor import Tensor, wrap, wrap_dim
 from .common import OUTPUT, record, tensor_arg
+from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
 _INF = math.inf
@@ -75,12 +76,6 @@ def _count(shape: tuple, axes: tuple) -> int:
     for a in axes:
         n *= shape[a]
     return n
-
-
-def _short(d: dtypes.dtype) -> str:
-    """PyTorch's scalar type name: Float, Long, Bool, ComplexFloat ..."""
-    return d.legacy_name.removesuffix("Tensor") if d.category != dtypes.COMPLEX else (
-        "ComplexFloat" if d is dtypes.complex64 else "ComplexDouble")
 
 
 def _accumulator_dtype(input: Tensor, dtype) -> dtypes.dtype:
