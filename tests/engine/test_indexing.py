@@ -662,3 +662,19 @@ def test_one_element_of_an_expanded_tensor_may_be_written():
     assert e[1].tolist() == [5, 5, 5]
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         e[1] = 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.integers(0, 2**16))
+def test_take_along_dim_agrees_with_numpy(shape, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape)
+    dim = int(rng.integers(0, len(shape)))
+    index_shape = list(shape)
+    index_shape[dim] = int(rng.integers(1, 4))
+    index = rng.integers(-shape[dim], shape[dim], size=index_shape) % shape[dim]
+    got = torch.take_along_dim(torch.from_numpy(a), torch.from_numpy(index), dim)
+    np.testing.assert_array_equal(got.numpy(), np.take_along_axis(a, index, axis=dim))
+    flat = rng.integers(0, a.size, size=3)
+    np.testing.assert_array_equal(torch.from_numpy(a).take_along_dim(torch.from_numpy(flat)).numpy(),
+                                  np.take_along_axis(a.reshape(-1), flat, axis=0))

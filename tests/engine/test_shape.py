@@ -463,3 +463,31 @@ def test_zero_dim_edge_cases_follow_pytorch():
         s.permute()
     assert [p.grad_fn.name() for p in torch.zeros(0, requires_grad=True).chunk(2)] == \
         ["SplitWithSizesBackward0", "SplitWithSizesBackward0"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple), st.integers(-5, 5), st.data())
+def test_rot90_agrees_with_numpy(shape, k, data):
+    a = make(shape)
+    d0, d1 = data.draw(st.permutations(range(len(shape))))[:2]
+    np.testing.assert_array_equal(torch.from_numpy(a).rot90(k, (d0, d1)).numpy(), np.rot90(a, k, (d0, d1)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(nonempty_shapes, st.data())
+def test_unfold_agrees_with_numpy_sliding_windows(shape, data):
+    a = make(shape)
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    size = data.draw(st.integers(0, shape[dim]))
+    step = data.draw(st.integers(1, 3))
+    got = torch.from_numpy(a).unfold(dim, size, step)
+    windows = np.lib.stride_tricks.sliding_window_view(a, size, axis=dim)
+    expected = np.take(windows, np.arange(0, windows.shape[dim], step), axis=dim)
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got.numpy(), expected)
+    # unfold is a view: a write through a window shows in the tensor.
+    t = torch.from_numpy(a.copy())
+    w = t.unfold(dim, size, step)
+    if w.numel():
+        w[(0,) * w.ndim] = 99
+        assert 99 in t.numpy()

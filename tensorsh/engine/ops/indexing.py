@@ -716,6 +716,34 @@ def gather(input, dim, index, *, sparse_grad=False):
     return take_at(_at_least_1d(input), key, "GatherBackward0")
 
 
+@op("indexing", differentiable=True)
+def take_along_dim(input, indices, dim=None):
+    """Elements of input at the given indices along dim (broadcasting the other dims); flat if dim is None."""
+    tensor_arg(input)
+    tensor_arg(indices, "indices")
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(
+            f"torch.take_along_dim(): dtype of indices should be Long but got {_short(indices.dtype)}"
+        )
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    a, i = input._data, indices._data
+    if a.ndim != i.ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of dimensions, but got "
+            f"{a.ndim} dimensions for input, and {i.ndim} dimensions for indices"
+        )
+    d = wrap_dim(dim, a.ndim)
+    others = broadcast_shapes(a.shape[:d] + (1,) + a.shape[d + 1:], i.shape[:d] + (1,) + i.shape[d + 1:])
+    from .shape import expand
+
+    if a.shape[:d] + a.shape[d + 1:] != others[:d] + others[d + 1:]:
+        input = expand(input, others[:d] + (a.shape[d],) + others[d + 1:])
+    if i.shape[:d] + i.shape[d + 1:] != others[:d] + others[d + 1:]:
+        indices = expand(indices, others[:d] + (i.shape[d],) + others[d + 1:])
+    return gather(input, d, indices)
+
+
 def _at_least_1d(t: Tensor) -> Tensor:
     """A 0-dim tensor as a 1-element view (ops that index it read it as 1-D)."""
     return t if t._data.ndim else view_at(t, (None,), "UnsqueezeBackward0")

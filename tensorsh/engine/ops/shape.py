@@ -498,6 +498,56 @@ def roll(input, shifts, dims=None):
     return record(out, "RollBackward0", (input,), lambda g: (g.roll(back, axes),))
 
 
+@op("shape", differentiable=True)
+def rot90(input, k=1, dims=(0, 1)):
+    """A copy rotated by 90 degrees k times, from the first of dims towards the second."""
+    tensor_arg(input)
+    dims = _int_list(dims)
+    n = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    out = np.rot90(input._data, k, (d0, d1)).copy()
+    return record(out, "Rot90Backward0", (input,), lambda g: (g.rot90(-k, [d0, d1]),))
+
+
+@op("shape", function=False, differentiable=True)
+def unfold(self, dimension, size, step):
+    """A view of every window of `size` elements along dimension, `step` apart (a new last dimension)."""
+    a = self._data
+    d = wrap_dim(dimension, a.ndim)
+    length = a.shape[d] if a.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if a.ndim == 0:
+        return view_at(self, (None,), "UnfoldBackward0")
+    windows = (length - size) // step + 1
+    shape = a.shape[:d] + (windows,) + a.shape[d + 1:] + (size,)
+    strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
+    view = np.lib.stride_tricks.as_strided(a, shape, strides)
+    # Each output element's position in self, for the backward (windows overlap: it accumulates).
+    key = []
+    for i, n in enumerate(a.shape):
+        axis = np.arange(n) if i != d else np.arange(windows) * step
+        place = [1] * len(shape)
+        place[i] = len(axis)
+        key.append(axis.reshape(place))
+    offset = [1] * len(shape)
+    offset[-1] = size
+    key[d] = key[d] + np.arange(size).reshape(offset)
+    key = tuple(key)
+    source = a.shape
+    from .indexing import put_at
+
+    return record_view(self, view, "UnfoldBackward0", lambda g: (put_at(g, source, key),))
+
+
 # ================================================================ joining
 
 

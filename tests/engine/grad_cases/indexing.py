@@ -47,6 +47,9 @@ CASES = [
     ("masked_fill", lambda a, s: a.masked_fill(a > 0, s), [A, S]),
     ("masked_select", lambda a: a.masked_select(torch.tensor([True, False, True, True])), [A]),
     ("take", lambda a: a.take(torch.tensor([[0, 11], [-1, 5]])), [A]),
+    ("take_along_dim", lambda a: torch.take_along_dim(a, torch.tensor([[3], [0], [3]]), 1), [A]),
+    ("take_along_dim", lambda r: torch.take_along_dim(r.unsqueeze(0), torch.tensor([[0], [2]]), 1), [ROW]),
+    ("take_along_dim", lambda a: a.take_along_dim(torch.tensor([11, 0, 0])), [A]),
 ]
 
 

@@ -68,4 +68,8 @@ CASES = [
     ("tril", lambda c: c.tril(1), [C]),
     ("triu", lambda c: c.triu(-1), [CUBE]),
     ("ravel", lambda a: a.t().ravel(), [A]),
+    ("rot90", lambda c: torch.rot90(c, 3, (2, 0)), [CUBE]),
+    # Overlapping windows: each element's gradient sums over the windows holding it.
+    ("unfold", lambda c: c.unfold(2, 3, 1), [CUBE]),
+    ("unfold", lambda v: v.unfold(0, 2, 2), [V]),
 ]
