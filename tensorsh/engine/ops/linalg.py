@@ -441,7 +441,9 @@ def einsum(equation, *operands):
             )
     arrays = [_broadcast_term(t._data, term, sizes) for t, term in zip(operands, terms)]
     spec = ",".join(terms) + "->" + out
-    result = np.einsum(spec, *arrays, optimize=len(arrays) > 2)
+    # NumPy's path optimiser (BLAS for contractions) pays off for big or many operands only.
+    big = len(arrays) > 2 or max((a.size for a in arrays), default=0) > 4096
+    result = np.einsum(spec, *arrays, optimize=big)
     result = np.asarray(result, dtype=first)
 
     def backward(g):
