@@ -132,6 +132,33 @@ def test_sort_is_stable_and_topk_takes_its_head(case):
     np.testing.assert_array_equal(top.values.numpy(), down.values.numpy())
 
 
+DTYPES = [(np.bool_, torch.bool), (np.uint8, torch.uint8), (np.int16, torch.int16), (np.int32, torch.int32),
+          (np.int64, torch.int64), (np.float32, torch.float32), (np.float64, torch.float64)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(array_and_dims(dtype=np.int64, elements=st.integers(0, 4)), st.sampled_from(DTYPES))
+def test_reductions_follow_pytorchs_dtype_rules_on_every_dtype(case, dtypes):
+    ints, dim, keepdim = case
+    np_dtype, dtype = dtypes
+    a = ints.astype(np_dtype)
+    t = torch.tensor(a)
+    accumulate = np.float64 if a.dtype.kind == "f" else np.int64
+    expected_dtype = dtype if a.dtype.kind == "f" else torch.int64  # bool and integers sum in int64
+    d = dim if isinstance(dim, int) else 0
+    for ours, theirs in ((t.sum(dim, keepdim), np.sum(a, axis=dim, keepdims=keepdim, dtype=accumulate)),
+                         (t.prod(d, keepdim), np.prod(a, axis=d, keepdims=keepdim, dtype=accumulate)),
+                         (t.cumsum(d), np.cumsum(a, axis=d, dtype=accumulate))):
+        assert ours.dtype == expected_dtype
+        np.testing.assert_allclose(ours.numpy().astype(np.float64), theirs.astype(np.float64), rtol=1e-6)
+    assert t.amax(dim if dim is not None else (), keepdim).dtype == dtype  # extrema keep the dtype
+    np.testing.assert_array_equal(t.amax(dim if dim is not None else (), keepdim).numpy(),
+                                  np.max(a, axis=dim, keepdims=keepdim))
+    assert t.any(dim, keepdim).dtype == (torch.uint8 if dtype == torch.uint8 else torch.bool)
+    if dtype != torch.bool:
+        np.testing.assert_array_equal(t.argmax(d, keepdim).numpy(), np.argmax(a, axis=d, keepdims=keepdim))
+
+
 # ---------------------------------------------------------------- dtype rules and dims
 
 
