@@ -491,3 +491,28 @@ def test_unfold_agrees_with_numpy_sliding_windows(shape, data):
     if w.numel():
         w[(0,) * w.ndim] = 99
         assert 99 in t.numpy()
+
+
+def test_in_place_view_ops_change_the_shape_and_keep_the_memory():
+    v = torch.zeros(2, 3)
+    w = v[0]
+    assert w.unsqueeze_(0) is w and w.shape == (1, 3)
+    w[0, 1] = 5
+    assert v.tolist() == [[0, 5, 0], [0, 0, 0]]
+    x = torch.zeros(1, 2, 1)
+    assert x.squeeze_().shape == (2,)
+    assert x.unsqueeze_(1).t_().shape == (1, 2)
+    assert x.transpose_(0, 1).shape == (2, 1)
+
+
+def test_in_place_view_ops_grad_fn_names_and_gradients():
+    # Names recorded from PyTorch 2.13.
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 1
+    assert y.unsqueeze_(0).grad_fn.name() == "UnsqueezeBackward1"
+    assert y.squeeze_(0).grad_fn.name() == "SqueezeBackward4"
+    assert y.t_().grad_fn.name() == "TBackward1"
+    (y * torch.tensor([[1.0, 10.0], [100.0, 1000.0]])).sum().backward()
+    assert x.grad.tolist() == [[1.0, 100.0], [10.0, 1000.0]]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        x.unsqueeze_(0)

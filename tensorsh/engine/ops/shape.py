@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor, _view, wrap_dim
-from .common import broadcast_shapes, numel_of, record, record_view, result_type, tensor_arg
+from .common import broadcast_shapes, check_inplace, numel_of, record, record_view, result_type, tensor_arg
 from .indexing import view_at
 from .registry import op
 
@@ -252,6 +252,49 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     return reshape(input, shape[:s] + (numel_of(shape[s:e + 1]),) + shape[e + 1:])
+
+
+# ================================================================ in-place view ops (change self's shape)
+
+
+def _reshape_in_place(self, result, name: str):
+    """Make self the view `result` computed from it (same memory), as PyTorch's squeeze_ & co. do."""
+    self._data = result._data
+    self._version[0] += 1
+    if result.grad_fn is not None:
+        result.grad_fn._name = name  # the in-place variant's node, e.g. UnsqueezeBackward1
+        self.grad_fn = result.grad_fn
+    return self
+
+
+@op("shape", function=False)
+def unsqueeze_(self, dim):
+    """Insert a size-1 dimension at dim, in place."""
+    check_inplace(self)
+    return _reshape_in_place(self, unsqueeze(self, dim), "UnsqueezeBackward1")
+
+
+@op("shape", function=False)
+def squeeze_(self, dim=None):
+    """Remove size-1 dimensions (all, or those in dim), in place."""
+    check_inplace(self)
+    name = "SqueezeBackward3" if dim is None else "SqueezeBackward5" if isinstance(dim, (list, tuple)) \
+        else "SqueezeBackward4"
+    return _reshape_in_place(self, squeeze(self, dim), name)
+
+
+@op("shape", function=False)
+def t_(self):
+    """Transpose a matrix in place."""
+    check_inplace(self)
+    return _reshape_in_place(self, t(self), "TBackward1")
+
+
+@op("shape", function=False, aliases=("swapaxes_", "swapdims_"))
+def transpose_(self, dim0, dim1):
+    """Swap two dimensions in place."""
+    check_inplace(self)
+    return _reshape_in_place(self, transpose(self, dim0, dim1), "TransposeBackward1")
 
 
 # ================================================================ transposes as properties
