@@ -95,6 +95,10 @@ FREED_MESSAGE = (
 )
 
 
+# Stands for the op's own result in a node's `saved`: it does not exist yet when the op records.
+OUTPUT = object()
+
+
 class Node:
     """One recorded op.
 
@@ -104,9 +108,9 @@ class Node:
     """
 
     __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "freed", "retained",
-                 "__weakref__")
+                 "hooks", "__weakref__")
 
-    def __init__(self, name, backward, inputs, saved=()):
+    def __init__(self, name, backward, inputs, saved=(), output=None):
         self._name = name
         self.backward = backward
         nexts, metas = [], []
@@ -123,9 +127,11 @@ class Node:
         self.inputs_meta = metas
         # Each saved tensor with its version and maker at save time, to detect in-place changes.
         # Ops may list numbers and None among `saved`; only tensors are kept.
-        self.saved = tuple((t, t._version[0], t.grad_fn) for t in saved if hasattr(t, "_version")) if saved else ()
+        self.saved = tuple((output, output._version[0], self) if t is OUTPUT else (t, t._version[0], t.grad_fn)
+                           for t in saved if t is OUTPUT or hasattr(t, "_version")) if saved else ()
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
+        self.hooks = None  # functions applied to the gradient arriving here (register_hook)
 
     def name(self) -> str:
         return self._name
@@ -179,6 +185,7 @@ class AccumulateGrad(Node):
         self.saved = ()
         self.freed = False
         self.retained = None
+        self.hooks = None
 
 
 def _node_of(t):
@@ -231,11 +238,11 @@ def _dtype_of(np_dtype):
     return from_numpy_dtype(np_dtype)
 
 
-def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None):
+def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=None):
     """The backward pass shared by `Tensor.backward` and `grad`.
 
     Returns the gradients arriving at the nodes in `wanted` (for `grad`); otherwise
-    accumulates into leaves' `.grad`.
+    accumulates into leaves' `.grad` (only those whose nodes are in `only`, if given).
     """
     global _grad_enabled
     grads: dict[int, object] = {}
@@ -252,12 +259,17 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
+            if node.hooks:
+                for hook in node.hooks:
+                    changed = hook(g)
+                    if changed is not None:
+                        g = changed
             if node.retained is not None:
                 _deposit(node.retained, g, create_graph)
             if wanted_at is not None and id(node) in wanted_at:
                 results[wanted_at[id(node)]] = g
             if type(node) is AccumulateGrad:
-                if wanted_at is None:
+                if wanted_at is None and (only is None or id(node) in only):
                     _deposit(node.variable, g, create_graph)
                 continue
             node.check_saved()
@@ -304,7 +316,33 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False, input
         gradient = _as_grad(gradient, tensor)
     if retain_graph is None:
         retain_graph = create_graph
-    _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+    only = None
+    if inputs is not None:
+        inputs = [inputs] if hasattr(inputs, "_data") else list(inputs)
+        only = {id(_node_of(t)) for t in inputs}
+    _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph, only=only)
+
+
+class RemovableHandle:
+    """What register_hook returns: `remove()` takes the hook off again."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def register_hook(tensor, hook) -> RemovableHandle:
+    """Call hook(grad) on the gradient arriving at tensor; a returned tensor replaces the gradient."""
+    if not tensor.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    node = _node_of(tensor)
+    if node.hooks is None:
+        node.hooks = []
+    node.hooks.append(hook)
+    return RemovableHandle(node.hooks, hook)
 
 
 def _as_grad(gradient, like):

@@ -106,8 +106,8 @@ class Tensor:
         base = self._base
         if base is None:
             return 0
-        start = np.byte_bounds(base._data)[0]
-        return (np.byte_bounds(self._data)[0] - start) // self._data.itemsize if self._data.size else 0
+        start = base._data.__array_interface__["data"][0]
+        return (self._data.__array_interface__["data"][0] - start) // self._data.itemsize
 
     def is_contiguous(self, memory_format=None) -> bool:
         """True when the elements are laid out row-major without gaps."""
@@ -199,12 +199,23 @@ class Tensor:
         """Accumulate d(self)/d(leaf) into every leaf's .grad."""
         autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
+        return autograd.register_hook(self, hook)
+
     def detach(self) -> "Tensor":
         """A tensor sharing this one's memory, cut from the graph."""
         return _view(self, self._data)
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from the graph, in place."""
+        if self._base is not None and self.grad_fn is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self

@@ -12,6 +12,7 @@ ops never unbroadcast by hand.
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
 
@@ -23,8 +24,7 @@ from ..tensor import Tensor, _view, wrap
 _BY_NP = {d.np: d for d in dtypes.ALL}
 SCALAR_TYPES = (bool, int, float, complex, np.generic)
 
-# Stands for the op's own result in `saved`, which does not exist yet when the op is written.
-OUTPUT = object()
+from ..autograd import OUTPUT  # noqa: E402  (stands for the op's own result in `saved`)
 
 
 def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
@@ -35,7 +35,7 @@ def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tens
         for t in inputs:
             if isinstance(t, Tensor) and t._requires_grad:
                 out._requires_grad = True
-                out.grad_fn = Node(name, backward, inputs, tuple(out if s is OUTPUT else s for s in saved))
+                out.grad_fn = Node(name, backward, inputs, saved, output=out)
                 break
     return out
 
@@ -94,7 +94,18 @@ def operand(x, dtype: dtypes.dtype):
         x = x.item()
     if dtype.category == dtypes.BOOL:
         return bool(x)
+    if type(x) is int and dtype.category == dtypes.INT:
+        return _wrap_int(x, dtype.np)
     return x
+
+
+def _wrap_int(value: int, np_dtype) -> int:
+    """A Python int converted to a narrow integer dtype wraps around, as in PyTorch (uint8: -1 -> 255)."""
+    if np_dtype.kind in "iu" and np_dtype.itemsize < 8:
+        info = np.iinfo(np_dtype)
+        if not info.min <= value <= info.max:
+            return int(np.array(value).astype(np_dtype))
+    return value
 
 
 def binary_operands(a, b):
@@ -107,7 +118,7 @@ def binary_operands(a, b):
         elif type(b) is float and ad.dtype.kind in "fc":
             return ad, b, _BY_NP[ad.dtype]
         elif type(b) is int and ad.dtype.kind in "fciu":
-            return ad, b, _BY_NP[ad.dtype]
+            return ad, _wrap_int(b, ad.dtype), _BY_NP[ad.dtype]
     elif not isinstance(b, Tensor):
         raise TypeError(
             f"expected at least one Tensor operand, but got {type(a).__name__} and {type(b).__name__}"
@@ -119,7 +130,13 @@ def binary_operands(a, b):
 def tensor_arg(x, name: str = "input") -> Tensor:
     """Check that an argument is a tensor, with PyTorch's TypeError otherwise."""
     if not isinstance(x, Tensor):
-        raise TypeError(f"{name} (position 1) must be Tensor, not {type(x).__name__}")
+        # Only on this error path: name the calling op and the argument's position, as PyTorch does.
+        caller = sys._getframe(1).f_code
+        params = caller.co_varnames[:caller.co_argcount + caller.co_kwonlyargcount]
+        position = f" (position {params.index(name) + 1})" if name in params else ""
+        raise TypeError(
+            f"{caller.co_name}(): argument '{name}'{position} must be Tensor, not {type(x).__name__}"
+        )
     return x
 
 
@@ -251,6 +268,10 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
     if result.grad_fn is not None:
         self.grad_fn = result.grad_fn
         self._requires_grad = True
+        if self._base is not None:
+            from .indexing import propagate_to_base
+
+            propagate_to_base(self)
     return self
 
 

@@ -27,10 +27,15 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
     """A tensor with another dtype (or on another device): self itself when nothing changes."""
     target = None
+    seen_dtype = False
     for a in args:
         if isinstance(a, Tensor):
             target = a.dtype
-        elif isinstance(a, (dtypes.dtype, type)) and not isinstance(a, str):
+        elif isinstance(a, (dtypes.dtype, type)):
+            if seen_dtype:
+                got = ", ".join("torch.dtype" if isinstance(x, dtypes.dtype) else type(x).__name__ for x in args)
+                raise TypeError(f"to() received an invalid combination of arguments - got ({got}), but expected one of:")
+            seen_dtype = True
             target = dtypes.to_dtype(a)
         elif a is not None:
             check_device(a)

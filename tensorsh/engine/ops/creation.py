@@ -68,13 +68,11 @@ def _shape_of(data) -> tuple:
     for item in data[1:]:
         got = _shape_of(item)
         if got != inner:
-            dim = 1
-            if not isinstance(item, (list, tuple, Tensor, np.ndarray)) or not got:
-                raise ValueError(f"expected sequence of length {inner[0] if inner else 0} at dim {dim} (got {got[0] if got else 0})"
-                                 if got else
-                                 f"expected sequence of length {inner[0]} at dim {dim} (got {type(item).__name__})"
-                                 if inner else "expected scalar")
-            raise ValueError(f"expected sequence of length {inner[0]} at dim {dim} (got {got[0]})")
+            if inner and not isinstance(item, (list, tuple, Tensor, np.ndarray)):
+                raise TypeError("not a sequence")
+            if not inner:
+                raise TypeError(f"'{type(item).__name__}' object cannot be interpreted as an integer")
+            raise ValueError(f"expected sequence of length {inner[0]} at dim 1 (got {got[0]})")
     return (len(data), *inner)
 
 
@@ -95,6 +93,8 @@ def _from_data(data, dtype) -> np.ndarray:
         if dtype is None:
             dtype = dtypes.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=dtype.np, copy=True)
+    if isinstance(data, int) and not isinstance(data, bool) and not -2 ** 63 <= data < 2 ** 64:
+        raise ValueError("Overflow when unpacking long long")
     if isinstance(data, (bool, numbers.Number, np.generic)):
         target = dtype or (dtypes.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _infer_dtype(data))
         return np.array(data, dtype=target.np)
@@ -104,8 +104,8 @@ def _from_data(data, dtype) -> np.ndarray:
     target = dtype or _infer_dtype(data)
     try:
         return np.array(_plain(data), dtype=target.np)
-    except (OverflowError, TypeError) as exc:
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}: {exc}") from None
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
 
 
 @op("creation", method=False)

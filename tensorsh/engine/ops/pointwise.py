@@ -17,6 +17,7 @@ from .creation import zeros_like
 from .common import (
     OUTPUT,
     binary_operands,
+    broadcast_shapes,
     check_broadcast,
     check_inplace,
     inplace,
@@ -29,6 +30,11 @@ from .common import (
 from .registry import op
 
 # ================================================================ arithmetic
+
+
+def _check_alpha(alpha, dtype):
+    if isinstance(alpha, float) and dtype.category <= dtypes.INT:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
 def _identity(g):
@@ -48,6 +54,7 @@ def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
     if alpha != 1:
+        _check_alpha(alpha, dtype)
         b = b * alpha
     check_broadcast(input, other)
     out = np.add(a, b)
@@ -100,7 +107,7 @@ def div(input, other, *, rounding_mode=None):
         if rounding_mode == "floor":
             return floor_divide(input, other)
         if rounding_mode != "trunc":
-            raise ValueError(
+            raise RuntimeError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
             )
         a, b, dtype = binary_operands(input, other)
@@ -213,7 +220,9 @@ def _power_rule(x, n):
             return _identity
         if n == 2:
             return lambda g: g * (x * 2)
-    return lambda g: g * n * x ** (n - 1)
+        return lambda g: g * n * x ** (n - 1)
+    # A zero exponent contributes nothing, even where x ** -1 is infinite (PyTorch masks it).
+    return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
 
 
 @op("pointwise", aliases=("negative",), operators=("__neg__",), differentiable=True)
@@ -237,18 +246,20 @@ def positive(input):
 @op("pointwise", differentiable=True)
 def maximum(input, other):
     """Element-wise maximum of two tensors (NaN propagates)."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
     return _extremum(input, other, np.maximum, "MaximumBackward0", greater=True)
 
 
 @op("pointwise", differentiable=True)
 def minimum(input, other):
     """Element-wise minimum of two tensors (NaN propagates)."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
     return _extremum(input, other, np.minimum, "MinimumBackward0", greater=False)
 
 
 def _extremum(input, other, np_fn, name, greater):
-    tensor_arg(input)
-    tensor_arg(other, "other")
     a, b, dtype = binary_operands(input, other)
     check_broadcast(input, other)
     out = np_fn(a, b)
@@ -457,7 +468,8 @@ floor = _unary("floor", np.floor, "FloorBackward0", _zero_grad, "Round down to a
 ceil = _unary("ceil", np.ceil, "CeilBackward0", _zero_grad, "Round up to an integer value.", floats=False, saves="none")
 trunc = _unary("trunc", np.trunc, "TruncBackward0", _zero_grad, "Round towards zero.", floats=False, saves="none", aliases=("fix",))
 frac = _unary("frac", lambda a: a - np.trunc(a), "FracBackward0", lambda g, x, y: g, "The fractional part, x - trunc(x).", floats=False, saves="none")
-sign = _unary("sign", np.sign, "SignBackward0", _zero_grad, "-1, 0 or 1 by the sign of each element.", floats=False, saves="none")
+sign = _unary("sign", lambda a: np.nan_to_num(np.sign(a), nan=0.0) if a.dtype.kind == "f" else np.sign(a),
+              "SignBackward0", _zero_grad, "-1, 0 or 1 by the sign of each element.", floats=False, saves="none")
 abs = _unary("abs", np.abs, "AbsBackward0", lambda g, x, y: g * x.sign(), "Absolute value.", floats=False, aliases=("absolute",), operators=("__abs__",))
 isnan = _unary("isnan", np.isnan, None, None, "True where an element is NaN.", floats=False)
 isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or -inf.", floats=False)
@@ -534,6 +546,8 @@ def where(condition, input=None, other=None):
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.legacy_name.removesuffix('Tensor')}")
     a, b, dtype = binary_operands(input, other)
+    shapes = [cond.shape] + [x._data.shape for x in (input, other) if isinstance(x, Tensor)]
+    broadcast_shapes(*shapes)
     out = np.where(cond, a, b).astype(dtype.np, copy=False)
     return record(out, "WhereBackward0", (input, other),
                   lambda g: (g * condition, g * logical_not(condition)))
