@@ -269,6 +269,24 @@ def test_amax_and_inf_norm_share_between_ties():
     assert x.grad.tolist() == [-0.5, 0.5, 0.0]
 
 
+def test_median_without_dim_shares_between_equal_values_and_with_dim_picks_one():
+    x = torch.tensor([[1.0, 5.0], [5.0, 5.0]], requires_grad=True)
+    x.median().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0, 1 / 3], [1 / 3, 1 / 3]])
+    x = torch.tensor([[1.0, 5.0, 5.0]], requires_grad=True)
+    x.median(1).values.sum().backward()
+    assert x.grad.sum().item() == 1.0
+
+
+def test_zero_norm_has_no_gradient_and_zero_dof_variance_is_nan():
+    x = torch.tensor([0.0, -3.0, 3.0], requires_grad=True)
+    x.norm(p=0).backward()
+    assert x.grad is None
+    y = torch.tensor([[2.0]], requires_grad=True)
+    y.var().backward()
+    assert math.isnan(y.grad.item())
+
+
 def test_norm_gradient_at_zero_is_zero():
     x = torch.zeros(3, requires_grad=True)
     x.norm().backward()

@@ -520,7 +520,7 @@ def _spectral_norm(A, ord, axes, keepdim):
     """Norms of the singular values: their sum ('nuc'), the largest (2) or the smallest (-2)."""
     a = A._data
     moved = np.moveaxis(a, axes, (-2, -1))
-    u, sv, vh = np.linalg.svd(moved, full_matrices=False)
+    u, sv, vh = np.linalg.svd(moved.astype(np.promote_types(a.dtype, np.float64)), full_matrices=False)
     if ord == "nuc":
         out, name = sv.sum(-1), "SumBackward1"
         direction = u @ vh  # d(sum of singular values)/dA = U V^T

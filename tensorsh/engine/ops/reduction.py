@@ -481,7 +481,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
     def backward(g):
         centred = input - input.mean(axes, keepdim=True)
-        return (expand_back(g, shape, axes, keepdim) * centred * (2.0 / (n - correction)),)
+        return (expand_back(g, shape, axes, keepdim) * centred * np.divide(2.0, n - correction),)  # inf at 0 dof
 
     return record(out, "VarBackward0", (input,), backward, saved=(input,))
 
@@ -564,7 +564,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         g = expand_back(g, shape, axes, keepdim)
         norm = expand_back(result, shape, axes, keepdim)
         if p == 0:
-            return (g * 0,)
+            return (None,)  # the 0-"norm" counts non-zeros: PyTorch leaves no gradient at all
         if p == 1:
             return (g * input.sign(),)
         if p == _INF or p == -_INF:
@@ -796,16 +796,10 @@ def median(input, dim=None, keepdim=False):
         order = _stable_order(flat, 0, False)
         nan = np.isnan(flat) if flat.dtype.kind in "fc" else None
         i = int(order[-1]) if nan is not None and nan.any() else int(order[(flat.size - 1) // 2])
-        shape = input._data.shape
-        index = np.unravel_index(i, shape) if shape else ()
-
-        def backward(g):
-            out = np.zeros(shape, dtype=g._data.dtype)
-            mask = out.copy()
-            mask[index] = 1
-            return (g * wrap(mask),)
-
-        return record(np.asarray(flat[i]), "MedianBackward0", (input,), backward)
+        value = np.asarray(flat[i])
+        # Without a dim, PyTorch shares the gradient between every element equal to the median.
+        return record(value, "MedianBackward0", (input,),
+                      lambda g: (g * _tie_mask(input, value, tuple(range(input._data.ndim))),), saved=(input,))
     a, axis, scalar = _along(input, dim)
     order = _stable_order(a, axis, False)
     n = a.shape[axis]
