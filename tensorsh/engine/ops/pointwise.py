@@ -535,7 +535,7 @@ def clamp(input, min=None, max=None):
                   saved=(input, min, max))
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", method=False, differentiable=True)
 def where(condition, input=None, other=None):
     """Elements of input where condition is True, else of other; where(condition) gives indices."""
     if input is None and other is None:
@@ -545,12 +545,25 @@ def where(condition, input=None, other=None):
     cond = tensor_arg(condition, "condition")._data
     if cond.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.legacy_name.removesuffix('Tensor')}")
-    a, b, dtype = binary_operands(input, other)
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b, dtype = binary_operands(input, other)
+    else:
+        dtype = result_type(input, other)
+        a, b = input, other
     shapes = [cond.shape] + [x._data.shape for x in (input, other) if isinstance(x, Tensor)]
     broadcast_shapes(*shapes)
     out = np.where(cond, a, b).astype(dtype.np, copy=False)
     return record(out, "WhereBackward0", (input, other),
                   lambda g: (g * condition, g * logical_not(condition)))
+
+
+def _where_method(self, condition, other):
+    """self where condition is True, else other: torch.where(condition, self, other)."""
+    return where(condition, self, other)
+
+
+# The method form takes self as the value, not the condition, so it is not the function.
+Tensor.where = _where_method
 
 
 @op("pointwise", differentiable=True)
