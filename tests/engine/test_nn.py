@@ -277,6 +277,22 @@ def test_classification_losses_agree_with_their_definition():
     assert F.cross_entropy(torch.tensor(x3), torch.tensor(t3)).item() == pytest.approx(expected)
 
 
+def test_loss_edge_cases_follow_pytorch():
+    x = torch.tensor([[1.0, 2.0, 3.0], [1.0, 0.0, 0.0]], requires_grad=True)
+    loss = F.cross_entropy(x, torch.tensor([-100, -100]))
+    assert math.isnan(loss.item())
+    loss.backward()
+    assert x.grad.tolist() == [[0.0] * 3] * 2  # all targets ignored: NaN loss, zero gradient
+    x3 = torch.ones(2, 3, 2, requires_grad=True)
+    t3 = torch.tensor([[0, 2], [1, 1]])
+    assert F.cross_entropy(x3, t3).grad_fn.name() == "NllLoss2DBackward0"
+    assert F.nll_loss(x3, t3, reduction="none").grad_fn.name() == "ViewBackward0"
+    assert F.smooth_l1_loss(x3, torch.zeros(2, 3, 2), beta=0.0).grad_fn.name() == "MeanBackward0"  # l1_loss
+    h = torch.tensor([-3.0, 0.0, 3.0], requires_grad=True)
+    F.hardswish(h).sum().backward()
+    assert h.grad.tolist() == [0.0, 0.5, 1.0]
+
+
 def test_binary_losses_agree_with_their_definition():
     p, q = torch.tensor(P), torch.tensor(Q)
     bce = -(Q * np.log(P) + (1 - Q) * np.log(1 - P))

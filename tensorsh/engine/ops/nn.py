@@ -330,7 +330,7 @@ def hardswish(input, inplace=False):
 
     def derivative(x, y):
         xd = x._data
-        d = np.where(xd < -3, 0.0, np.where(xd <= 3, xd / 3 + 0.5, 1.0))
+        d = np.where(xd <= -3, 0.0, np.where(xd < 3, xd / 3 + 0.5, 1.0))
         return wrap(d.astype(xd.dtype))
 
     return _activation(input, out, "HardswishBackward0", derivative, saved=(input,))
@@ -560,6 +560,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)  # as PyTorch does
     _size_warning(input, target)
 
     def loss(a, b):
@@ -658,12 +660,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     else:
         denom = w_each.sum() if reduction == "mean" else 1
         out = loss.sum() / denom
-        scale = w_each / denom
+        # Every target ignored: the mean is NaN, but PyTorch's gradient is zero.
+        scale = w_each / denom if denom else w_each
 
     def backward(g):
         # d(loss)/d(input) is -scale at each target position and 0 elsewhere: a constant times g.
         spread = np.zeros((ts.size, n_classes), dtype=x.dtype)
-        spread[rows, safe] = -scale
+        spread[rows[valid], safe[valid]] = -scale[valid]
         if x.ndim == 1:
             spread = spread.reshape(x.shape)
         else:
@@ -674,7 +677,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                 g = g.unsqueeze(1)
         return (g * wrap(spread),)
 
-    return record(np.asarray(out, dtype=x.dtype), "NllLossBackward0", (input,), backward)
+    # PyTorch runs inputs with extra dims through its 2-D kernel (viewing the result back when unreduced).
+    name = "NllLossBackward0" if x.ndim <= 2 else "NllLoss2DBackward0" if reduction != "none" or x.ndim == 4 \
+        else "ViewBackward0"
+    return record(np.asarray(out, dtype=x.dtype), name, (input,), backward)
 
 
 def _div_scalar(t: Tensor, n) -> Tensor:
