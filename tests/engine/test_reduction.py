@@ -228,6 +228,17 @@ def test_order_statistics_by_hand():
     assert (u.tolist(), inverse.tolist(), counts.tolist()) == ([1, 2, 3], [2, 0, 2, 1], [1, 1, 2])
 
 
+def test_running_extremes():
+    r = torch.tensor([1.0, 3.0, 2.0, 3.0, math.nan, 5.0]).cummax(0)
+    assert r.indices.tolist() == [0, 1, 1, 3, 4, 4]  # ties move the index forward; NaN stays
+    assert r.values.tolist()[:4] == [1.0, 3.0, 3.0, 3.0] and math.isnan(r.values[5].item())
+    x = torch.tensor([[1.0, 3.0, 3.0], [2.0, 1.0, 0.0]], requires_grad=True)
+    m = x.cummin(1)
+    assert m.indices.tolist() == [[0, 0, 0], [0, 1, 2]]
+    m.values.sum().backward()
+    assert x.grad.tolist() == [[3.0, 0.0, 0.0], [1.0, 1.0, 1.0]]  # repeated indices accumulate
+
+
 def test_max_with_dim_is_a_named_tuple_and_max_of_two_tensors_is_maximum():
     r = torch.tensor([[1, 5], [3, 2]]).max(1)
     assert type(r).__name__ == "max" and r.values.tolist() == [5, 3] and r.indices.tolist() == [1, 0]
@@ -324,6 +335,8 @@ def test_second_derivatives_through_reductions():
     (lambda x: x.topk(1).values, "TopkBackward0"), (lambda x: x.kthvalue(1).values, "KthvalueBackward0"),
     (lambda x: x.mode(1).values, "ModeBackward0"), (lambda x: x.nansum(), "NansumBackward0"),
     (lambda x: x.min(), "MinBackward1"), (lambda x: x.min(1).values, "MinBackward0"),
+    (lambda x: x.cummax(1).values, "CummaxBackward0"), (lambda x: x.cummin(0).values, "CumminBackward0"),
+    (lambda x: torch.var_mean(x)[0], "VarMeanBackward0"), (lambda x: torch.aminmax(x).max, "AminmaxBackward0"),
 ])
 def test_grad_fn_names_are_pytorchs(make, name):
     x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 6.0, 5.0]], requires_grad=True)

@@ -716,6 +716,46 @@ def logsumexp(input, dim=_REQUIRED, keepdim=False):
     return result
 
 
+def _scatter_add_along(values: Tensor, index: np.ndarray, axis: int, shape: tuple) -> Tensor:
+    """Zeros of `shape` with `values` added at `index` along axis (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype=values._data.dtype)
+    where = list(np.indices(index.shape, sparse=True))
+    where[axis] = index
+    np.add.at(out, tuple(where), values._data)
+    return record(out, "ScatterAddBackward0", (values,), lambda g: (_take_along(g, index, axis),))
+
+
+def _running_extreme(input, dim, accumulate, name, cls, grad_name):
+    tensor_arg(input)
+    _require_dim(dim, name)
+    a, axis, scalar = _along(input, dim)
+    values = accumulate(a, axis=axis)
+    hit = a == values
+    if a.dtype.kind in "fc":
+        hit |= np.isnan(a)
+    positions = np.arange(a.shape[axis]).reshape((-1,) + (1,) * (a.ndim - axis - 1))
+    # The latest position holding the running extreme: ties move the index forward, as in PyTorch.
+    indices = np.maximum.accumulate(np.where(hit, positions, 0), axis=axis)
+    shape = input._data.shape
+    if scalar:
+        values, indices = values.reshape(()), indices.reshape(())
+    result = record(values, grad_name, (input,),
+                    (lambda g: (g,)) if scalar else (lambda g: (_scatter_add_along(g, indices, axis, shape),)))
+    return cls(result, wrap(indices.astype(np.int64, copy=False)))
+
+
+@op("reduction", differentiable=True)
+def cummax(input, dim=_REQUIRED):
+    """(values, indices) of the running maximum along dim."""
+    return _running_extreme(input, dim, np.maximum.accumulate, "cummax", return_types.cummax, "CummaxBackward0")
+
+
+@op("reduction", differentiable=True)
+def cummin(input, dim=_REQUIRED):
+    """(values, indices) of the running minimum along dim."""
+    return _running_extreme(input, dim, np.minimum.accumulate, "cummin", return_types.cummin, "CumminBackward0")
+
+
 # ================================================================ order statistics
 
 

@@ -40,6 +40,8 @@ CASES = [
     ("cumsum", lambda a: a.cumsum(0), [VEC]),
     ("cumprod", lambda a: a.cumprod(1), [A]),
     ("cumprod", lambda a: a.cumprod(1), [WITH_ZERO]),
+    ("cummax", lambda a: a.cummax(1), [A]),
+    ("cummin", lambda a: a.cummin(0), [A]),
     ("logsumexp", lambda a: a.logsumexp(1), [A]),
     ("logsumexp", lambda a: a.logsumexp((0, 1), keepdim=True), [CUBE]),
     ("sort", lambda a: a.sort(1), [A]),
