@@ -16,6 +16,7 @@ import numpy as np
 from .. import autograd, dtypes
 from ..tensor import Tensor, wrap
 from .common import _short_name, record, tensor_arg
+from .reduction import vector_norm
 from .registry import op
 
 # The C++ type names PyTorch's mm messages print.
@@ -496,8 +497,6 @@ def _einsum_grad(g: Tensor, k: int, operands, terms, out, sizes) -> Tensor:
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The Frobenius ('fro'), nuclear ('nuc') or 1/inf/2 matrix norm over two dims."""
-    from .reduction import vector_norm
-
     tensor_arg(A, "A")
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
@@ -545,8 +544,6 @@ def _spectral_norm(A, ord, axes, keepdim):
 
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.norm: a vector norm, or a matrix norm when ord is a string or dim has two entries."""
-    from .reduction import vector_norm
-
     tensor_arg(A, "A")
     if ord is None:
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
@@ -648,9 +645,17 @@ def matrix_power(A, n):
     return result
 
 
-# `torch.linalg`: the engine exposes these under that module name.
+def vecdot(x, y, *, dim=-1):
+    """Dot products of vectors along dim, with broadcasting: (conj(x) * y).sum(dim)."""
+    if x.is_complex():  # the engine has no conj op yet: complex x is conjugated outside the graph
+        x = wrap(np.conj(x._data))
+    return (x * y).sum(dim)
+
+
+# `torch.linalg`: what the engine should expose under that module name (the namespace itself
+# lives with the engine's public modules).
 NAMESPACE = {
-    "vector_norm": None,  # filled below, from reduction, to keep one definition
+    "vector_norm": vector_norm,
     "norm": linalg_norm,
     "matrix_norm": matrix_norm,
     "det": det,
@@ -658,20 +663,5 @@ NAMESPACE = {
     "cross": cross,
     "matrix_power": matrix_power,
     "matmul": matmul,
-    "vecdot": None,
+    "vecdot": vecdot,
 }
-
-
-def _vecdot(x, y, *, dim=-1):
-    """Dot products of vectors along dim, with broadcasting: (x.conj() * y).sum(dim)."""
-    return (x * y).sum(dim)
-
-
-def _fill_namespace():
-    from .reduction import vector_norm
-
-    NAMESPACE["vector_norm"] = vector_norm
-    NAMESPACE["vecdot"] = _vecdot
-
-
-_fill_namespace()
