@@ -17,7 +17,7 @@ import numpy as np
 from .. import autograd, dtypes
 from .. import random as _random
 from ..tensor import Tensor, wrap, wrap_dim
-from .common import OUTPUT, broadcast_shapes, record, result_type, tensor_arg
+from .common import OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
@@ -53,7 +53,6 @@ def _softmax_input(input, dim, dtype, name):
         return a, dim % a.ndim  # the hot path
     if isinstance(dim, dtypes.dtype):  # torch.softmax(x, dim, dtype) passed as F.softmax's _stacklevel slot
         dim, dtype = dtype, dim
-    a = input._data
     if dim is None:
         dim = _softmax_dim(a.ndim, name)
     axis = wrap_dim(dim, a.ndim)
@@ -142,9 +141,7 @@ def _float_input(input, kernel: str) -> np.ndarray:
 
 def _in_place(input, fn):
     """Run fn on input and write the result into input (the `inplace=True` of F's activations)."""
-    from .common import inplace as run_inplace
-
-    return run_inplace(input, fn)
+    return inplace(input, fn)
 
 
 @op("nn", method=False, function=False, differentiable=True)
