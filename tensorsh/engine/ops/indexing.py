@@ -660,8 +660,19 @@ def index_select(input, dim, index):
         return take_at(input, (Ellipsis,), "IndexSelectBackward0")
     d = wrap_dim(dim, a.ndim)
     idx = idx.reshape(-1)
-    if idx.size and (idx.min() < 0 or idx.max() >= a.shape[d]):
-        raise IndexError("index out of range in self")
+    size = a.shape[d]
+    if idx.size:
+        # PyTorch's kernels word this differently by path: an empty input or dim 1 of a
+        # matrix-like input take the "INDICES" one, the others "index out of range".
+        if a.ndim > 1 and size == 0:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        bad = (idx < 0) | (idx >= size)
+        if bad.any():
+            if a.ndim > 1 and (d == 1 or a.size == 0):
+                raise RuntimeError(
+                    f"INDICES element is out of DATA bounds, id={idx[np.argmax(bad)]} axis_dim={size}"
+                )
+            raise IndexError("index out of range in self")
     return take_at(input, _along(d, a.ndim, idx), "IndexSelectBackward0")
 
 

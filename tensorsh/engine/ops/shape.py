@@ -244,9 +244,9 @@ def flatten(input, start_dim=0, end_dim=-1):
     """input with dimensions start_dim..end_dim merged into one (a view when possible)."""
     tensor_arg(input)
     shape = input._data.shape
+    s, e = wrap_dim(start_dim, len(shape)), wrap_dim(end_dim, len(shape))
     if not shape:
         return reshape(input, 1)
-    s, e = wrap_dim(start_dim, len(shape)), wrap_dim(end_dim, len(shape))
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -360,9 +360,9 @@ def unflatten(input, dim, sizes):
     """A view with dimension dim split into the given sizes (one may be -1)."""
     tensor_arg(input)
     shape = input._data.shape
+    d = wrap_dim(dim, len(shape))
     if not shape:
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
-    d = wrap_dim(dim, len(shape))
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
@@ -394,10 +394,10 @@ def movedim(input, source, destination):
             f"dims as destination ({dst} dims)"
         )
     n = input._data.ndim
-    if n == 0:
-        return view_at(input, (), "AliasBackward0")
     s = [wrap_dim(d, n) for d in src]
     t = [wrap_dim(d, n) for d in dst]
+    if n == 0:
+        return view_at(input, (), "AliasBackward0")
     if len(set(s)) != len(s):
         raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
     if len(set(t)) != len(t):
@@ -533,8 +533,10 @@ def roll(input, shifts, dims=None):
     dims = _int_list(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input._data.size == 0:
+        return record(input._data.copy(), "RollBackward0", (input,), lambda g: (g.roll(shifts, dims),))
     if input._data.ndim == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     axes = [wrap_dim(d, input._data.ndim) for d in dims]
     out = np.roll(input._data, shifts, axes) if input._data.size else input._data.copy()
     back = [-s for s in shifts]
@@ -553,7 +555,7 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
     d0, d1 = wrap_dim(dims[0], n), wrap_dim(dims[1], n)
     if d0 == d1:
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
     out = np.rot90(input._data, k, (d0, d1)).copy()
     return record(out, "Rot90Backward0", (input,), lambda g: (g.rot90(-k, [d0, d1]),))
 
@@ -569,7 +571,9 @@ def unfold(self, dimension, size, step):
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if a.ndim == 0:
-        return view_at(self, (None,), "UnfoldBackward0")
+        if size:
+            return view_at(self, (None,), "UnfoldBackward0")
+        return record_view(self, a.reshape(1)[:0], "UnfoldBackward0", lambda g: (g.sum().reshape(()) * 0,))
     windows = (length - size) // step + 1
     shape = a.shape[:d] + (windows,) + a.shape[d + 1:] + (size,)
     strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
@@ -838,9 +842,9 @@ def tensor_split(input, indices_or_sections, dim=0):
 def unbind(input, dim=0):
     """The views of input at each position along dim (that dimension removed), as a tuple."""
     tensor_arg(input)
+    d = wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = wrap_dim(dim, input._data.ndim)
     lead = (slice(None),) * d
     return tuple(view_at(input, lead + (i,), "UnbindBackward0") for i in range(input._data.shape[d]))
 
