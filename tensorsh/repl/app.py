@@ -10,6 +10,7 @@ interactive path pays for them.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -105,7 +106,16 @@ def _toolbar(prompt: PromptSession, session: Any):
             except Exception:  # noqa: BLE001 - a toolbar must never break typing
                 cache[before] = None
         signature = cache[before]
-        return [("class:bottom-toolbar.text", " " + signature)] if signature else None
+        if not signature:
+            return None
+        try:
+            width = prompt.app.output.get_size().columns
+        except Exception:  # noqa: BLE001 - no terminal size: show it whole
+            width = None
+        text = " " + signature
+        if width and len(text) > width - 1:
+            text = text[: width - 2] + "…"
+        return [("class:bottom-toolbar.text", text)]
 
     return text
 
@@ -158,7 +168,12 @@ def key_bindings() -> KeyBindings:
         if len(found) == 1:
             buffer.apply_completion(found[0])
         elif found:
-            buffer.start_completion(insert_common_part=True)
+            # Insert what every candidate shares now (as readline does), then show the menu.
+            typed = -found[0].start_position
+            common = os.path.commonprefix([c.text for c in found])
+            if len(common) > typed and all(c.start_position == found[0].start_position for c in found):
+                buffer.insert_text(common[typed:])
+            buffer.start_completion(select_first=False)
 
     return kb
 

@@ -206,7 +206,7 @@ def signature_at(text: str, session: Any) -> str | None:
         return None
     name = call.callee.replace(" ", "")
     entry = signatures.op_for(callee)
-    line = signatures.signature_line(name, callee)
+    line = signatures.signature_line(name, callee, width=None)
     doc = signatures.first_line(entry.doc if entry is not None else getattr(callee, "__doc__", ""))
     return f"{line}  —  {doc}" if doc else line
 

@@ -96,13 +96,13 @@ def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | No
     return signature
 
 
-def signature_line(name: str, obj: Any, *, as_method: bool = False) -> str:
-    """`name(param, ...)` on one line, shortened to fit a completion menu."""
+def signature_line(name: str, obj: Any, *, as_method: bool = False, width: int | None = _MAX) -> str:
+    """`name(param, ...)` on one line, shortened to `width` (a completion menu's meta column)."""
     if isinstance(obj, type):
         return f"class {name}"
     signature = signature_of(obj, as_method=as_method)
-    text = f"{name}{signature}" if signature is not None else f"{name}(...)"
-    return shorten(text.replace("\n", " "))
+    text = (f"{name}{signature}" if signature is not None else f"{name}(...)").replace("\n", " ")
+    return shorten(text, width) if width is not None else text
 
 
 def shorten(text: str, width: int = _MAX) -> str:
