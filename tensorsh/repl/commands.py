@@ -123,9 +123,13 @@ def help_text(name: str, session: Any) -> str | None:
         is_method = getattr(value, "__self__", None) is not None and "." in name
         if entry is not None:
             return _op_help(entry, name, method=is_method)
-        line = signatures.signature_line(name, value)
+        line = signatures.signature_line(name, value, width=None)
         doc = _doc(value)
-        return f"{line}\n{_indent(doc)}" if doc else line
+        text = f"{line}\n{_indent(doc)}" if doc else line
+        namesake = signatures.op_named(name) if name.isidentifier() else None
+        if namesake is not None and namesake.function:  # Python's sum, min, max, abs, round
+            text += f"\n  (this is Python's {name}; PyTorch's is torch.{name}: `:help torch.{name}`)"
+        return text
     if isinstance(value, type):
         doc = _doc(value)
         return f"class {name}\n{_indent(doc)}" if doc else f"class {name}"

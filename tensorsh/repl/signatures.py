@@ -83,10 +83,25 @@ def _drop_first(signature: inspect.Signature) -> inspect.Signature:
     return signature.replace(parameters=params[1:])
 
 
+def _generic(signature: inspect.Signature) -> bool:
+    """True for `(*args, **kwargs)`: a wrapper that says nothing about its arguments."""
+    kinds = [p.kind for p in signature.parameters.values() if p.name != "self"]
+    return kinds == [inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
+
+
 def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | None:
-    """The call signature of a callable; `as_method` drops the tensor the method is called on."""
+    """The call signature of a callable; `as_method` drops the tensor the method is called on.
+
+    An in-place variant registered as a generic wrapper (`sub_(*args, **kwargs)`) takes
+    the arguments of its out-of-place op (`sub`).
+    """
     fn = getattr(obj, "__func__", obj)
     signature = _inspect_signature(fn)
+    entry = op_for(fn)
+    if signature is not None and _generic(signature) and entry is not None and entry.name.endswith("_"):
+        base = op_named(entry.name[:-1])
+        if base is not None:
+            signature = _inspect_signature(base.fn) or signature
     if signature is None:
         return None
     params = list(signature.parameters.values())

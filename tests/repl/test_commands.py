@@ -267,3 +267,9 @@ def test_time_reports_errors(repl):
     assert "--> <time>:1:1" in err
     _, err = repl.run(":time")
     assert err.startswith("usage: :time STATEMENT")
+
+
+def test_help_of_a_python_builtin_points_to_the_torch_namesake(repl):
+    out, _ = repl.run(":help sum")
+    assert out.splitlines()[0] == "sum(iterable, /, start=0)"  # the language's `sum` is Python's
+    assert out.splitlines()[-1] == "  (this is Python's sum; PyTorch's is torch.sum: `:help torch.sum`)"

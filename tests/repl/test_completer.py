@@ -201,3 +201,11 @@ def test_command_arguments(tmp_path, session):
     (tmp_path / "data.npy").write_bytes(b"")
     assert texts(f":load {tmp_path}/", session) == ["prog.tsh"]
     assert "shape" in texts(":time t2.sh", session)
+
+
+def test_in_place_variants_show_the_arguments_of_their_op(session):
+    import inspect
+
+    item = next(c for c in complete("t2.sub_", session).items if c.text == "sub_")
+    parameters = list(inspect.signature(OPS["sub"].fn).parameters.values())[1:]
+    assert item.meta == f"sub_{inspect.Signature(parameters)}"
