@@ -49,6 +49,11 @@ def _x(shape) -> str:
     return "x".join(map(str, shape))
 
 
+def _saved_for(a: Tensor, b: Tensor) -> tuple:
+    """What a product's backward reads, as PyTorch saves it: each factor only if the other needs a gradient."""
+    return tuple(t for t, other in ((a, b), (b, a)) if other._requires_grad)
+
+
 def _plain() -> bool:
     """True while a backward runs without building a graph: gradients may skip the tape."""
     return not autograd._grad_enabled
@@ -130,7 +135,7 @@ def mm(input, mat2):
         return (g.mm(mat2.t()) if input._requires_grad else None,
                 input.t().mm(g) if mat2._requires_grad else None)
 
-    return record(np.matmul(a, b), "MmBackward0", (input, mat2), backward, saved=(input, mat2))
+    return record(np.matmul(a, b), "MmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
 
 
 @op("linalg", differentiable=True)
@@ -146,7 +151,7 @@ def mv(input, vec):
         return (g.unsqueeze(1) * vec if input._requires_grad else None,
                 input.t().mv(g) if vec._requires_grad else None)
 
-    return record(np.matmul(a, v), "MvBackward0", (input, vec), backward, saved=(input, vec))
+    return record(np.matmul(a, v), "MvBackward0", (input, vec), backward, saved=_saved_for(input, vec))
 
 
 @op("linalg", differentiable=True)
@@ -156,7 +161,8 @@ def dot(input, other):
     a, b = input._data, other._data
     _check_dot(a, b)
     return record(np.asarray(np.dot(a, b), dtype=a.dtype), "DotBackward0", (input, other),
-                  lambda g: (g * other, g * input), saved=(input, other))
+                  lambda g: (g * other if input._requires_grad else None, g * input if other._requires_grad else None),
+                  saved=_saved_for(input, other))
 
 
 @op("linalg", differentiable=True)
@@ -166,7 +172,8 @@ def vdot(input, other):
     a, b = input._data, other._data
     _check_dot(a, b)
     return record(np.asarray(np.vdot(a, b), dtype=a.dtype), "VdotBackward0", (input, other),
-                  lambda g: (g * other, g * input), saved=(input, other))
+                  lambda g: (g * other if input._requires_grad else None, g * input if other._requires_grad else None),
+                  saved=_saved_for(input, other))
 
 
 @op("linalg", aliases=("ger",))
@@ -194,7 +201,7 @@ def bmm(input, mat2):
         return (g.bmm(mat2.transpose(1, 2)) if input._requires_grad else None,
                 input.transpose(1, 2).bmm(g) if mat2._requires_grad else None)
 
-    return record(np.matmul(a, b), "BmmBackward0", (input, mat2), backward, saved=(input, mat2))
+    return record(np.matmul(a, b), "BmmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
 
 
 def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
@@ -271,7 +278,7 @@ def matmul(input, other):
             gb = matmul(a2.transpose(-1, -2), g2).sum_to_size(b2.shape).reshape(b.shape)
         return ga, gb
 
-    return record(np.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=(input, other))
+    return record(np.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=_saved_for(input, other))
 
 
 def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -456,7 +463,10 @@ def einsum(equation, *operands):
         name = "SumBackward1" if summed else "PermuteBackward0"
     else:
         name = "ViewBackward0" if summed else "MulBackward0"
-    return record(result, name, tuple(operands), backward, saved=tuple(operands))
+    # Operand k is read by the gradients of the others: saved only if one of them needs a gradient.
+    saved = tuple(t for k, t in enumerate(operands)
+                  if any(o._requires_grad for j, o in enumerate(operands) if j != k))
+    return record(result, name, tuple(operands), backward, saved=saved)
 
 
 def _broadcast_term(a: np.ndarray, term: str, sizes: dict) -> np.ndarray:
@@ -623,7 +633,7 @@ def cross(input, other, *, dim=-1):
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {_scalar_name(a)} but found {_scalar_name(b)}")
     return record(np.cross(a, b, axis=dim), "LinalgCrossBackward0", (input, other),
-                  lambda g: (cross(other, g, dim=dim), cross(g, input, dim=dim)), saved=(input, other))
+                  lambda g: (cross(other, g, dim=dim), cross(g, input, dim=dim)), saved=_saved_for(input, other))
 
 
 def matrix_power(A, n):

@@ -124,10 +124,10 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 # ================================================================ activations
 
 
-def _activation(input, out: np.ndarray, name: str, derivative, saved=None) -> Tensor:
+def _activation(input, out: np.ndarray, name: str, derivative, saved: tuple) -> Tensor:
     """Record an element-wise activation; derivative(x, y) gives d(out)/d(input) as a tensor."""
     result = record(out, name, (input,), lambda g: (g * derivative(input, result),),
-                    saved=(input, OUTPUT) if saved is None else saved)
+                    saved=saved)
     return result
 
 
@@ -222,9 +222,9 @@ def elu(input, alpha=1.0, inplace=False):
 
     def derivative(x, y):
         positive = wrap(x._data > 0)
-        return positive + logical_not_of(positive) * (y + alpha)
+        return positive + logical_not_of(positive) * (x.exp() * alpha)
 
-    return _activation(input, out, "EluBackward0", derivative)
+    return _activation(input, out, "EluBackward0", derivative, saved=(input,))
 
 
 def logical_not_of(mask: Tensor) -> Tensor:
@@ -242,9 +242,9 @@ def selu(input, inplace=False):
 
     def derivative(x, y):
         positive = wrap(x._data > 0)
-        return positive * scale + logical_not_of(positive) * (y + scale * alpha)
+        return positive * scale + logical_not_of(positive) * (x.exp() * (scale * alpha))
 
-    return _activation(input, out, "EluBackward0", derivative)
+    return _activation(input, out, "EluBackward0", derivative, saved=(input,))
 
 
 @op("nn", method=False, differentiable=True)
@@ -257,9 +257,9 @@ def celu(input, alpha=1.0, inplace=False):
 
     def derivative(x, y):
         positive = wrap(x._data > 0)
-        return positive + logical_not_of(positive) * (y / alpha + 1)
+        return positive + logical_not_of(positive) * (x / alpha).exp()
 
-    return _activation(input, out, "CeluBackward0", derivative)
+    return _activation(input, out, "CeluBackward0", derivative, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
