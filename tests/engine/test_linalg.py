@@ -269,3 +269,18 @@ LINALG_GRADIENTS = [
 @pytest.mark.parametrize("fn, arrays", LINALG_GRADIENTS)
 def test_torch_linalg_gradients_match_finite_differences(fn, arrays):
     check_gradients(fn, arrays)
+
+
+def test_products_save_a_factor_only_when_the_other_needs_a_gradient():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = y @ torch.tensor([3.0, 4.0])  # y's value is not needed: writing into it later is fine
+    y.add_(1)
+    z.backward()
+    assert x.grad.tolist() == [3.0, 4.0]
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    y = x * 1
+    z = y @ w  # now w's gradient reads y
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.backward()
