@@ -696,9 +696,10 @@ def _scatter_key(op_name: str, input: Tensor, dim, index, src=None) -> tuple:
                     f"Size does not match at dimension {i} expected index {list(ishape)} to be no larger than "
                     f"self {list(a.shape)} apart from dimension {d}"
                 )
+            against_src = f" and to be no larger size than src {list(src._data.shape)}" if src is not None else ""
             raise RuntimeError(
                 f"Expected index {list(ishape)} to be no larger than self {list(a.shape)} apart from dimension "
-                f"{d} and to be no larger size than src {list(src._data.shape) if src is not None else []}"
+                f"{d}{against_src}"
             )
     size = sshape[d] if a.ndim else 1
     if idx.size:
@@ -723,8 +724,24 @@ def _scatter_key(op_name: str, input: Tensor, dim, index, src=None) -> tuple:
 def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim=0 (and likewise for other dims)."""
     tensor_arg(input)
+    if _empty_index("gather", input, dim, index):
+        # PyTorch checks nothing more when there is nothing to gather.
+        key = (np.zeros(index._data.shape, dtype=np.int64),) * max(input._data.ndim, 1)
+        return take_at(_at_least_1d(input), key, "GatherBackward0")
     key = _scatter_key("gather", input, dim, index)
     return take_at(_at_least_1d(input), key, "GatherBackward0")
+
+
+def _zeros_for(t) -> Tensor | None:
+    """The zero gradient of an input nothing was read from."""
+    return None if t is None else wrap(np.zeros(t._data.shape, dtype=t._data.dtype))
+
+
+def _empty_index(op_name: str, input: Tensor, dim, index) -> bool:
+    """True when index has no elements (after the checks PyTorch still makes then)."""
+    _index_tensor(index, op_name)
+    wrap_dim(dim, input._data.ndim)
+    return index._data.size == 0
 
 
 @op("indexing", differentiable=True)
@@ -745,6 +762,8 @@ def take_along_dim(input, indices, dim=None):
             f"{a.ndim} dimensions for input, and {i.ndim} dimensions for indices"
         )
     d = wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     others = broadcast_shapes(a.shape[:d] + (1,) + a.shape[d + 1:], i.shape[:d] + (1,) + i.shape[d + 1:])
     from .shape import expand
 
@@ -775,6 +794,9 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         )
     if not isinstance(src, Tensor):
         value, src = (src if src is not None else value), None
+    if _empty_index("scatter", input, dim, index):
+        name = "ScatterBackward0" if src is not None else "ScatterBackward1"
+        return record(input._data.copy(), name, (input, src), lambda g: (g, _zeros_for(src)))
     key = _scatter_key("scatter", input, dim, index, src)
     out = input._data.copy()
     idx_shape = index._data.shape
@@ -813,6 +835,8 @@ def scatter_add(input, dim, index, src):
     """A copy of input with src's elements added at the positions index names along dim."""
     tensor_arg(input)
     tensor_arg(src, "src")
+    if _empty_index("scatter", input, dim, index):
+        return record(input._data.copy(), "ScatterAddBackward0", (input, src), lambda g: (g, _zeros_for(src)))
     key = _scatter_key("scatter", input, dim, index, src)
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -839,7 +863,7 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
     d = wrap_dim(dim, a.ndim)
     idx = idx.reshape(-1)
     size = a.shape[d] if a.ndim else 1
-    if idx.size:
+    if idx.size and a.size:  # an empty input is never read, so PyTorch checks nothing
         bad = (idx < -size) | (idx >= size)
         if bad.any():
             value = idx[np.argmax(bad)]
@@ -872,6 +896,8 @@ def index_fill(input, dim, index, value):
     """A copy of input with value written at the positions index names along dim."""
     tensor_arg(input)
     d, idx = _dim_index("index_fill_", input, dim, index)
+    if not input._data.size:
+        idx = idx[:0]  # nothing to fill (PyTorch does not check the indices then)
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
     _flat0(out)[key] = value._data if isinstance(value, Tensor) else value
