@@ -682,3 +682,12 @@ def test_take_along_dim_agrees_with_numpy(shape, seed):
     flat = rng.integers(0, a.size, size=3)
     np.testing.assert_array_equal(torch.from_numpy(a).take_along_dim(torch.from_numpy(flat)).numpy(),
                                   np.take_along_axis(a.reshape(-1), flat, axis=0))
+
+
+def test_empty_indices_read_and_write_nothing():
+    # PyTorch skips its shape checks when the index is empty (recorded from torch 2.13).
+    x = torch.arange(6.0).reshape(3, 2)
+    assert x.gather(0, torch.zeros(0, 5, dtype=torch.int64)).shape == (0, 5)
+    assert x.scatter(1, torch.zeros(0, dtype=torch.int64), 1.0).tolist() == x.tolist()
+    assert x.scatter_add(0, torch.zeros(0, dtype=torch.int64), x).tolist() == x.tolist()
+    assert torch.zeros(0, 2).index_fill(0, torch.tensor([0, 0]), 1.0).shape == (0, 2)
