@@ -691,3 +691,21 @@ def test_empty_indices_read_and_write_nothing():
     assert x.scatter(1, torch.zeros(0, dtype=torch.int64), 1.0).tolist() == x.tolist()
     assert x.scatter_add(0, torch.zeros(0, dtype=torch.int64), x).tolist() == x.tolist()
     assert torch.zeros(0, 2).index_fill(0, torch.tensor([0, 0]), 1.0).shape == (0, 2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(advanced_indices(), st.integers(0, 2**16))
+def test_gradient_of_indexing_is_np_add_at(case, seed):
+    # d/dx sum(w * x[idx]) scatters w back, adding where an element was read twice.
+    shape, index = case
+    a = make(shape, np.float64, seed=7)
+    try:
+        region = a[index]
+    except IndexError:
+        return
+    w = np.random.default_rng(seed).standard_normal(region.shape)
+    x = torch.from_numpy(a.copy()).requires_grad_()
+    (x[_index_as_tensors(index)] * torch.from_numpy(w)).sum().backward()
+    expected = np.zeros_like(a)
+    np.add.at(expected, index, w)
+    np.testing.assert_allclose(x.grad.numpy(), expected)
