@@ -359,6 +359,7 @@ SECOND_ORDER = [
     (lambda x, q: F.binary_cross_entropy_with_logits(x, q), [X, Q]),
     (lambda p, q: F.binary_cross_entropy(p, q), [P, Q]),
     (lambda x: F.gelu(x, approximate="tanh").sum(), [X]),
+    (lambda x: (F.gelu(x) ** 2).sum(), [X]),
     (lambda x: (F.silu(x) ** 2).sum(), [X]),
     (lambda x: (F.softplus(x) ** 2).sum(), [X]),
     (lambda x: (F.elu(x) ** 2).sum(), [X]),

@@ -144,18 +144,27 @@ def _in_place(input, fn):
     return inplace(input, fn)
 
 
+def _normal_cdf_array(a: np.ndarray) -> np.ndarray:
+    return (0.5 * (1.0 + _erf(a * _SQRT_HALF).astype(np.float64))).astype(a.dtype)
+
+
+def _normal_pdf(x: Tensor) -> Tensor:
+    return (x * x * -0.5).exp() * _INV_SQRT_2PI
+
+
+def _normal_cdf(x: Tensor) -> Tensor:
+    """Phi(x), the standard normal CDF, as a differentiable tensor (its derivative is the pdf)."""
+    return record(_normal_cdf_array(x._data), "ErfBackward0", (x,), lambda g: (g * _normal_pdf(x),), saved=(x,))
+
+
 @op("nn", method=False, function=False, differentiable=True)
 def gelu(input, approximate="none"):
     """Gaussian error linear unit x * Phi(x) ('tanh': the tanh approximation)."""
     a = _float_input(input, "GeluKernelImpl")
     if approximate == "none":
-        cdf = (0.5 * (1.0 + _erf(a * _SQRT_HALF).astype(np.float64))).astype(a.dtype)
-
-        def derivative(x, y):
-            xd = x._data
-            return wrap((cdf + xd * _INV_SQRT_2PI * np.exp(-0.5 * xd * xd)).astype(xd.dtype))
-
-        return _activation(input, a * cdf, "GeluBackward0", derivative, saved=(input,))
+        # d/dx x Phi(x) = Phi(x) + x phi(x), built from tensor ops so that it can be differentiated again.
+        return _activation(input, a * _normal_cdf_array(a), "GeluBackward0",
+                           lambda x, y: _normal_cdf(x) + x * _normal_pdf(x), saved=(input,))
     if approximate != "tanh":
         raise RuntimeError("approximate argument must be either none or tanh.")
     k = math.sqrt(2.0 / math.pi)
