@@ -70,10 +70,10 @@ def dispatch(ctx: Context, line: str) -> None:
 # ---------------------------------------------------------------- :help
 
 KEYS = (
-    ("Enter", "run the input when it is complete; inside brackets, after an operator or `\\` it continues"),
-    ("Alt-Enter", "start a new line even though the input is complete"),
-    ("Tab", "complete names, attributes after `.`, keyword arguments, dtypes, file paths"),
-    ("Up / Down", "recall earlier inputs, whole multi-line statements at once"),
+    ("Enter", "run; inside brackets, after an operator or `\\` start a new line"),
+    ("Alt-Enter", "start a new line even though the input could run"),
+    ("Tab", "complete names, attributes, keyword arguments, dtypes, paths"),
+    ("Up / Down", "earlier inputs, multi-line statements whole"),
     ("Ctrl-R", "search the history"),
     ("Ctrl-C", "clear the line, or stop a running computation"),
     ("Ctrl-D", "leave (on an empty line)"),
@@ -82,7 +82,10 @@ KEYS = (
 
 @command("help", "[NAME]", aliases=("h", "?"))
 def help_command(ctx: Context, argument: str) -> None:
-    """Show this overview, or the signature and description of NAME (`:help softmax`, `:help t.view`)."""
+    """What NAME is and what it takes; alone, this overview.
+
+    NAME may be a builtin, a method of a variable, a module member, a variable or a command.
+    """
     if argument:
         text = help_text(argument, ctx.session)
         if text is None:
@@ -96,7 +99,7 @@ def help_command(ctx: Context, argument: str) -> None:
 def overview() -> str:
     """The `:help` text: what the REPL is, its commands (from the registry) and keys."""
     width = max(len(c.usage) for c in COMMANDS.values())
-    lines = ["tensorsh: type PyTorch code — `t = torch.rand(2, 3)`, `t.sum(dim=0)`, `F.softmax(t, dim=1)`.",
+    lines = ["Type PyTorch code: `t = torch.rand(2, 3)`, `t.sum(dim=0)`, `F.softmax(t, 1)`.",
              "A value on its own line is printed; a trailing `;` keeps it quiet.", "", "Commands:"]
     lines += [f"  {c.usage:<{width}}  {c.summary}" for c in COMMANDS.values()]
     lines += ["", "Keys:"]
@@ -217,7 +220,7 @@ def _shape(shape) -> str:
 
 @command("vars")
 def vars_command(ctx: Context, argument: str) -> None:
-    """List the variables: name, type, shape, dtype, device, requires_grad."""
+    """Variables: type, shape, dtype, device, requires_grad."""
     rows = variable_rows(ctx.session.variables)
     if not rows:
         ctx.printer.print("no variables yet")
@@ -244,7 +247,7 @@ def reset_command(ctx: Context, argument: str) -> None:
 
 @command("load", "FILE")
 def load_command(ctx: Context, argument: str) -> None:
-    """Run a .tsh file in this session; its variables stay."""
+    """Run a .tsh file here; its variables stay."""
     if not argument:
         ctx.error("usage: :load FILE")
         return
@@ -260,7 +263,7 @@ def load_command(ctx: Context, argument: str) -> None:
 
 @command("format", "plain|rich|json")
 def format_command(ctx: Context, argument: str) -> None:
-    """Choose how values print: rich (header and colour), plain (PyTorch's repr), json."""
+    """Print values rich, plain (the repr) or json."""
     if not argument:
         ctx.printer.print(f"format: {ctx.printer.fmt}")
         return
@@ -270,12 +273,6 @@ def format_command(ctx: Context, argument: str) -> None:
         ctx.error(f"unknown format '{argument}'{hint} (one of {', '.join(FORMATS)})")
         return
     ctx.printer.fmt = argument
-
-
-@command("quit", aliases=("q", "exit"))
-def quit_command(ctx: Context, argument: str) -> None:
-    """Leave tensorsh (Ctrl-D does too)."""
-    ctx.running = False
 
 
 # ---------------------------------------------------------------- :time
@@ -341,7 +338,7 @@ def _round(run: Callable[[], Any], loops: int, clock: Callable[[], float]) -> fl
 
 @command("time", "STATEMENT")
 def time_command(ctx: Context, argument: str) -> None:
-    """Run STATEMENT repeatedly and print its mean time per run and the spread."""
+    """Mean time per run of STATEMENT, and its spread."""
     if not argument:
         ctx.error("usage: :time STATEMENT   (for example  :time a @ b)")
         return
@@ -365,3 +362,9 @@ def time_command(ctx: Context, argument: str) -> None:
         ctx.error("the timer failed")
         return
     ctx.printer.print(str(timing))
+
+
+@command("quit", aliases=("q", "exit"))
+def quit_command(ctx: Context, argument: str) -> None:
+    """Leave tensorsh (Ctrl-D does too)."""
+    ctx.running = False

@@ -104,6 +104,9 @@ def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | No
             signature = _inspect_signature(base.fn) or signature
     if signature is None:
         return None
+    # PyTorch's private parameters (`_stacklevel`) are no argument a program may pass.
+    signature = signature.replace(parameters=[p for p in signature.parameters.values()
+                                              if not p.name.startswith("_")])
     params = list(signature.parameters.values())
     bound = fn is not obj and getattr(obj, "__self__", None) is not None
     if (as_method or bound or (params and params[0].name == "self")) and params:
