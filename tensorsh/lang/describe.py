@@ -65,6 +65,8 @@ def to_json(value: Any) -> dict[str, Any]:
     if isinstance(value, numpy.ndarray):
         return {"type": "ndarray", "shape": list(value.shape), "dtype": str(value.dtype),
                 "data": _plain(value.tolist())}
+    if value is None:
+        return {"type": "none", "data": None}
     if isinstance(value, bool):
         return {"type": "bool", "data": value}
     if isinstance(value, (int, float, complex, str, numpy.generic)):

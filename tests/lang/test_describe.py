@@ -43,7 +43,7 @@ def test_json_is_valid_json_for_awkward_values():
         {"type": "size", "data": [2, 3]},
         {"type": "dtype", "repr": "torch.float32"},
         {"type": "tuple", "data": [{"type": "int", "data": 1}, {"type": "str", "data": "a"},
-                                   {"type": "NoneType", "repr": "None"}]},
+                                   {"type": "none", "data": None}]},
         {"type": "float64", "data": 0.5},
         {"type": "bool", "data": True},
     ]
