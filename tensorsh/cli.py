@@ -74,7 +74,7 @@ def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
     if file is None:
         return None
     try:
-        with open(file, encoding="utf-8") as f:
+        with open(file, encoding="utf-8-sig") as f:  # a BOM from a Windows editor is not code
             return f.read(), file
     except (OSError, UnicodeDecodeError) as exc:
         click.echo(f"tensorsh: can't open file '{file}': {exc}", err=True)

@@ -230,3 +230,9 @@ def test_parse_tables_are_cached_per_user_and_a_damaged_cache_is_rebuilt(tmp_pat
     second = tensorsh("-c", "2 + 2", env={"XDG_CACHE_HOME": str(cache)})
     assert (second.returncode, second.stdout, second.stderr) == (0, "4\n", "")
     assert files[0].read_bytes() != b"not a pickle"
+
+
+def test_a_windows_file_with_bom_and_crlf_runs(tmp_path):
+    script = tmp_path / "win.tsh"
+    script.write_bytes(b"\xef\xbb\xbfx = 2\r\nx * 3\r\n")
+    assert (tensorsh(str(script)).returncode, tensorsh(str(script)).stdout) == (0, "6\n")
