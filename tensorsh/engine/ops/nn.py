@@ -336,8 +336,8 @@ def hardswish(input, inplace=False):
 
     def derivative(x, y):
         xd = x._data
-        d = np.where(xd <= -3, 0.0, np.where(xd < 3, xd / 3 + 0.5, 1.0))
-        return wrap(d.astype(xd.dtype))
+        middle = (xd > -3) & (xd < 3)
+        return (x / 3 + 0.5) * wrap(middle.astype(xd.dtype)) + wrap((xd >= 3).astype(xd.dtype))
 
     return _activation(input, out, "HardswishBackward0", derivative, saved=(input,))
 
@@ -465,15 +465,18 @@ def pad(input, pad, mode="constant", value=None):
         return wrap(np.pad(a, widths, mode=numpy_mode)[tuple(crops)])
     padded = np.pad(a, widths, constant_values=0 if value is None else value)
     out = np.ascontiguousarray(padded[tuple(crops)])
-    return record(out, "ConstantPadNdBackward0", (input,), lambda g: (_unpad(g, widths, crops, a.shape),))
+    return record(out, "ConstantPadNdBackward0", (input,), lambda g: (_unpad(g, pad, widths, crops, a.shape),))
 
 
-def _unpad(g: Tensor, widths, crops, shape) -> Tensor:
-    """The gradient of constant padding: the part of g where the input landed (zeros where it was cropped)."""
+def _unpad(g: Tensor, amounts: tuple, widths, crops, shape) -> Tensor:
+    """The gradient of constant padding: the part of g where the input landed (zeros where it was cropped).
+
+    It is linear in g, and its own gradient is the padding again.
+    """
     full = np.zeros(tuple(s + w[0] + w[1] for s, w in zip(shape, widths)), dtype=g._data.dtype)
     full[tuple(crops)] = g._data
     inner = tuple(slice(w[0], w[0] + s) for w, s in zip(widths, shape))
-    return wrap(np.ascontiguousarray(full[inner]))
+    return record(np.ascontiguousarray(full[inner]), "ConstantPadNdBackward0", (g,), lambda gg: (pad(gg, amounts),))
 
 
 # ================================================================ losses
@@ -575,9 +578,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         return d if beta == 0 else np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
 
     def derivative(x, t):
-        d = (x - t)._data
-        small = np.abs(d) < beta
-        return wrap(np.where(small, d / (beta or 1), np.sign(d)).astype(d.dtype))
+        d = x - t
+        small = np.abs(d._data) < beta
+        # Tensor ops on d inside, so that the second derivative (1 / beta there) survives.
+        return d * wrap(small / beta) + wrap(np.where(small, 0, np.sign(d._data)).astype(d._data.dtype))
 
     return _elementwise_loss("SmoothL1LossBackward0", input, target, reduction, loss, derivative, "smooth_l1_cpu")
 
@@ -594,8 +598,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         return np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
 
     def derivative(x, t):
-        d = (x - t)._data
-        return wrap(np.where(np.abs(d) < delta, d, delta * np.sign(d)).astype(d.dtype))
+        d = x - t
+        small = np.abs(d._data) < delta
+        return d * wrap(small.astype(d._data.dtype)) + wrap(np.where(small, 0, delta * np.sign(d._data)).astype(d._data.dtype))
 
     return _elementwise_loss("HuberLossBackward0", input, target, reduction, loss, derivative, "huber_cpu")
 
