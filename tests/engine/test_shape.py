@@ -522,3 +522,35 @@ def test_in_place_view_ops_grad_fn_names_and_gradients():
     assert x.grad.tolist() == [[1.0, 100.0], [10.0, 1000.0]]
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
         x.unsqueeze_(0)
+
+
+def test_hsplit_vsplit_dsplit_agree_with_numpy():
+    a = np.arange(24.0).reshape(2, 4, 3)
+    t = torch.from_numpy(a)
+    for fn, np_fn, arg in ((torch.hsplit, np.hsplit, 2), (torch.vsplit, np.vsplit, [1]), (torch.dsplit, np.dsplit, 3)):
+        for got, expected in zip(fn(t, arg), np_fn(a, arg)):
+            np.testing.assert_array_equal(got.numpy(), expected)
+    for got, expected in zip(torch.hsplit(torch.arange(6), 3), np.hsplit(np.arange(6), 3)):
+        np.testing.assert_array_equal(got.numpy(), expected)
+    with pytest.raises(RuntimeError, match="torch.hsplit attempted to split along dimension 1, but the size of the "
+                                           "dimension 4 is not divisible by the split_size 3!"):
+        torch.hsplit(t, 3)
+
+
+def test_scatter_into_a_region_agrees_with_numpy_assignment():
+    a = np.arange(12.0).reshape(3, 4)
+    t = torch.from_numpy(a)
+    expected = a.copy()
+    expected[:, 1] = -1
+    np.testing.assert_array_equal(torch.select_scatter(t, torch.full((3,), -1.0), 1, 1).numpy(), expected)
+    expected = a.copy()
+    expected[:, ::2] = 0
+    np.testing.assert_array_equal(torch.slice_scatter(t, torch.zeros(3, 2), 1, step=2).numpy(), expected)
+    expected = a.copy()
+    np.fill_diagonal(expected[:, 1:], 7)
+    np.testing.assert_array_equal(torch.diagonal_scatter(t, torch.full((3,), 7.0), 1).numpy(), expected)
+    np.testing.assert_array_equal(t.narrow_copy(1, 1, 2).numpy(), a[:, 1:3])
+    assert not shares(t.narrow_copy(1, 1, 2), t)
+    with pytest.raises(RuntimeError, match=r"expected src to have a size equal to the slice of self. src size = \[3\], "
+                                           r"slice size = \[4\]"):
+        torch.select_scatter(t, torch.ones(3), 0, 1)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..tensor import Tensor, _view, wrap_dim
+from ..tensor import Tensor, _view, wrap, wrap_dim
 from .common import broadcast_shapes, check_inplace, numel_of, record, record_view, result_type, tensor_arg
-from .indexing import view_at
+from .indexing import put_at, view_at
 from .registry import op
 
 
@@ -346,6 +346,12 @@ def _conj(t: Tensor) -> Tensor:
     return record(np.conj(t._data), "ConjBackward0", (t,), lambda g: (_conj(g),))
 
 
+@op("shape", differentiable=True)
+def adjoint(input):
+    """The conjugate transpose of the last two dimensions (same as .mH)."""
+    return _mH(tensor_arg(input))
+
+
 Tensor.T = property(_T, doc="The tensor with its dimensions reversed (the transpose of a matrix).")
 Tensor.mT = property(_mT, doc="The transpose of the last two dimensions (a batch of matrices).")
 Tensor.H = property(_H, doc="The conjugate transpose of a matrix.")
@@ -590,7 +596,6 @@ def unfold(self, dimension, size, step):
     key[d] = key[d] + np.arange(size).reshape(offset)
     key = tuple(key)
     source = a.shape
-    from .indexing import put_at
 
     return record_view(self, view, "UnfoldBackward0", lambda g: (put_at(g, source, key),))
 
@@ -847,6 +852,115 @@ def unbind(input, dim=0):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     lead = (slice(None),) * d
     return tuple(view_at(input, lead + (i,), "UnbindBackward0") for i in range(input._data.shape[d]))
+
+
+def _split_along(input, indices_or_sections, dim: int, name: str, min_dims: int) -> tuple:
+    n = tensor_arg(input)._data.ndim
+    if n < min_dims:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor with {n} dimensions!"
+        )
+    if not isinstance(indices_or_sections, (list, tuple, Tensor)):
+        sections, size = int(indices_or_sections), input._data.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension {size} is "
+                f"not divisible by the split_size {sections}!"
+            )
+    return tensor_split(input, indices_or_sections, dim)
+
+
+@op("shape", differentiable=True)
+def hsplit(input, indices_or_sections):
+    """tensor_split along dim 1 (dim 0 for 1-D tensors); an int must divide that dimension."""
+    dim = 1 if tensor_arg(input)._data.ndim >= 2 else 0
+    return _split_along(input, indices_or_sections, dim, "hsplit", 1)
+
+
+@op("shape", differentiable=True)
+def vsplit(input, indices_or_sections):
+    """tensor_split along dim 0 of a tensor of at least 2 dimensions; an int must divide it."""
+    return _split_along(input, indices_or_sections, 0, "vsplit", 2)
+
+
+@op("shape", differentiable=True)
+def dsplit(input, indices_or_sections):
+    """tensor_split along dim 2 of a tensor of at least 3 dimensions; an int must divide it."""
+    return _split_along(input, indices_or_sections, 2, "dsplit", 3)
+
+
+# ================================================================ copies of a region, and writing one
+
+
+@op("shape", differentiable=True)
+def narrow_copy(input, dim, start, length):
+    """A copy of narrow(input, dim, start, length)."""
+    part = narrow(input, dim, start, length)
+    shape = input._data.shape
+    d = wrap_dim(dim, len(shape))
+    begin = int(start) + (shape[d] if int(start) < 0 else 0)
+    key = (slice(None),) * d + (slice(begin, begin + int(length)), Ellipsis)
+    return record(part._data.copy(), "NarrowCopyBackward0", (input,), lambda g: (put_at(g, shape, key),))
+
+
+def _scatter_region(input, src, region: np.ndarray, write, name: str, read_back):
+    """A copy of input with src written into `region` of it; the gradient splits between the two."""
+    tensor_arg(input)
+    tensor_arg(src, "src")
+    if src._data.shape != region.shape:
+        raise RuntimeError(
+            f"expected src to have a size equal to the slice of self. src size = {list(src._data.shape)}, "
+            f"slice size = {list(region.shape)}"
+        )
+    out = input._data.copy()
+    write(out, src._data)
+    keep = np.ones(out.shape, dtype=np.bool_)
+    write(keep, False)
+    keep_t = wrap(keep)
+    return record(out, name, (input, src), lambda g: (g * keep_t, read_back(g)))
+
+
+@op("shape", differentiable=True)
+def select_scatter(input, src, dim, index):
+    """A copy of input with src written at position index along dim (the inverse of select)."""
+    region = select(tensor_arg(input).detach(), dim, index)
+    d = wrap_dim(dim, input._data.ndim)
+    key = (slice(None),) * d + (int(index), Ellipsis)
+
+    def write(a, v):
+        a[key] = v
+
+    return _scatter_region(input, src, region._data, write, "SelectScatterBackward0", lambda g: g.select(d, index))
+
+
+@op("shape", differentiable=True)
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of input with src written into the slice start:end:step along dim."""
+    tensor_arg(input)
+    d = wrap_dim(dim, input._data.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    key = (slice(None),) * d + (slice(start, end, step), Ellipsis)
+    region = input._data[key]
+
+    def write(a, v):
+        a[key] = v
+
+    return _scatter_region(input, src, region, write, "SliceScatterBackward0", lambda g: g[key])
+
+
+@op("shape", differentiable=True)
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of input with src written on the diagonal (the inverse of diagonal)."""
+    region = diagonal(tensor_arg(input).detach(), offset, dim1, dim2)
+    n = input._data.ndim
+    d1, d2 = wrap_dim(dim1, n), wrap_dim(dim2, n)
+
+    def write(a, v):
+        _diagonal_view(a, offset, d1, d2)[...] = v
+
+    return _scatter_region(input, src, region._data, write, "DiagonalScatterBackward0",
+                           lambda g: g.diagonal(offset, d1, d2))
 
 
 # ================================================================ broadcasting

@@ -72,4 +72,12 @@ CASES = [
     # Overlapping windows: each element's gradient sums over the windows holding it.
     ("unfold", lambda c: c.unfold(2, 3, 1), [CUBE]),
     ("unfold", lambda v: v.unfold(0, 2, 2), [V]),
+    ("adjoint", torch.adjoint, [CUBE]),
+    ("hsplit", lambda c: torch.hsplit(c, [1]), [CUBE]),
+    ("vsplit", lambda a: torch.vsplit(a, 2)[1], [A]),
+    ("dsplit", lambda c: torch.dsplit(c, 2)[0] * 3, [CUBE]),
+    ("narrow_copy", lambda c: c.narrow_copy(-1, 1, 2), [CUBE]),
+    ("select_scatter", lambda a, v: torch.select_scatter(a, v[:2], 1, -1), [A, V]),
+    ("slice_scatter", lambda c, a: torch.slice_scatter(c, a.unsqueeze(-1).expand(2, 3, 2), 2, 0, None, 2), [CUBE, A]),
+    ("diagonal_scatter", lambda c, v: torch.diagonal_scatter(c, v[:2], -1), [C, V]),
 ]
