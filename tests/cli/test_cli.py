@@ -235,4 +235,5 @@ def test_parse_tables_are_cached_per_user_and_a_damaged_cache_is_rebuilt(tmp_pat
 def test_a_windows_file_with_bom_and_crlf_runs(tmp_path):
     script = tmp_path / "win.tsh"
     script.write_bytes(b"\xef\xbb\xbfx = 2\r\nx * 3\r\n")
-    assert (tensorsh(str(script)).returncode, tensorsh(str(script)).stdout) == (0, "6\n")
+    result = tensorsh(str(script))
+    assert (result.returncode, result.stdout) == (0, "6\n")
