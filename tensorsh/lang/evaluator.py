@@ -131,7 +131,12 @@ class Evaluator:
     def expr_stmt(self, node: ast.ExprStmt, display):
         value = self.eval(node.value)
         if display is not None and value is not None and not node.silent:
-            display(value)
+            try:
+                display(value)
+            except (BrokenPipeError, TensorshError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a value that cannot print itself is our bug
+                raise internal_error(exc, node.span) from exc
 
     def assign(self, node: ast.Assign, display):
         value = self.eval(node.value)

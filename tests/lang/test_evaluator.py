@@ -174,3 +174,14 @@ def test_star_argument_must_be_iterable():
 
 def test_with_needs_a_context_manager():
     assert error_of("with 5: pass").message == "'int' object does not support the context manager protocol"
+
+
+def test_a_value_that_fails_to_print_is_an_internal_error():
+    class Unprintable:
+        def __repr__(self):
+            raise ValueError("broken repr")
+
+    names = {"thing": Unprintable()}
+    with pytest.raises(TensorshError) as info:
+        Session(builtins=names).run("thing", "<t>", lambda value: repr(value))
+    assert info.value.internal and info.value.message == "ValueError: broken repr"
