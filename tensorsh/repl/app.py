@@ -11,6 +11,7 @@ interactive path pays for them.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -61,17 +62,21 @@ class PromptCompleter(Completer):
         text = document.text_before_cursor
         if not complete_event.completion_requested and not _worth_offering(text):
             return
-        found = completer.complete(text, self.session)
+        try:
+            found = completer.complete(text, self.session)
+        except Exception:  # noqa: BLE001 - a completion bug must never break typing
+            return
         for item in found.items:
             yield Completion(item.text, -found.start, display=item.display or item.text,
                              display_meta=item.meta)
 
 
-def _worth_offering(text: str) -> bool:
-    import re
+_TYPED_ENOUGH = re.compile(r"(?:\.\s*[A-Za-z_]\w*|\.|[A-Za-z_]\w{1,})$")  # `t.`, `t.s`, `so`
+_NUMBER_TAIL = re.compile(r"(?<![\w.])\d[\w.]*$")  # `1.`, `1e5`: no menu inside numbers
 
-    return re.search(r"(?:\.\s*[A-Za-z_]\w*|\.|[A-Za-z_]\w{1,})$", text) is not None and not re.search(
-        r"(?<![\w.])\d[\w.]*$", text)
+
+def _worth_offering(text: str) -> bool:
+    return _TYPED_ENOUGH.search(text) is not None and _NUMBER_TAIL.search(text) is None
 
 
 class _PromptSession(PromptSession):

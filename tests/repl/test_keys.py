@@ -178,3 +178,13 @@ def test_enter_picks_a_highlighted_completion_without_running(history_path):
     # Tab twice: the menu opens, then the first candidate is highlighted; Enter takes it.
     text = prompt_once(["value_" + TAB, TAB, ENTER, ENTER], history_path, session)
     assert text == "value_one"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("t2.", True), ("t2.su", True), ("so", True), ("s", False), ("x = 1.", False), ("x = 1e5", False),
+    ("f(", False), ("load('da", True), ("", False),
+])
+def test_the_menu_opens_while_typing_only_after_a_dot_or_two_letters(text, expected):
+    from tensorsh.repl.app import _worth_offering
+
+    assert _worth_offering(text) is expected
