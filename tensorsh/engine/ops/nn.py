@@ -741,7 +741,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             denom = float(np.sum(weight._data[t[t != ignore_index]]))
         else:
             denom = float(np.sum(t != ignore_index))
-        smooth = smooth.sum() / denom
+        total = smooth.sum()
+        # Every target ignored: NaN, as PyTorch, whose masked terms still pass a zero gradient.
+        smooth = total / denom if denom else record(np.asarray(np.nan, dtype=x.dtype), "DivBackward0", (total,),
+                                                    lambda g: (g * 0,))
     elif reduction == "sum":
         smooth = smooth.sum()
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
