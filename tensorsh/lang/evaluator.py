@@ -124,6 +124,8 @@ class Evaluator:
 
     # ------------------------------------------------------------ statements
     # Statement methods receive the display callback where expressions receive their scope.
+    # Only top-level expression statements are shown: a block (if, for, with) runs its
+    # statements without display, as a notebook cell and the golden runner do.
 
     def module(self, node: ast.Module, display):
         self.block(node.body, display)
@@ -184,15 +186,15 @@ class Evaluator:
 
     def if_stmt(self, node: ast.IfStmt, display):
         if self._truth(self.eval(node.test), node.test):
-            self.block(node.body, display)
+            self.block(node.body, None)
         else:
-            self.block(node.orelse, display)
+            self.block(node.orelse, None)
 
     def for_stmt(self, node: ast.ForStmt, display):
         iterable = self.eval(node.iter)
         for item in self._apply(iter, iterable, node=node.iter):
             self.store(node.target, item)
-            self.block(node.body, display)
+            self.block(node.body, None)
 
     def with_stmt(self, node: ast.WithStmt, display):
         manager = self.eval(node.context)
@@ -204,7 +206,7 @@ class Evaluator:
         if node.name is not None:
             self.variables[node.name] = entered
         try:
-            self.block(node.body, display)
+            self.block(node.body, None)
         except BaseException as exc:
             kind.__exit__(manager, type(exc), exc, exc.__traceback__)
             raise

@@ -13,7 +13,8 @@
 
 `Session.run(source, filename, display)` parses the whole source first (a syntax error
 runs nothing), then runs it statement by statement, calling `display(value)` for every
-value a top-level expression statement shows (not None, no trailing `;`). Any failure
+value a top-level expression statement shows (not None, no trailing `;`, not inside
+an if/for/with block). Any failure
 raises `TensorshError` with its file name and source attached, ready for
 `errors.render(error, color)`; variables assigned before the failure are kept.
 `print(...)` inside a program writes through `write` (default: sys.stdout at call time).

@@ -108,11 +108,15 @@ def test_augmented_assignment_is_in_place_like_python():
     assert run("x = [1, 2]\nx[0] += 10\nx") == [[11, 2]]
 
 
-def test_for_and_if_blocks_show_their_top_level_expressions():
-    assert run("for i in range(3):\n    i * 10\n") == [0, 10, 20]
+def test_blocks_run_and_only_top_level_expressions_are_shown():
+    assert run("for i in range(3):\n    i * 10\n") == []
     assert run("s = 0\nfor a, b in [(1, 2), (3, 4)]:\n    s += a * b\ns") == [14]
-    assert run("x = 5\nif x > 10:\n    'big'\nelif x > 3:\n    'medium'\nelse:\n    'small'\n") == ["medium"]
-    assert run("if 0: 1\nelse: pass") == []
+    assert run("x = 5\nif x > 10:\n    r = 'big'\nelif x > 3:\n    r = 'medium'\nelse:\n    r = 'small'\nr") == [
+        "medium"]
+    assert run("if 1: 'inside'\nelse: pass") == []
+    printed = []
+    assert run("for i in range(2): print(i)", python_session(printed)) == []
+    assert printed == ["0\n", "1\n"]
 
 
 def test_unpacking_errors_say_how_many():
