@@ -189,7 +189,8 @@ def test_ctrl_c_interrupts_a_long_computation_and_keeps_the_session(term):
     started = time.monotonic()
     term.type(CTRL_C)
     term.wait_for_screen(r"KeyboardInterrupt: stopped; the variables are as they were before this input", timeout=5)
-    assert time.monotonic() - started < 1.5
+    # The promise is "within a second"; the margin covers this test's own polling on a busy machine.
+    assert time.monotonic() - started < 2.0
     term.prompt()
     assert lines(term.run("k"))[-1] == "1"
 
@@ -240,9 +241,14 @@ def test_vi_mode_edits_with_vi_keys(tmp_path):
     terminal = Terminal(tmp_path, code="run_repl(vi=True)")
     terminal.prompt()
     terminal.type("41")
-    time.sleep(0.2)
+    terminal.wait_for_screen(r"tsh> 41")
+    mark = len(terminal.raw)
     terminal.type(ESC)
-    time.sleep(0.8)  # let the lone Escape be read as Escape, not as the start of a sequence
+    # Navigation mode shows a block cursor (CSI 2 SP q): the Escape was read as Escape.
+    deadline = time.monotonic() + 10
+    while "\x1b[2 q" not in terminal.raw[mark:] and time.monotonic() < deadline:
+        terminal._pump(0.1)
+    assert "\x1b[2 q" in terminal.raw[mark:]
     terminal.type("I")  # insert at the start of the line
     terminal.type("x = ")
     terminal.type("\r")
