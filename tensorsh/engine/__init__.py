@@ -27,7 +27,7 @@ _np.seterr(all="ignore")
 _registry.install(Tensor)
 globals().update(_registry.functions())
 
-from . import nn  # noqa: E402  (needs the registry filled)
+from . import linalg, nn  # noqa: E402  (need the registry filled)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64

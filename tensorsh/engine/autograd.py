@@ -127,7 +127,8 @@ class Node:
         self.inputs_meta = metas
         # Each saved tensor with its version and maker at save time, to detect in-place changes.
         # Ops may list numbers and None among `saved`; only tensors are kept.
-        self.saved = tuple((output, output._version[0], self) if t is OUTPUT else (t, t._version[0], t.grad_fn)
+        # An error names the op that made a saved output, but an input's current grad_fn.
+        self.saved = tuple((output, output._version[0], self) if t is OUTPUT else (t, t._version[0], None)
                            for t in saved if t is OUTPUT or hasattr(t, "_version")) if saved else ()
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
@@ -144,6 +145,7 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         for t, version, maker in self.saved:
             if t._version[0] != version:
+                maker = maker or t.grad_fn
                 what = f"[torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
                 if maker is not None:
                     what += f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', maker.name())},"

@@ -37,6 +37,10 @@ def _check_alpha(alpha, dtype):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
+def _requiring(x) -> bool:
+    return isinstance(x, Tensor) and x._requires_grad
+
+
 def _identity(g):
     return g
 
@@ -96,8 +100,9 @@ def mul(input, other):
     a, b, dtype = binary_operands(input, other)
     check_broadcast(input, other)
     out = np.multiply(a, b)
+    # Each factor is saved only if the other one needs a gradient, as in PyTorch.
     return record(out, "MulBackward0", (input, other), (lambda g: g * other, lambda g: g * input),
-                  saved=(input, other))
+                  saved=(_requiring(other) and input, _requiring(input) and other))
 
 
 @op("pointwise", operators=("__truediv__",), differentiable=True)
@@ -127,7 +132,7 @@ def div(input, other, *, rounding_mode=None):
     out = np.true_divide(a, b, dtype=dtype.np)
     return record(out, "DivBackward0", (input, other),
                   (lambda g: g / other, lambda g: -g * input / (other * other)),
-                  saved=(input, other))
+                  saved=(_requiring(other) and input, other))
 
 
 def _cast(x, dtype):
