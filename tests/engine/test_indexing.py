@@ -709,3 +709,46 @@ def test_gradient_of_indexing_is_np_add_at(case, seed):
     expected = np.zeros_like(a)
     np.add.at(expected, index, w)
     np.testing.assert_allclose(x.grad.numpy(), expected)
+
+
+@pytest.mark.parametrize("dtype, value, ok", [
+    # Recorded from PyTorch 2.13: which numbers fit a dtype in `t[0] = value`.
+    (torch.uint8, 300, False), (torch.uint8, -255, True), (torch.uint8, -256, False), (torch.uint8, -1.5, False),
+    (torch.uint8, 255.9, False), (torch.int8, -1.5, True), (torch.int8, 127.5, False), (torch.int16, 70000, False),
+    (torch.int64, float("nan"), False), (torch.int32, float("inf"), False), (torch.int64, 1 + 0j, True),
+    (torch.int64, 1 + 2j, False), (torch.float32, 1e39, False), (torch.float16, 1e39, True), (torch.bool, 1 + 2j, True),
+    (torch.float64, 1e300, True),
+])
+def test_scalar_assignment_overflow(dtype, value, ok):
+    t = torch.zeros(2, dtype=dtype)
+    if ok:
+        t[0] = value
+        assert t.dtype == dtype
+    else:
+        with pytest.raises(RuntimeError, match="value cannot be converted to type .* without overflow"):
+            t[0] = value
+
+
+def test_unsigned_targets_wrap_small_negative_ints():
+    t = torch.zeros(1, dtype=torch.uint8)
+    t[0] = -3
+    assert t.item() == 253
+
+
+def test_one_mask_and_a_one_element_value_of_another_dtype_is_a_fill():
+    # PyTorch's index_put_ turns this into masked_fill_(mask, value.item()).
+    t = torch.zeros(2, 3, dtype=torch.int16)
+    t[:, torch.tensor([True, False, True])] = torch.tensor([7], dtype=torch.int8)
+    assert t.tolist() == [[7, 0, 7], [7, 0, 7]]
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
+        t[[0, 1]] = torch.tensor(7, dtype=torch.int8)
+
+
+def test_expand_errors_name_bool_and_complex_types_as_pytorch():
+    t = torch.zeros(3)
+    with pytest.raises(RuntimeError, match=r"^expand\(CPUComplexFloatType\{\[2\]\}, size=\[\]\)"):
+        t[0] = torch.zeros(2, dtype=torch.complex64)
+    with pytest.raises(RuntimeError, match=r"^expand\(CPUBoolType\{\[2, 3\]\}, size=\[3\]\)"):
+        torch.zeros(2, 3, dtype=torch.bool).expand(3)
+    with pytest.raises(RuntimeError, match=r"^expand\(torch.LongTensor\{\[2\]\}, size=\[\]\)"):
+        t[0] = torch.zeros(2, dtype=torch.int64)

@@ -49,12 +49,42 @@ _CPP_NAMES = {
 }
 _SCALAR_TYPE_NAMES = {
     "bool": "bool", "uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-    "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
+    "int64": "int64_t", "float16": "double", "float32": "float", "float64": "double",
 }
 
 
 def _short(d: dtypes.dtype) -> str:
     return d.legacy_name.removesuffix("Tensor")
+
+
+def scalar_for(value, dtype: dtypes.dtype) -> np.ndarray:
+    """A Python number as a 0-dim array of dtype, refusing what PyTorch refuses as overflow."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    kind = dtype.np.kind
+    if kind in "cb":
+        return np.asarray(value).astype(dtype.np)
+    fits = True
+    if isinstance(value, complex):
+        fits, value = value.imag == 0, value.real
+    if kind in "iu":
+        info = np.iinfo(dtype.np)
+        if isinstance(value, float):
+            # Floats are truncated, but must be finite and in range (negative never, for unsigned).
+            fits = fits and value == value and info.min <= value <= info.max and not (kind == "u" and value < 0)
+        else:
+            # Python ints wrap modulo 2**bits, down to -max for unsigned types, as c10 allows.
+            low = -info.max if kind == "u" else info.min
+            fits = fits and low <= value <= info.max
+    elif dtype.np == np.float32 and isinstance(value, (int, float)) and value == value:
+        fits = fits and (abs(value) <= np.finfo(np.float32).max or abs(value) == float("inf"))
+    if fits and isinstance(value, int) and not -2**63 <= value < 2**63:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_SCALAR_TYPE_NAMES[dtype.name]} without overflow")
+    if kind == "u" and isinstance(value, int) and value < 0:
+        value += int(np.iinfo(dtype.np).max) + 1
+    return np.asarray(value).astype(dtype.np)
 
 
 # ================================================================ the two primitives
@@ -374,7 +404,7 @@ def _value_array(self: Tensor, value, advanced: bool):
     dtype = self.dtype
     if isinstance(value, Tensor):
         a = value._data
-        if advanced and a.dtype != self._data.dtype and a.ndim:
+        if advanced and a.dtype != self._data.dtype:
             raise RuntimeError(
                 f"Index put requires the source and destination dtypes match, got {_short(dtype)} for the "
                 f"destination and {_short(value.dtype)} for the source."
@@ -384,13 +414,7 @@ def _value_array(self: Tensor, value, advanced: bool):
             a = a.astype(self._data.dtype)
         return a, value
     if isinstance(value, SCALAR_TYPES):
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, complex) and dtype.category != dtypes.COMPLEX:
-            raise RuntimeError(
-                f"value cannot be converted to type {_SCALAR_TYPE_NAMES[dtype.name]} without overflow"
-            )
-        return np.asarray(value).astype(self._data.dtype), None
+        return scalar_for(value, dtype), None
     raise TypeError(f"can't assign a {type(value).__name__} to a {self.type()}")
 
 
@@ -401,7 +425,11 @@ def _strip_leading_ones(shape: tuple) -> tuple:
     return shape[i:]
 
 
-def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype_name: str) -> tuple:
+def _single_mask(advanced: list) -> bool:
+    return len(advanced) == 1 and advanced[0][1] == "mask"
+
+
+def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype) -> tuple:
     """The value's shape without leading 1s, checked to broadcast to the target region."""
     stripped = _strip_leading_ones(value_shape)
     fits = len(stripped) <= len(target) and all(
@@ -413,9 +441,9 @@ def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype_
             f"shape mismatch: value tensor of shape {list(stripped)} cannot be broadcast to indexing result "
             f"of shape {list(target)}"
         )
-    from .shape import expand_error
+    from .shape import expand_error, type_string
 
-    raise expand_error(dtype_name, stripped, target)
+    raise expand_error(type_string(dtype), stripped, target)
 
 
 def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:
@@ -456,8 +484,7 @@ def setitem(self, index, value):
     if not parsed.advanced:
         # A view, then copy_: shape errors come before autograd's checks, as in PyTorch.
         array, _ = _value_array(self, value, False)
-        type_name = value_t.type() if value_t is not None else self.type()
-        stripped = _check_value_shape(array.shape, region.shape, False, type_name)
+        stripped = _check_value_shape(array.shape, region.shape, False, (self if value_t is None else value_t).dtype)
         recorded = _check_setitem(self, value_t, parsed.trivial)
         _write(self, region, array.reshape(stripped), value_t)
         adv_key = None
@@ -465,9 +492,14 @@ def setitem(self, index, value):
         # index_put_: autograd's checks come first, then the kernel's.
         recorded = _check_setitem(self, value_t, parsed.trivial)
         adv_key = advanced_key(region.shape, parsed.advanced)
-        array, _ = _value_array(self, value, True)
-        target_shape = np.empty(region.shape, dtype=np.bool_)[adv_key].shape if array.ndim else ()
-        stripped = _check_value_shape(array.shape, target_shape, True, self.type())
+        value_shape = value_t._data.shape if value_t is not None else ()
+        target_shape = np.empty(region.shape, dtype=np.bool_)[adv_key].shape if value_shape else ()
+        stripped = _check_value_shape(value_shape, target_shape, True, self.dtype)
+        if value_t is not None and value_t._data.size == 1 and _single_mask(parsed.advanced):
+            # PyTorch fills through one mask with value.item(), whatever the value's dtype.
+            array = scalar_for(value_t._data.reshape(()).item(), self.dtype).reshape(value_shape)
+        else:
+            array, _ = _value_array(self, value, True)
         if value_t is not None and np.may_share_memory(region, array):
             array = array.copy()
         try:
@@ -614,7 +646,7 @@ def index_put_(self, indices, values, accumulate=False):
     key = advanced_key(self._data.shape, parsed.advanced) if parsed.advanced else tuple(parsed.basic)
     array, value_t = _value_array(self, values, True)
     target_shape = np.empty(self._data.shape, dtype=np.bool_)[key].shape
-    stripped = _check_value_shape(array.shape, target_shape, True, self.type())
+    stripped = _check_value_shape(array.shape, target_shape, True, self.dtype)
     recorded = check_inplace(self, values)
     np.add.at(self._data, key, np.broadcast_to(array.reshape(stripped), target_shape))
     self._version[0] += 1
@@ -969,11 +1001,7 @@ def masked_fill(input, mask, value):
             )
         fill = value._data
     else:
-        if isinstance(value, complex) and input.dtype.category != dtypes.COMPLEX:
-            raise RuntimeError(
-                f"value cannot be converted to type {_SCALAR_TYPE_NAMES[input.dtype.name]} without overflow"
-            )
-        fill = value
+        fill = scalar_for(value, input.dtype)
     shape = broadcast_shapes(m.shape, a.shape)
     out = np.where(m, np.asarray(fill).astype(a.dtype), a)
     if out.shape != shape:

@@ -110,6 +110,13 @@ def reshape_as(self, other):
     return reshape(self, other._data.shape)
 
 
+def type_string(dtype) -> str:
+    """How PyTorch names a CPU tensor type in messages: torch.FloatTensor, but CPUBoolType for bool/complex."""
+    if dtype.category in (dtypes.BOOL, dtypes.COMPLEX):
+        return f"CPU{dtype.legacy_name.removesuffix('Tensor')}Type"
+    return f"torch.{dtype.legacy_name}"
+
+
 def expand_target(shape: tuple, sizes: tuple, type_name: str) -> tuple:
     """The shape `expand(sizes)` gives a tensor of `shape`, with PyTorch's errors."""
     if len(sizes) < len(shape):
@@ -154,7 +161,7 @@ def expand(input, *sizes):
     """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
     tensor_arg(input)
     shape = input._data.shape
-    target = expand_target(shape, _shape_arg(sizes), input.type())
+    target = expand_target(shape, _shape_arg(sizes), type_string(input.dtype))
     if target == shape:
         array = input._data[...]
     else:
