@@ -837,7 +837,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
         part = src._data[_src_part(src, idx_shape)]
     else:
-        part = np.asarray(value).astype(out.dtype) if not isinstance(value, Tensor) else value._data.astype(out.dtype)
+        part = scalar_for(value, input.dtype) if not isinstance(value, Tensor) else value._data.astype(out.dtype)
     if reduce is not None:
         ufunc = {"add": np.add, "multiply": np.multiply}.get(reduce)
         if ufunc is None:
@@ -932,7 +932,11 @@ def index_fill(input, dim, index, value):
         idx = idx[:0]  # nothing to fill (PyTorch does not check the indices then)
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
-    _flat0(out)[key] = value._data if isinstance(value, Tensor) else value
+    if not isinstance(value, Tensor):
+        if isinstance(value, complex) and input.dtype.category != dtypes.COMPLEX:
+            raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not supported")
+        value_array = scalar_for(value, input.dtype)
+    _flat0(out)[key] = value._data if isinstance(value, Tensor) else value_array
     keep = np.ones(out.shape, dtype=np.bool_)
     _flat0(keep)[key] = False
     keep_t = wrap(keep)
