@@ -229,8 +229,9 @@ def run_repl(session: Any = None, vi: bool = False, fmt: str = "rich", color: bo
     ctx = Context(session, Printer(fmt, color), color)
     prompt = make_prompt(session, vi=vi, color=color, history=history_file.make_history(history_path),
                          input=input, output=output)
-    if banner:
-        ctx.printer.print(BANNER, style="dim")
+    if banner:  # plain ANSI, so that rich is first imported when a value prints, not before the prompt
+        ctx.out.write(f"\x1b[2m{BANNER}\x1b[0m\n" if color else BANNER + "\n")
+        ctx.out.flush()
     while ctx.running:
         try:
             text = prompt.prompt()

@@ -20,7 +20,7 @@ def history_path(tmp_path):
     return tmp_path / "history"
 
 
-def _feed(pipe, keys):
+def _feed(pipe, keys, pause=0.3):
     """Send keys; a list is sent chunk by chunk with pauses, as a person types.
 
     Completion runs in the background after Tab, so keys typed after a Tab are sent
@@ -33,7 +33,7 @@ def _feed(pipe, keys):
     def type_slowly():
         for chunk in keys:
             pipe.send_text(chunk)
-            time.sleep(0.3)
+            time.sleep(pause)
 
     thread = threading.Thread(target=type_slowly, daemon=True)
     thread.start()
@@ -53,11 +53,11 @@ def repl(keys, history_path, session=None, **options):
     return session
 
 
-def prompt_once(keys, history_path, session=None):
+def prompt_once(keys, history_path, session=None, pause=0.3):
     """The text one prompt returns after `keys`."""
     session = session or Session()
     with create_pipe_input() as pipe:
-        _feed(pipe, keys)
+        _feed(pipe, keys, pause)
         prompt = make_prompt(session, color=False, history=history.make_history(history_path),
                              input=pipe, output=DummyOutput())
         return prompt.prompt()
@@ -176,7 +176,8 @@ def test_enter_picks_a_highlighted_completion_without_running(history_path):
     session = Session()
     session.run("value_one = 1\nvalue_two = 2")
     # Tab twice: the menu opens, then the first candidate is highlighted; Enter takes it.
-    text = prompt_once(["value_" + TAB, TAB, ENTER, ENTER], history_path, session)
+    # The menu fills in the background: pause long enough for it on a busy machine.
+    text = prompt_once(["value_" + TAB, TAB, ENTER, ENTER], history_path, session, pause=1.0)
     assert text == "value_one"
 
 
