@@ -296,6 +296,8 @@ ERRORS = [
     (lambda: torch.zeros(0, 3)[[0]], IndexError, "index is out of bounds for dimension with size 0"),
     (lambda: torch.arange(3)[torch.tensor([0.0])], IndexError,
      "tensors used as indices must be long, int, byte or bool tensors"),
+    (lambda: torch.arange(6).reshape(2, 3)["a"], TypeError, "new(): invalid data type 'str'"),
+    (lambda: torch.arange(3)[[1.5, "a"]], IndexError, "too many indices for tensor of dimension 1"),
     (lambda: torch.arange(3)[1.0], IndexError,
      "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)"),
     (lambda: torch.arange(3)[torch.tensor([True, False])], IndexError,

@@ -159,11 +159,14 @@ def _index_items(index) -> tuple:
 def _list_is_tuple(items: list) -> bool:
     if len(items) >= 32:
         return False
-    return any(isinstance(i, (Tensor, list, tuple, slice, np.ndarray)) or i is None or i is Ellipsis
+    return any(isinstance(i, (Tensor, list, tuple, slice, np.ndarray, str, bytes)) or i is None or i is Ellipsis
                for i in items)
 
 
 def _bad_index(item):
+    if isinstance(item, (str, bytes)):
+        # PyTorch tries to read strings as a sequence for a tensor index.
+        raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
         f"(got {type(item).__name__})"
@@ -238,7 +241,12 @@ def parse_index(shape: tuple, index) -> _Index:
             parsed.append(("slice", item))
             consumed += 1
         elif isinstance(item, (Tensor, list, tuple, np.ndarray)):
-            a = _as_index_array(item)
+            try:
+                a = _as_index_array(item)
+            except (IndexError, TypeError) as exc:
+                parsed.append(("bad", exc))  # raised after the count check, as PyTorch orders them
+                consumed += 1
+                continue
             if a.ndim == 0:
                 if a.dtype == np.bool_:
                     parsed.append(("bool", bool(a)))
@@ -252,7 +260,11 @@ def parse_index(shape: tuple, index) -> _Index:
                 parsed.append(("array", a))
                 consumed += 1
         else:
-            _bad_index(item)
+            try:
+                _bad_index(item)
+            except (IndexError, TypeError) as exc:
+                parsed.append(("bad", exc))
+                consumed += 1
     if consumed > ndim:
         if ndim == 0 and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
             raise IndexError(
@@ -260,6 +272,9 @@ def parse_index(shape: tuple, index) -> _Index:
                 "to convert a 0-dim tensor to a number"
             )
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    for kind, value in parsed:
+        if kind == "bad":
+            raise value
     # A full slice inside a tuple is skipped (no grad_fn of its own); a bare `x[:]` is still a slice.
     bare_slice = type(index) is slice
 
