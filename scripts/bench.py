@@ -18,6 +18,11 @@ ratios, the median time of each side and its spread (interquartile range over th
 median). PyTorch is used when `import torch` works (and not `--no-torch`); without
 it the PyTorch column is empty and rows measured only against it show "n/a".
 
+Rows on small tensors (dispatch, autograd) run every side on one thread: on a
+shared 2-core machine a second BLAS or PyTorch thread that finds its core busy
+stalls for milliseconds, noise ten times the figure. Large ops keep each
+library's default threads, as a user gets them.
+
 A row whose tensorsh side fails (an op that does not exist yet, a wrong result) is
 shown as ERROR with the reason, and the run goes on.
 """
@@ -35,6 +40,7 @@ import os
 import platform
 import pstats
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -165,6 +171,21 @@ def rotations(names: list[str], rounds: int):
         yield names[k:] + names[:k]
 
 
+class Clock:
+    """What one sample measures: CPU time of the measured code (the default), or wall time.
+
+    On a shared machine, wall time also counts the moments another process held the
+    core; CPU time does not, so it is the steadier figure for single-threaded work.
+    Large ops run on several threads and are always timed by the wall clock.
+    """
+    cpu = True
+
+    @classmethod
+    def timer(cls, stmt, space: dict | None = None, wall: bool = False) -> timeit.Timer:
+        clock = time.process_time if cls.cpu and not wall else time.perf_counter
+        return timeit.Timer(stmt, globals=space, timer=clock)
+
+
 def calibrate(timer: timeit.Timer, seconds: float) -> int:
     """The number of loops that makes one sample last at least `seconds` (as timeit's autorange)."""
     timer.timeit(3)  # first calls pay for lazy imports and caches, on every side
@@ -187,14 +208,18 @@ def time_paired(timers: dict[str, timeit.Timer], repeat: int, seconds: float) ->
 
 
 def run_process(argv: list[str], timeout: float = 600) -> tuple[float, subprocess.CompletedProcess]:
-    """Run argv to the end; its wall time in seconds, and what it printed."""
+    """Run argv to the end; its time in seconds (CPU, user + system, or wall: see Clock), and what it printed."""
     # Bytecode caches may be written: without them every run would compile the sources again,
     # which a user never pays twice.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
                           stdin=subprocess.DEVNULL)
-    return time.perf_counter() - start, done
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (cpu if Clock.cpu else wall), done
 
 
 def process_failure(done: subprocess.CompletedProcess) -> str | None:
@@ -231,22 +256,25 @@ class Sides:
         return [TSH, NP] + ([TORCH] if self.torch is not None else [])
 
     @contextlib.contextmanager
-    def torch_single_thread(self):
-        """PyTorch on one thread, for tiny tensors.
+    def single_thread(self):
+        """Every side on one thread (NumPy's OpenBLAS and PyTorch's pool), for small tensors.
 
-        On a shared 2-core machine a wake-up of PyTorch's second thread (softmax on
-        dim 0 parallelises even for 15 elements) costs 0.1-10 ms: noise, not dispatch.
-        NumPy and tensorsh run tiny ops on one thread anyway.
+        On a shared 2-core machine, a wake-up of a second BLAS or PyTorch thread that
+        finds its core busy costs 0.1-20 ms (PyTorch's softmax on dim 0 goes parallel
+        even for 15 elements; a 64x128x256 product in OpenBLAS splits in two): noise ten
+        times the figure being measured, not dispatch. One thread gives stable figures.
         """
-        if self.torch is None:
-            yield
-            return
-        before = self.torch.get_num_threads()
-        self.torch.set_num_threads(1)
+        blas = OpenBlasThreads()
+        before_torch = self.torch.get_num_threads() if self.torch is not None else None
+        blas.set(1)
+        if self.torch is not None:
+            self.torch.set_num_threads(1)
         try:
             yield
         finally:
-            self.torch.set_num_threads(before)
+            blas.restore()
+            if self.torch is not None:
+                self.torch.set_num_threads(before_torch)
 
     def tensorsh_softmax(self) -> Callable:
         """The engine's softmax, where the engine keeps it (top level, or nn.functional)."""
@@ -256,6 +284,47 @@ class Sides:
         if found is None:
             raise AttributeError("tensorsh.engine has no softmax (nor engine.nn.functional.softmax)")
         return found
+
+
+class OpenBlasThreads:
+    """Set the thread count of the OpenBLAS that NumPy loaded, at run time (what threadpoolctl does).
+
+    A no-op (`found` False) when no OpenBLAS with a known entry point is loaded.
+    """
+
+    SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
+               "openblas_set_num_threads")
+    GETTERS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads", "openblas_get_num_threads64_",
+               "openblas_get_num_threads")
+
+    def __init__(self):
+        import ctypes
+
+        self._set = self._get = None
+        self._before = None
+        numpy_dir = os.path.dirname(os.path.dirname(np.__file__))
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line}
+        for path in sorted(p for p in paths if p.startswith(numpy_dir)):
+            lib = ctypes.CDLL(path)  # already loaded: the same handle, no second copy
+            self._set = next((getattr(lib, n) for n in self.SETTERS if hasattr(lib, n)), None)
+            self._get = next((getattr(lib, n) for n in self.GETTERS if hasattr(lib, n)), None)
+            if self._set is not None and self._get is not None:
+                self._set.argtypes, self._get.restype = [ctypes.c_int], ctypes.c_int
+                break
+
+    @property
+    def found(self) -> bool:
+        return self._set is not None and self._get is not None
+
+    def set(self, n: int) -> None:
+        if self.found:
+            self._before = self._get()
+            self._set(n)
+
+    def restore(self) -> None:
+        if self.found and self._before is not None:
+            self._set(self._before)
 
 
 def missing(exc: Exception) -> Callable:
@@ -375,7 +444,7 @@ DISPATCH_OPS = [  # (label, tensorsh / torch statement, numpy statement)
 
 def bench_dispatch(sides: Sides, plan: Plan) -> list[Row]:
     group = "2 dispatch (3,5) f32"
-    with sides.torch_single_thread():
+    with sides.single_thread():
         return _bench_dispatch(sides, plan, group)
 
 
@@ -404,7 +473,7 @@ def _bench_dispatch(sides: Sides, plan: Plan, group: str) -> list[Row]:
             got = np.asarray(got.numpy())
             if got.shape != np.shape(expected) or not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
                 raise AssertionError(f"wrong result: {got!r} vs NumPy {expected!r}")
-            timers = {n: timeit.Timer(np_stmt if n == NP else stmt, globals=spaces[n]) for n in sides.names}
+            timers = {n: Clock.timer(np_stmt if n == NP else stmt, spaces[n]) for n in sides.names}
             stats = time_paired(timers, plan.repeat, plan.sample_seconds)
         except Exception as exc:  # noqa: BLE001  (a missing or broken op is a row, not a crash)
             rows.append(error_row(group, name, exc, TORCH, 1.5))
@@ -502,7 +571,7 @@ def bench_language(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
         from tensorsh.lang.parser import parse
 
         parse("x = 1\n", "<warm-up>")  # builds (or loads) the parser outside the timing
-        parse_times = [timeit.Timer(lambda: parse(tsh_src, "program.tsh")).timeit(1)
+        parse_times = [Clock.timer(lambda: parse(tsh_src, "program.tsh")).timeit(1)
                        for _ in range(max(3, plan.script_rounds))]
         parse_s = statistics.median(parse_times)
         parse_row.stats = {TSH: Stat([100 * parse_s / total])}
@@ -532,8 +601,8 @@ def bench_autograd(sides: Sides, plan: Plan) -> list[Row]:
             raise AssertionError(f"w.grad is {spaces[TSH]['w'].grad!r}, expected tensor(60.)")
         if torch is not None:
             spaces[TORCH] = {"w": torch.tensor(3.0, requires_grad=True)}
-        timers = {n: timeit.Timer(stmt, globals=spaces[n]) for n in spaces}
-        with sides.torch_single_thread():
+        timers = {n: Clock.timer(stmt, spaces[n]) for n in spaces}
+        with sides.single_thread():
             stats = time_paired(timers, plan.repeat, plan.sample_seconds)
         rows.append(Row(group, scalar_name, "µs", lambda s: s * 1e6, stats, ref=TORCH, goal=0.3)
                     .judge(paired_ratios(stats, TORCH)))
@@ -564,9 +633,10 @@ def bench_autograd(sides: Sides, plan: Plan) -> list[Row]:
             spaces[TORCH] = {"x": torch.tensor(x), "W1": torch.tensor(W1, requires_grad=True),
                              "W2": torch.tensor(W2, requires_grad=True), "softmax": torch.softmax,
                              "relu": torch.relu}
-        timers = {s: timeit.Timer("mlp_numpy(x, W1, W2)" if s == NP else stmt, globals=spaces[s])
+        timers = {s: Clock.timer("mlp_numpy(x, W1, W2)" if s == NP else stmt, spaces[s])
                   for s in spaces}
-        stats = time_paired(timers, plan.repeat, plan.sample_seconds)
+        with sides.single_thread():
+            stats = time_paired(timers, plan.repeat, plan.sample_seconds)
     except Exception as exc:  # noqa: BLE001
         return rows + [error_row(group, mlp_name + " vs torch", exc, TORCH, 1.0),
                        error_row(group, mlp_name + " vs numpy", exc, NP, 1.3)]
@@ -615,7 +685,7 @@ def bench_large(sides: Sides, plan: Plan) -> list[Row]:
             if got.shape != np.shape(expected) or not np.allclose(got, expected, rtol=1e-3, atol=1e-3):
                 raise AssertionError("tensorsh's result differs from NumPy's")
             del expected, got
-            timers = {s: timeit.Timer(stmt, globals=spaces[s]) for s in sides.names}
+            timers = {s: Clock.timer(stmt, spaces[s], wall=True) for s in sides.names}
             stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
         except Exception as exc:  # noqa: BLE001
             rows.append(error_row(group, name, exc, NP, LARGE_GOAL))
@@ -852,8 +922,10 @@ def environment(sides: Sides, args) -> dict:
         "torch": sides.torch.__version__ if sides.torch is not None else None,
         "torch_threads": sides.torch.get_num_threads() if sides.torch is not None else None,
         "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+        "openblas_threads_settable": OpenBlasThreads().found,
         "machine": platform.machine(), "args": " ".join(sys.argv[1:]),
         "mode": "tiny" if args.tiny else "quick" if args.quick else "full",
+        "clock": "wall" if args.wall else "cpu (wall for large ops)",
     }
 
 
@@ -866,6 +938,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions: about a minute")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes and one repetition: seconds (smoke test)")
     parser.add_argument("--json", metavar="FILE", help="write every row and sample as JSON to FILE")
+    parser.add_argument("--wall", action="store_true",
+                        help="time by the wall clock everywhere (default: CPU time, except for large ops)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it imports")
     parser.add_argument("--only", metavar="GROUPS", default=",".join(GROUPS),
                         help=f"comma-separated groups to run: {', '.join(GROUPS)}")
@@ -877,6 +951,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
     plan = TINY if args.tiny else QUICK if args.quick else FULL
+    Clock.cpu = not args.wall
 
     started = time.perf_counter()
     sides = Sides(use_torch=not args.no_torch)
@@ -909,7 +984,10 @@ def main(argv: list[str] | None = None) -> int:
           f"numpy {env['numpy']}, torch {env['torch'] or 'absent'}; {env['cpus']} CPUs, "
           f"load {env['load_average'][0]:.1f}")
     print("ratio = tensorsh / reference, time or memory: lower is better; medians of paired ratios; "
-          "±: interquartile range / median\n")
+          "±: interquartile range / median.\n"
+          f"{'Wall-clock times' if args.wall else 'CPU times (user + system), wall time for row 5'}. Rows 2 and 4 run every side on one thread "
+          f"(OpenBLAS threads {'set' if env['openblas_threads_settable'] else 'NOT settable'}), "
+          "row 5 on each library's default threads.\n")
     print(render_table(rows))
     print(f"\n{summary(rows)}; took {time.perf_counter() - started:.0f} s")
     if profile_text:
