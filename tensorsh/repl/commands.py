@@ -9,16 +9,15 @@ closest known one.
 from __future__ import annotations
 
 import math
-import statistics
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from tensorsh.lang.errors import TensorshError, closest
 from tensorsh.lang import namespace
-from tensorsh.repl import signatures
+from tensorsh.lang.errors import TensorshError, closest
+from tensorsh.repl import helptext, signatures
 from tensorsh.repl.display import FORMATS
 from tensorsh.repl.runner import Context, execute
+from tensorsh.repl.timing import measure
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,13 @@ def help_command(ctx: Context, argument: str) -> None:
     NAME may be a builtin, a method of a variable, a module member, a variable or a command.
     """
     if argument:
-        text = help_text(argument, ctx.session)
+        if argument.startswith(":"):
+            found = find(argument[1:])
+            text = None if found is None else f"{found.usage}\n  {found.summary}"
+        else:
+            text = helptext.help_text(argument, ctx.session)
         if text is None:
-            ctx.error(no_help(argument, ctx.session))
+            ctx.error(helptext.no_help(argument, ctx.session))
         else:
             ctx.printer.print(text)
         return
@@ -106,91 +109,6 @@ def overview() -> str:
     key_width = max(len(k) for k, _ in KEYS)
     lines += [f"  {k:<{key_width}}  {v}" for k, v in KEYS]
     return "\n".join(lines)
-
-
-def help_text(name: str, session: Any) -> str | None:
-    """The help for a command, a builtin, a method (`t.view`), a module member or a variable."""
-    if name.startswith(":"):
-        found = find(name[1:])
-        return None if found is None else f"{found.usage}\n  {found.summary}"
-    try:
-        value = signatures.resolve(name, session)
-    except LookupError:
-        entry = signatures.op_named(name.rpartition(".")[2]) if name.isidentifier() or "." in name else None
-        return _op_help(entry, name, method=not entry.function) if entry is not None else None
-    if isinstance(value, namespace.Namespace):
-        members = sorted(value.members)
-        return f"module {value.name}: {len(members)} names\n" + _columns(members)
-    if callable(value) and not isinstance(value, type):
-        entry = signatures.op_for(value)
-        is_method = getattr(value, "__self__", None) is not None and "." in name
-        if entry is not None:
-            return _op_help(entry, name, method=is_method)
-        line = signatures.signature_line(name, value, width=None)
-        doc = _doc(value)
-        text = f"{line}\n{_indent(doc)}" if doc else line
-        namesake = signatures.op_named(name) if name.isidentifier() else None
-        if namesake is not None and namesake.function:  # Python's sum, min, max, abs, round
-            text += f"\n  (this is Python's {name}; PyTorch's is torch.{name}: `:help torch.{name}`)"
-        return text
-    if isinstance(value, type):
-        doc = _doc(value)
-        return f"class {name}\n{_indent(doc)}" if doc else f"class {name}"
-    described = signatures.describe_value(value)
-    attributes = session.attributes(value) if hasattr(session, "attributes") else []
-    text = f"{name}: {described}"
-    if attributes:
-        text += f"\n  {len(attributes)} attributes; `:help {name}.NAME` describes one, Tab after `{name}.` lists them"
-    return text
-
-
-def _op_help(entry, name: str, method: bool) -> str:
-    shown = name.rpartition(".")[2] if method else name
-    signature = signatures.signature_of(entry.fn, as_method=method)
-    head = f"{shown}{signature}" if signature is not None else entry.signature
-    if method:
-        head = f"Tensor.{head}"
-    forms = []
-    if entry.function:
-        forms.append(f"torch.{entry.name}(...)")
-    if entry.method:
-        forms.append(f"tensor.{entry.name}(...)")
-    lines = [head, _indent(entry.doc or "(no description)")]
-    detail = f"family: {entry.family}"
-    if forms:
-        detail += "; forms: " + ", ".join(forms)
-    if entry.aliases:
-        detail += "; also called " + ", ".join(entry.aliases)
-    lines.append(_indent(detail))
-    return "\n".join(lines)
-
-
-def _doc(value: Any) -> str:
-    import inspect
-
-    return (inspect.getdoc(value) or "").strip()
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line if line else "" for line in text.splitlines())
-
-
-def _columns(names: list[str], width: int = 78) -> str:
-    cell = max((len(n) for n in names), default=0) + 2
-    per_row = max(1, (width - 2) // cell)
-    rows = [names[i:i + per_row] for i in range(0, len(names), per_row)]
-    return "\n".join("  " + "".join(n.ljust(cell) for n in row).rstrip() for row in rows)
-
-
-def no_help(name: str, session: Any) -> str:
-    """The message for a name with no help, with the closest known name."""
-    from tensorsh.repl.signatures import _ops
-
-    head = name.rpartition(".")[2]
-    candidates = list(session.variables) + list(session.builtins) + list(_ops())
-    suggestion = closest(head, candidates)
-    hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != head else ""
-    return f"no help for '{name}': it is not a name in scope{hint}"
 
 
 # ---------------------------------------------------------------- :vars
@@ -276,65 +194,6 @@ def format_command(ctx: Context, argument: str) -> None:
 
 
 # ---------------------------------------------------------------- :time
-
-TARGET_SECONDS = 0.2  # per round; enough to average out the timer's resolution
-MAX_ROUNDS = 7
-MAX_TOTAL_SECONDS = 3.0
-
-
-@dataclass
-class Timing:
-    per_run: list[float]  # seconds per run, one mean per round
-    loops: int  # runs per round
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.per_run)
-
-    @property
-    def spread(self) -> float:
-        return statistics.stdev(self.per_run) if len(self.per_run) > 1 else 0.0
-
-    def __str__(self) -> str:
-        rounds = len(self.per_run)
-        if rounds == 1 and self.loops == 1:
-            return f"{format_seconds(self.mean)} (one run)"
-        return (f"{format_seconds(self.mean)} ± {format_seconds(self.spread)} per run "
-                f"(mean ± std. dev. of {rounds} round{'s' if rounds > 1 else ''}, "
-                f"{self.loops} run{'s' if self.loops > 1 else ''} each)")
-
-
-def format_seconds(seconds: float) -> str:
-    """A duration with a unit that keeps 3 significant digits: `1.23 ms`, `45.6 µs`."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if seconds >= scale or unit == "ns":
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds:.3g} s"
-
-
-def measure(run: Callable[[], Any], clock: Callable[[], float] = time.perf_counter) -> Timing:
-    """Time `run` as timeit does: runs per round grow 1, 2, 5, 10, ... until a round takes 0.2 s,
-    then up to 7 rounds, stopping early once 3 s have gone by."""
-    loops, step = 1, 0
-    began = clock()
-    while True:
-        elapsed = _round(run, loops, clock)
-        if elapsed >= TARGET_SECONDS or clock() - began >= MAX_TOTAL_SECONDS:
-            break
-        step += 1
-        loops = (1, 2, 5)[step % 3] * 10 ** (step // 3)
-    per_run = [elapsed / loops]
-    while len(per_run) < MAX_ROUNDS and clock() - began + elapsed <= MAX_TOTAL_SECONDS:
-        per_run.append(_round(run, loops, clock) / loops)
-    return Timing(per_run, loops)
-
-
-def _round(run: Callable[[], Any], loops: int, clock: Callable[[], float]) -> float:
-    start = clock()
-    for _ in range(loops):
-        run()
-    return clock() - start
-
 
 @command("time", "STATEMENT")
 def time_command(ctx: Context, argument: str) -> None:

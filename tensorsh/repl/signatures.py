@@ -49,6 +49,11 @@ def _ops():
     return OPS
 
 
+def all_ops() -> dict:
+    """The op registry: name -> entry (empty if the engine has none)."""
+    return _ops()
+
+
 def op_for(obj: Any):
     """The registry entry whose function is `obj` (or `obj`'s underlying function), if any."""
     fn = getattr(obj, "__func__", obj)

@@ -7,8 +7,8 @@ import pytest
 
 from tensorsh.engine.ops.registry import OPS
 from tensorsh.lang.session import Session
-from tensorsh.repl import commands
-from tensorsh.repl.commands import COMMANDS, Timing, dispatch, format_seconds, measure, variable_rows
+from tensorsh.repl.commands import COMMANDS, dispatch, variable_rows
+from tensorsh.repl.timing import MAX_ROUNDS, Timing, format_seconds, measure
 from tensorsh.repl.display import Printer
 from tensorsh.repl.runner import INTERRUPTED, Context, execute
 
@@ -232,7 +232,7 @@ def test_measure_grows_runs_per_round_like_timeit():
     clock = FakeClock(0.001)
     timing = measure(clock.run, clock)
     assert timing.loops == 200  # 1, 2, 5, ..., 100 runs take < 0.2 s; 200 runs take 0.2 s
-    assert len(timing.per_run) == commands.MAX_ROUNDS
+    assert len(timing.per_run) == MAX_ROUNDS
     assert timing.mean == pytest.approx(0.001)
     assert timing.spread == pytest.approx(0.0, abs=1e-12)
 

@@ -1,0 +1,94 @@
+"""The text of `:help NAME`: what a name is and what it takes, from its definition.
+
+An op's help is its registry entry (signature, docstring, family, forms, aliases); any
+other callable's comes from `inspect`; a module lists its members; a variable is
+summarised. Names resolve as in completion (`signatures.resolve`): no code runs.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from tensorsh.lang import namespace
+from tensorsh.lang.errors import closest
+from tensorsh.repl import signatures
+
+
+def help_text(name: str, session: Any) -> str | None:
+    """The help for a builtin, a method (`t.view`), a module member or a variable; None if unknown."""
+    try:
+        value = signatures.resolve(name, session)
+    except LookupError:
+        entry = signatures.op_named(name.rpartition(".")[2]) if name.isidentifier() or "." in name else None
+        return _op_help(entry, name, method=not entry.function) if entry is not None else None
+    if isinstance(value, namespace.Namespace):
+        members = sorted(value.members)
+        return f"module {value.name}: {len(members)} names\n" + _columns(members)
+    if callable(value) and not isinstance(value, type):
+        entry = signatures.op_for(value)
+        is_method = getattr(value, "__self__", None) is not None and "." in name
+        if entry is not None:
+            return _op_help(entry, name, method=is_method)
+        line = signatures.signature_line(name, value, width=None)
+        doc = _doc(value)
+        text = f"{line}\n{_indent(doc)}" if doc else line
+        namesake = signatures.op_named(name) if name.isidentifier() else None
+        if namesake is not None and namesake.function:  # Python's sum, min, max, abs, round
+            text += f"\n  (this is Python's {name}; PyTorch's is torch.{name}: `:help torch.{name}`)"
+        return text
+    if isinstance(value, type):
+        doc = _doc(value)
+        return f"class {name}\n{_indent(doc)}" if doc else f"class {name}"
+    described = signatures.describe_value(value)
+    attributes = session.attributes(value) if hasattr(session, "attributes") else []
+    text = f"{name}: {described}"
+    if attributes:
+        text += (f"\n  {len(attributes)} attributes: Tab after `{name}.` lists them, "
+                 f"`:help {name}.NAME` describes one")
+    return text
+
+
+def _op_help(entry, name: str, method: bool) -> str:
+    shown = name.rpartition(".")[2] if method else name
+    signature = signatures.signature_of(entry.fn, as_method=method)
+    head = f"{shown}{signature}" if signature is not None else entry.signature
+    if method:
+        head = f"Tensor.{head}"
+    forms = []
+    if entry.function:
+        forms.append(f"torch.{entry.name}(...)")
+    if entry.method:
+        forms.append(f"tensor.{entry.name}(...)")
+    lines = [head, _indent(entry.doc or "(no description)")]
+    detail = f"family: {entry.family}"
+    if forms:
+        detail += "; forms: " + ", ".join(forms)
+    if entry.aliases:
+        detail += "; also called " + ", ".join(entry.aliases)
+    lines.append(_indent(detail))
+    return "\n".join(lines)
+
+
+def _doc(value: Any) -> str:
+    return (inspect.getdoc(value) or "").strip()
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line if line else "" for line in text.splitlines())
+
+
+def _columns(names: list[str], width: int = 78) -> str:
+    cell = max((len(n) for n in names), default=0) + 2
+    per_row = max(1, (width - 2) // cell)
+    rows = [names[i:i + per_row] for i in range(0, len(names), per_row)]
+    return "\n".join("  " + "".join(n.ljust(cell) for n in row).rstrip() for row in rows)
+
+
+def no_help(name: str, session: Any) -> str:
+    """The message for a name with no help, with the closest known name."""
+    head = name.rpartition(".")[2]
+    candidates = list(session.variables) + list(session.builtins) + list(signatures.all_ops())
+    suggestion = closest(head, candidates)
+    hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != head else ""
+    return f"no help for '{name}': it is not a name in scope{hint}"
