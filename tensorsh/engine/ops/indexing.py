@@ -332,8 +332,33 @@ def parse_index(shape: tuple, index) -> _Index:
     return result
 
 
-def advanced_key(shape: tuple, advanced: list) -> tuple:
-    """The NumPy key applying the advanced indices to a view of `shape`, with PyTorch's errors."""
+def indexed_shape(shape: tuple, advanced: list) -> tuple:
+    """The shape advanced indexing gives, before any index is checked against its dimension."""
+    dims, arrays = [], []
+    for dim, kind, a in advanced:
+        if kind == "mask":
+            dims.extend(range(dim, dim + a.ndim))
+            arrays.append((int(np.count_nonzero(a)),))
+        else:
+            dims.append(dim)
+            arrays.append(a.shape)
+    try:
+        middle = np.broadcast_shapes(*arrays)
+    except ValueError:
+        shapes = ", ".join(str(list(a)) for a in arrays)
+        raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}") from None
+    rest = [n for i, n in enumerate(shape) if i not in dims]
+    if dims == list(range(dims[0], dims[0] + len(dims))):  # adjacent: the result stays in place
+        return tuple(rest[:dims[0]]) + middle + tuple(rest[dims[0]:])
+    return middle + tuple(rest)
+
+
+def advanced_key(shape: tuple, advanced: list, before_bounds=None) -> tuple:
+    """The NumPy key applying the advanced indices to a view of `shape`, with PyTorch's errors.
+
+    before_bounds, if given, runs where PyTorch makes its next checks (index_put_'s value
+    shape): after the broadcast and empty-dimension checks, before the range checks.
+    """
     key = [slice(None)] * len(shape)
     checks = []  # (array, size of its dimension, its number among the indexed dimensions)
     for dim, kind, a in advanced:
@@ -358,6 +383,8 @@ def advanced_key(shape: tuple, advanced: list) -> tuple:
     for a, size, _ in checks:
         if size == 0 and numel_of(result):
             raise IndexError("index is out of bounds for dimension with size 0")
+    if before_bounds is not None:
+        before_bounds()
     rest = numel_of(n for n, k in zip(shape, key) if isinstance(k, slice))
     if not numel_of(result) or not rest:
         # Nothing is read when the result is empty, so nothing is out of range; NumPy checks anyway,
@@ -506,10 +533,15 @@ def setitem(self, index, value):
     else:
         # index_put_: autograd's checks come first, then the kernel's.
         recorded = _check_setitem(self, value_t, parsed.trivial)
-        adv_key = advanced_key(region.shape, parsed.advanced)
         value_shape = value_t._data.shape if value_t is not None else ()
-        target_shape = np.empty(region.shape, dtype=np.bool_)[adv_key].shape if value_shape else ()
-        stripped = _check_value_shape(value_shape, target_shape, True, self.dtype)
+        checked = []
+
+        def check_value():
+            target = indexed_shape(region.shape, parsed.advanced) if value_shape else ()
+            checked.append(_check_value_shape(value_shape, target, True, self.dtype))
+
+        adv_key = advanced_key(region.shape, parsed.advanced, check_value)
+        stripped = checked[0]
         if value_t is not None and value_t._data.size == 1 and _single_mask(parsed.advanced):
             # PyTorch fills through one mask with value.item(), whatever the value's dtype.
             array = scalar_for(value_t._data.reshape(()).item(), self.dtype).reshape(value_shape)
