@@ -407,18 +407,18 @@ def movedim(input, source, destination):
             f"dims as destination ({dst} dims)"
         )
     n = input._data.ndim
-    s = [wrap_dim(d, n) for d in src]
-    t = [wrap_dim(d, n) for d in dst]
+    src_axes = [wrap_dim(d, n) for d in src]
+    dst_axes = [wrap_dim(d, n) for d in dst]
     if n == 0:
         return view_at(input, (), "AliasBackward0")
-    if len(set(s)) != len(s):
+    if len(set(src_axes)) != len(src_axes):
         raise RuntimeError(f"movedim: repeated dim in `source` ({src})")
-    if len(set(t)) != len(t):
+    if len(set(dst_axes)) != len(dst_axes):
         raise RuntimeError(f"movedim: repeated dim in `destination` ({dst})")
     order = [-1] * n
-    for a, b in zip(s, t):
+    for a, b in zip(src_axes, dst_axes):
         order[b] = a
-    rest = iter(i for i in range(n) if i not in s)
+    rest = iter(i for i in range(n) if i not in src_axes)
     order = [o if o != -1 else next(rest) for o in order]
     return permute(input, order)
 
