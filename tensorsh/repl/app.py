@@ -31,7 +31,8 @@ from tensorsh.repl import completer, history as history_file
 from tensorsh.repl.commands import dispatch
 from tensorsh.repl.display import Printer
 from tensorsh.repl.lexer import TensorshLexer
-from tensorsh.repl.multiline import INDENT, is_command, is_complete, join_operator_lines, next_indent
+from tensorsh.repl.multiline import (INDENT, continuation_hint, is_command, is_complete, join_operator_lines,
+                                     next_indent)
 from tensorsh.repl.runner import Context, execute
 
 PROMPT = "tsh> "
@@ -99,18 +100,25 @@ class _PromptSession(PromptSession):
 
 
 def _toolbar(prompt: PromptSession, session: Any):
-    """The signature of the call around the cursor, or nothing."""
-    cache: dict[str, Any] = {}
+    """The signature of the call around the cursor; in a multi-line input, why it goes on; else nothing."""
+    cache: dict[tuple[str, str], Any] = {}
+
+    def message(before: str, whole: str) -> str | None:
+        signature = completer.signature_at(before, session)
+        if signature is None and "\n" in whole:
+            return continuation_hint(whole)
+        return signature
 
     def text():
-        before = prompt.default_buffer.document.text_before_cursor
-        if before not in cache:
+        document = prompt.default_buffer.document
+        key = (document.text_before_cursor, document.text)
+        if key not in cache:
             cache.clear()
             try:
-                cache[before] = completer.signature_at(before, session)
+                cache[key] = message(*key)
             except Exception:  # noqa: BLE001 - a toolbar must never break typing
-                cache[before] = None
-        signature = cache[before]
+                cache[key] = None
+        signature = cache[key]
         if not signature:
             return None
         try:

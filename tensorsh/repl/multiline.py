@@ -91,6 +91,25 @@ def _opens_block(lines: list[str]) -> bool:
     return any(line.rstrip().endswith(":") for line in lines)
 
 
+def continuation_hint(text: str) -> str | None:
+    """Why Enter is starting new lines instead of running, in a few words; None if it would run."""
+    if is_complete(text):
+        return None
+    state = scan(text)
+    if state.string is not None:
+        return "inside a triple-quoted string: close it to run · Ctrl-C discards the input"
+    if state.brackets:
+        bracket, offset = state.brackets[-1]
+        line = text.count("\n", 0, offset) + 1
+        closing = {"(": ")", "[": "]", "{": "}"}[bracket]
+        return f"`{bracket}` from line {line} is open: `{closing}` closes it · Ctrl-C discards the input"
+    if text.rstrip(" \t").endswith("\\"):
+        return "the line ends in `\\`: the statement goes on · Ctrl-C discards the input"
+    if state.code_lines[-1].rstrip().endswith(":") or text.split("\n")[-1][:1] in (" ", "\t"):
+        return "in a block: an empty line ends it and runs the input"
+    return "the line ends in an operator: the statement goes on · Ctrl-C discards the input"
+
+
 def next_indent(text: str) -> str:
     """The indentation of the line Enter starts: the current line's, one step deeper after `:`."""
     last = text.split("\n")[-1]

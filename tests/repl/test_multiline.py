@@ -2,7 +2,7 @@
 
 import pytest
 
-from tensorsh.repl.multiline import is_command, is_complete, join_operator_lines, next_indent
+from tensorsh.repl.multiline import continuation_hint, is_command, is_complete, join_operator_lines, next_indent
 from tensorsh.repl.scanning import scan
 
 COMPLETE = [
@@ -129,3 +129,20 @@ def test_joined_lines_parse_and_run():
     session = Session()
     session.run(join_operator_lines("y = 2 *\n3\nz = y -  # minus\n1"))
     assert (session.variables["y"], session.variables["z"]) == (6, 5)
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("x = [1,\n2", "`[` from line 1 is open: `]` closes it · Ctrl-C discards the input"),
+    ("x = 1\ny = f(1,\n[2, 3],", "`(` from line 2 is open: `)` closes it · Ctrl-C discards the input"),
+    ("x = 1 +", "the line ends in an operator: the statement goes on · Ctrl-C discards the input"),
+    ("x = 1 \\", "the line ends in `\\`: the statement goes on · Ctrl-C discards the input"),
+    ("if a:\n    b", "in a block: an empty line ends it and runs the input"),
+    ('s = """a\nb', "inside a triple-quoted string: close it to run · Ctrl-C discards the input"),
+])
+def test_continuation_hint_says_why_enter_goes_on(text, hint):
+    assert continuation_hint(text) == hint
+
+
+@pytest.mark.parametrize("text", COMPLETE)
+def test_no_continuation_hint_for_complete_input(text):
+    assert continuation_hint(text) is None

@@ -138,6 +138,14 @@ def test_multi_line_input_continues_inside_brackets(term):
     assert lines(term.run("y.sum()"))[-1] == "tensor(6)"
 
 
+def test_the_toolbar_says_why_a_multi_line_input_goes_on(term):
+    term.type("x = [1,\r")
+    term.wait_for_screen(r"`\[` from line 1 is open: `\]` closes it · Ctrl-C discards the input")
+    term.type("2]\r")
+    term.prompt()
+    assert "closes it" not in term.screen.text  # gone once the input ran
+
+
 def test_a_block_runs_after_an_empty_line(term):
     term.type("for i in range(3):\r")
     term.wait_for_screen(r"(?m)^\.\.\.")
