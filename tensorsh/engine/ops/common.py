@@ -44,6 +44,15 @@ def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
     """After an in-place write into self, make self the output of a new node on the tape."""
     self.grad_fn = Node(name, backward, inputs)
     self._requires_grad = True
+    _rewrite_base_history(self)
+
+
+def _rewrite_base_history(view: Tensor) -> None:
+    """A write recorded on a view also changes its base's history (CopySlices)."""
+    if view._base is not None:
+        from .indexing import propagate_to_base
+
+        propagate_to_base(view)
 
 
 def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
@@ -225,7 +234,7 @@ def check_inplace(self: Tensor, *others) -> bool:
         return False
     if self._requires_grad and self.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE)
-    if self._base is not None and self._base._requires_grad and self._base.grad_fn is None:
+    if self._requires_grad and self._base is not None and self._base._requires_grad and self._base.grad_fn is None:
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
@@ -268,10 +277,7 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
     if result.grad_fn is not None:
         self.grad_fn = result.grad_fn
         self._requires_grad = True
-        if self._base is not None:
-            from .indexing import propagate_to_base
-
-            propagate_to_base(self)
+        _rewrite_base_history(self)
     return self
 
 
