@@ -221,20 +221,22 @@ def make_prompt(session: Any, vi: bool = False, color: bool = True, history=None
 
 
 def run_repl(session: Any = None, vi: bool = False, fmt: str = "rich", color: bool = True, *,
-             history_path: str | None = None, input=None, output=None, banner: bool = True) -> int:
+             debug: bool = False, history_path: str | None = None, input=None, output=None,
+             banner: bool = True) -> int:
     """Run the interactive REPL until Ctrl-D or `:quit`; return the exit status (0).
 
     session: a `tensorsh.lang.session.Session` to continue (its variables stay in scope,
     as after `tensorsh -i FILE`); a new one when None. vi: Vi editing keys instead of
     Emacs'. fmt: how values print (rich, plain or json). color: colour in the prompt,
-    values and errors. history_path: the history file (default in $XDG_STATE_HOME).
+    values and errors. debug: print the Python traceback behind an error (--debug).
+    history_path: the history file (default in $XDG_STATE_HOME).
     input/output: prompt_toolkit Input/Output, for tests.
     """
     if session is None:
         from tensorsh.lang.session import Session
 
         session = Session(files_allowed=True)
-    ctx = Context(session, Printer(fmt, color), color)
+    ctx = Context(session, Printer(fmt, color), color, debug=debug)
     prompt = make_prompt(session, vi=vi, color=color, history=history_file.make_history(history_path),
                          input=input, output=output)
     if banner:  # plain ANSI, so that rich is first imported when a value prints, not before the prompt

@@ -273,3 +273,11 @@ def test_help_of_a_python_builtin_points_to_the_torch_namesake(repl):
     out, _ = repl.run(":help sum")
     assert out.splitlines()[0] == "sum(iterable, /, start=0)"  # the language's `sum` is Python's
     assert out.splitlines()[-1] == "  (this is Python's sum; PyTorch's is torch.sum: `:help torch.sum`)"
+
+
+def test_debug_shows_the_python_traceback_behind_an_error():
+    streams = Streams()
+    streams.ctx.debug = True
+    _, err = streams.run("torch.ones(2, 2).dot(torch.ones(2, 2))")
+    assert err.startswith("Traceback (most recent call last):")
+    assert "error[RuntimeError]: 1D tensors expected, but got 2D and 2D tensors" in err
