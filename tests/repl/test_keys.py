@@ -189,3 +189,11 @@ def test_the_menu_opens_while_typing_only_after_a_dot_or_two_letters(text, expec
     from tensorsh.repl.app import _worth_offering
 
     assert _worth_offering(text) is expected
+
+
+def test_a_given_session_continues_with_its_variables(history_path, capsys):
+    # What `tensorsh -i FILE.tsh` does: run the file, then open the REPL on the same session.
+    session = Session()
+    session.run("weights = torch.arange(6).reshape(2, 3)", "model.tsh")
+    repl(["weig" + TAB, ".shape" + ENTER], history_path, session=session)
+    assert capsys.readouterr().out == "torch.Size([2, 3])\n"
