@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..limits import check_allocation
 from ..tensor import Tensor, _view, wrap, wrap_dim
 from .common import broadcast_shapes, check_inplace, numel_of, record, record_view, result_type, tensor_arg
 from .indexing import put_at, view_at
@@ -479,6 +480,7 @@ def repeat(self, *repeats):
     for n in target:
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    check_allocation(target, self.dtype)
     out = np.tile(self._data.reshape(padded), reps)
 
     def backward(g):
@@ -650,6 +652,9 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {d}. Expected size {m} but got size {n} "
                     f"for tensor number {i} in the list."
                 )
+    joined = list(ref)
+    joined[d] = sum(t._data.shape[d] for t in parts)
+    check_allocation(joined, dtype)
     out = np.concatenate([t._data for t in parts], axis=d, dtype=dtype.np)
     bounds = []
     offset = 0
@@ -679,6 +684,7 @@ def stack(tensors, dim=0):
             )
     d = wrap_dim(dim, len(first) + 1)
     dtype = result_type(*tensors)
+    check_allocation((len(tensors),) + first, dtype)
     out = np.stack([t._data for t in tensors], axis=d, dtype=dtype.np)
     count = len(tensors)
     return record(out, "StackBackward0", tuple(tensors), lambda g: tuple(g.select(d, i) for i in range(count)))
