@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import autograd, dtypes
 from ..autograd import Node
-from ..tensor import Tensor, wrap, wrap_dim
+from ..tensor import Tensor, _view, wrap, wrap_dim
 from .common import (
     LEAF_INPLACE,
     OVERLAP,
@@ -407,6 +407,29 @@ def _harmless(a: np.ndarray, result: tuple, size: int) -> np.ndarray:
     return np.where((a < -size) | (a >= size), 0, a)
 
 
+def _basic_view(self, index: tuple):
+    """t[1:, :2] and the like without the general parser, when no grad_fn must be named.
+
+    Only in-range ints and positive-step slices, no more of them than dimensions;
+    anything else returns None and goes through parse_index and its errors.
+    """
+    shape = self._data.shape
+    if len(index) > len(shape):
+        return None
+    for item, size in zip(index, shape):
+        kind = type(item)
+        if kind is slice:
+            if item.step is not None and (type(item.step) is not int or item.step <= 0):
+                return None
+            if (item.start is not None and type(item.start) is not int) or (
+                    item.stop is not None and type(item.stop) is not int):
+                return None
+        elif kind is not int or not -size <= item < size:
+            return None
+    # The trailing Ellipsis keeps an all-int index a 0-dim view instead of a NumPy scalar.
+    return _view(self, self._data[index + (Ellipsis,)])
+
+
 _VIEW_NAMES = {"int": "SelectBackward0", "slice": "SliceBackward0", "none": "UnsqueezeBackward0", None: "AliasBackward0"}
 
 
@@ -424,6 +447,10 @@ def getitem(self, index):
         if not -shape[0] <= index < shape[0]:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {shape[0]}")
         return view_at(self, (index,), "SelectBackward0")
+    if type(index) is tuple and not (self._requires_grad and autograd._grad_enabled):
+        fast = _basic_view(self, index)
+        if fast is not None:
+            return fast
     if type(index) is Tensor and index._data.ndim and self._data.ndim:
         a = index._data
         if a.dtype == np.int64 or a.dtype == np.int32:
