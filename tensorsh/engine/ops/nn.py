@@ -75,7 +75,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "softmax")
     w = _wide(a)
-    e = np.exp(w - w.max(axis, keepdims=True))
+    # initial=-inf lets an empty tensor through (PyTorch returns it unchanged).
+    e = np.exp(w - w.max(axis, keepdims=True, initial=-np.inf))
     e /= e.sum(axis, keepdims=True)
     if e.dtype != a.dtype:
         e = e.astype(a.dtype)
@@ -100,7 +101,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "log_softmax")
     w = _wide(a)
-    shifted = w - w.max(axis, keepdims=True)
+    shifted = w - w.max(axis, keepdims=True, initial=-np.inf)
     shifted -= np.log(np.exp(shifted).sum(axis, keepdims=True))
     if shifted.dtype != a.dtype:
         shifted = shifted.astype(a.dtype)
