@@ -493,7 +493,7 @@ def relu(input):
     tensor_arg(input)
     a = input._data
     if a.dtype == np.bool_:
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise RuntimeError("Boolean inputs not supported for relu")
     result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
                     (lambda g: g * gt(result, 0),), saved=(OUTPUT,))
     return result
