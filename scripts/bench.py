@@ -18,10 +18,12 @@ ratios, the median time of each side and its spread (interquartile range over th
 median). PyTorch is used when `import torch` works (and not `--no-torch`); without
 it the PyTorch column is empty and rows measured only against it show "n/a".
 
-Rows on small tensors (dispatch, autograd) run every side on one thread: on a
-shared 2-core machine a second BLAS or PyTorch thread that finds its core busy
-stalls for milliseconds, noise ten times the figure. Large ops keep each
-library's default threads, as a user gets them.
+Times are CPU times (user + system) of the measured code or process, and every
+side runs on one thread: on a shared 2-core machine wall time counts other
+people's work, and a second BLAS or PyTorch thread that finds its core busy
+stalls for milliseconds, noise ten times the figure. `--wall` times by the wall
+clock instead, with each library's default threads for the large ops (for a quiet
+machine, to see the figures a user gets).
 
 A row whose tensorsh side fails (an op that does not exist yet, a wrong result) is
 shown as ERROR with the reason, and the run goes on.
@@ -175,20 +177,22 @@ class Clock:
     """What one sample measures: CPU time of the measured code (the default), or wall time.
 
     On a shared machine, wall time also counts the moments another process held the
-    core; CPU time does not, so it is the steadier figure for single-threaded work.
-    Large ops run on several threads and are always timed by the wall clock.
+    core; CPU time does not, so it is the steadier figure for single-threaded work,
+    and every side runs on one thread while it is used (see Sides.single_thread).
+    With --wall, large ops run on each library's default threads, as a user on a
+    quiet machine gets them.
     """
     cpu = True
 
     @classmethod
-    def timer(cls, stmt, space: dict | None = None, wall: bool = False) -> timeit.Timer:
-        clock = time.process_time if cls.cpu and not wall else time.perf_counter
-        return timeit.Timer(stmt, globals=space, timer=clock)
+    def timer(cls, stmt, space: dict | None = None) -> timeit.Timer:
+        return timeit.Timer(stmt, globals=space, timer=time.process_time if cls.cpu else time.perf_counter)
 
 
 def calibrate(timer: timeit.Timer, seconds: float) -> int:
     """The number of loops that makes one sample last at least `seconds` (as timeit's autorange)."""
-    timer.timeit(3)  # first calls pay for lazy imports and caches, on every side
+    if timer.timeit(1) < 0.01:  # first calls pay for lazy imports and caches, on every side
+        timer.timeit(2)
     number = 1
     while True:
         elapsed = timer.timeit(number)
@@ -685,8 +689,9 @@ def bench_large(sides: Sides, plan: Plan) -> list[Row]:
             if got.shape != np.shape(expected) or not np.allclose(got, expected, rtol=1e-3, atol=1e-3):
                 raise AssertionError("tensorsh's result differs from NumPy's")
             del expected, got
-            timers = {s: Clock.timer(stmt, spaces[s], wall=True) for s in sides.names}
-            stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
+            timers = {s: Clock.timer(stmt, spaces[s]) for s in sides.names}
+            with sides.single_thread() if Clock.cpu else contextlib.nullcontext():
+                stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
         except Exception as exc:  # noqa: BLE001
             rows.append(error_row(group, name, exc, NP, LARGE_GOAL))
             continue
@@ -925,7 +930,7 @@ def environment(sides: Sides, args) -> dict:
         "openblas_threads_settable": OpenBlasThreads().found,
         "machine": platform.machine(), "args": " ".join(sys.argv[1:]),
         "mode": "tiny" if args.tiny else "quick" if args.quick else "full",
-        "clock": "wall" if args.wall else "cpu (wall for large ops)",
+        "clock": "wall" if args.wall else "cpu",
     }
 
 
@@ -939,7 +944,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="tiny sizes and one repetition: seconds (smoke test)")
     parser.add_argument("--json", metavar="FILE", help="write every row and sample as JSON to FILE")
     parser.add_argument("--wall", action="store_true",
-                        help="time by the wall clock everywhere (default: CPU time, except for large ops)")
+                        help="wall-clock times, large ops on default threads (default: CPU time, one thread)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if it imports")
     parser.add_argument("--only", metavar="GROUPS", default=",".join(GROUPS),
                         help=f"comma-separated groups to run: {', '.join(GROUPS)}")
@@ -955,6 +960,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     sides = Sides(use_torch=not args.no_torch)
+    env = environment(sides, args)
     if sides.torch is None:
         print(f"PyTorch left out ({sides.torch_reason})", file=sys.stderr)
     rows: list[Row] = []
@@ -978,16 +984,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{group}: {time.perf_counter() - t0:.0f} s]", file=sys.stderr, flush=True)
         profile_text = profiles(groups, sides, plan, workdir) if args.profile else ""
 
-    env = environment(sides, args)
+    env["load_average_end"] = os.getloadavg()
     print(f"tensorsh bench, {env['mode']} run, {env['date']}, commit {env['commit']}"
           f"{' + uncommitted engine changes' if env['dirty_tensorsh'] else ''}; python {env['python']}, "
           f"numpy {env['numpy']}, torch {env['torch'] or 'absent'}; {env['cpus']} CPUs, "
-          f"load {env['load_average'][0]:.1f}")
+          f"load {env['load_average'][0]:.1f} at start, {env['load_average_end'][0]:.1f} at end")
     print("ratio = tensorsh / reference, time or memory: lower is better; medians of paired ratios; "
           "±: interquartile range / median.\n"
-          f"{'Wall-clock times' if args.wall else 'CPU times (user + system), wall time for row 5'}. Rows 2 and 4 run every side on one thread "
-          f"(OpenBLAS threads {'set' if env['openblas_threads_settable'] else 'NOT settable'}), "
-          "row 5 on each library's default threads.\n")
+          + ("Wall-clock times; rows 2 and 4 on one thread, row 5 on each library's default threads"
+             if args.wall else "CPU times (user + system), every side on one thread")
+          + f" (OpenBLAS threads {'settable' if env['openblas_threads_settable'] else 'NOT settable'}).\n")
     print(render_table(rows))
     print(f"\n{summary(rows)}; took {time.perf_counter() - started:.0f} s")
     if profile_text:
