@@ -93,14 +93,18 @@ def _seed(seed: int) -> None:
 
 def _run(source: str, filename: str, fmt: str, color: bool, no_color: bool, files: bool, debug: bool,
          seed: int | None) -> int:
+    from tensorsh.engine import limits
     from tensorsh.lang.errors import TensorshError, render
     from tensorsh.lang.session import Session
 
     session = Session(files_allowed=files, write=_print_writer(fmt))
     if seed is not None:
         _seed(seed)
+    display = _display(fmt, no_color)
+    # Everything is imported now: what the process uses from here on is the program's.
+    limits.limit_process_memory()
     try:
-        session.run(source, filename, _display(fmt, no_color))
+        session.run(source, filename, display)
     except TensorshError as error:
         sys.stdout.flush()
         if debug and error.__cause__ is not None:
@@ -116,6 +120,17 @@ def _use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
 
+def _memory_option(ctx, param, value):
+    if value is None:
+        return None
+    from tensorsh.engine.limits import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", required=False)
 @click.option("-c", "code", metavar="CODE", help="Run CODE as a program.")
@@ -125,18 +140,25 @@ def _use_color(no_color: bool) -> bool:
 @click.option("--seed", type=int, help="Seed the random generators (torch and np.random) first.")
 @click.option("--no-color", is_flag=True, help="No colour in output or errors.")
 @click.option("--no-files", is_flag=True, help="Turn off save() and load().")
+@click.option("--max-memory", "max_memory", metavar="SIZE", callback=_memory_option,
+              help="The most memory a tensor, and the program as a whole, may use: bytes, or 512M, 2G "
+                   "(default: half of the machine's memory).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback behind an error.")
 @click.version_option(__version__, "--version", prog_name="tensorsh")
-def main(file, code, fmt, seed, no_color, no_files, debug) -> None:
+def main(file, code, fmt, seed, no_color, no_files, max_memory, debug) -> None:
     """Run a tensorsh program: PyTorch-style tensor code, from FILE, -c CODE or standard input."""
-    program = _read_program(file, code)
-    if program is None:
-        _start_repl()
-        return
-    source, filename = program
-    if fmt is None:
-        fmt = "rich" if sys.stdout.isatty() else "plain"
     try:
+        program = _read_program(file, code)
+        if program is None:
+            _start_repl()
+            return
+        source, filename = program
+        if fmt is None:
+            fmt = "rich" if sys.stdout.isatty() else "plain"
+        if max_memory is not None:
+            from tensorsh.engine.limits import set_max_memory
+
+            set_max_memory(max_memory)
         status = _run(source, filename, fmt, _use_color(no_color), no_color, not no_files, debug, seed)
         sys.stdout.flush()
     except BrokenPipeError:
@@ -145,7 +167,10 @@ def main(file, code, fmt, seed, no_color, no_files, debug) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass
         click.echo("interrupted", err=True)
         sys.exit(130)
     sys.exit(status)

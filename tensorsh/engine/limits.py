@@ -52,7 +52,66 @@ def check_allocation(shape, dtype) -> None:
         n *= d
     nbytes = n * dtype.itemsize
     if nbytes > _max_bytes:
+        what = "an array" if type(dtype).__module__.startswith("numpy") else "a tensor"
         raise RuntimeError(
-            f"a tensor of shape {tuple(shape)} and dtype {dtype.name} would need {human(nbytes)}, more than "
+            f"{what} of shape {tuple(shape)} and dtype {dtype.name} would need {human(nbytes)}, more than "
             f"the memory limit of {human(_max_bytes)} (tensorsh --max-memory sets the limit)"
         )
+
+
+_UNITS = {"": 1, "B": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30, "T": 2 ** 40, "P": 2 ** 50}
+
+
+def parse_size(text: str) -> int:
+    """'2G' -> 2147483648; accepts bytes ('1000000'), K, M, G, T, P (powers of 1024), an optional
+    'B' or 'iB' after the unit ('512MB', '1.5GiB'), and any case."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*", str(text), re.IGNORECASE)
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (examples: 2G, 512M, 1000000)")
+    number, unit = match.groups()
+    nbytes = int(float(number) * _UNITS[unit.upper()])
+    if nbytes <= 0:
+        raise ValueError(f"the memory limit must be positive, not {text!r}")
+    return nbytes
+
+
+def _address_space_in_use() -> int | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+# Room above the limit for temporaries, NumPy's scratch buffers and thread arenas.
+_SLACK = 2 ** 30
+
+
+def limit_process_memory(nbytes: int | None = None) -> bool:
+    """Cap this process's address space at what it uses now plus `nbytes` (default: the memory limit)
+    plus 1 GiB of slack, so that memory no per-tensor check foresaw (Python lists, NumPy temporaries)
+    raises MemoryError instead of swapping the machine to a halt. Linux only; False if not applied.
+    Call it once, after the imports a run needs."""
+    try:
+        import resource
+    except ImportError:
+        return False
+    in_use = _address_space_in_use()
+    if in_use is None:
+        return False
+    cap = in_use + (_max_bytes if nbytes is None else nbytes) + _SLACK
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft < cap:
+            return True  # already tighter than ours
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        return False
+    return True

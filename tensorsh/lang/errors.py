@@ -66,6 +66,13 @@ def user_error(exc: BaseException, span: Span | None) -> TensorshError:
     message = str(exc)
     if isinstance(exc, KeyError) and exc.args:
         message = repr(exc.args[0])
+    elif isinstance(exc, RecursionError):
+        message = "maximum recursion depth exceeded: the program nests too deeply"
+    elif isinstance(exc, MemoryError) and not message.strip():
+        from tensorsh.engine import limits
+
+        message = (f"out of memory (the memory limit is {limits.human(limits.max_memory())}; "
+                   "tensorsh --max-memory sets it)")
     return TensorshError(kind, message, span)
 
 

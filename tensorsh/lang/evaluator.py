@@ -11,10 +11,16 @@ reported as an internal error.
 from __future__ import annotations
 
 import inspect
+import math
 import operator
+import re
+import sys
 import types
 from typing import Any, Callable, Mapping
 
+import numpy
+
+from tensorsh.engine import limits
 from tensorsh.lang import ast
 from tensorsh.lang.errors import USER_EXCEPTIONS, TensorshError, did_you_mean, internal_error, user_error
 from tensorsh.lang.namespace import FilesDisabled, Namespace, get_attribute, set_attribute
@@ -41,6 +47,92 @@ _COMPARE = {
     "!=": operator.ne, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
     "is": operator.is_, "is not": operator.is_not,
 }
+
+
+# Python integers a program computes are bounded: Python's own limit for printing one
+# (4300 digits), so `10**10**10` fails at once instead of working for hours.
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
+# Lambdas calling lambdas: deeper than this is taken for recursion without an end.
+MAX_CALL_DEPTH = 200
+# Python frames the evaluator may need for MAX_CALL_DEPTH lambda calls of nested expressions.
+_RECURSION_LIMIT = 10_000
+
+
+def _too_big(what: str) -> TensorshError:
+    return TensorshError("OverflowError", f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
+
+
+def _check_int_operands(op: str, a: Any, b: Any) -> None:
+    """Refuse integer arithmetic whose result would be enormous, before Python starts on it."""
+    if op in ("**", "**="):
+        if abs(a) > 1 and b > 0 and b * math.log2(abs(a)) > _MAX_INT_BITS:
+            raise _too_big(f"the result of {a if a.bit_length() < 64 else 'an integer'} ** {b} would have "
+                           f"about {int(b * math.log10(abs(a))) + 1} digits")
+    elif op in ("<<", "<<="):
+        if a and b > 0 and a.bit_length() + b > _MAX_INT_BITS:
+            raise _too_big(f"the result of << {b} would have about {int((a.bit_length() + b) * 0.30103) + 1} "
+                           "digits")
+    elif op in ("*", "*="):
+        if a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
+            raise _too_big("the product would have about "
+                           f"{int((a.bit_length() + b.bit_length()) * 0.30103)} digits")
+
+
+def _check_repetition(seq: Any, count: int) -> None:
+    """`'a' * n` and `[0] * n`: refuse a result beyond the memory limit."""
+    if count <= 0:
+        return
+    per_item = 1 if isinstance(seq, str) else 8
+    nbytes = len(seq) * count * per_item
+    if nbytes > limits.max_memory():
+        items = "characters" if isinstance(seq, str) else "items"
+        raise TensorshError("MemoryError", f"a {type(seq).__name__} of {len(seq) * count} {items} would need "
+                            f"{limits.human(nbytes)}, more than the memory limit of "
+                            f"{limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
+
+
+_FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?")
+
+
+def _check_format(template: str) -> None:
+    """`'%0999999999d' % 1`: refuse widths and precisions that would build a huge string."""
+    for width, precision in _FORMAT_WIDTH.findall(template):
+        for number in (width, precision):
+            if number and (len(number) > 9 or int(number) > limits.max_memory()):
+                raise TensorshError("MemoryError", f"the format width {number} is too large")
+
+
+def _check_arrays(op: str, a: Any, b: Any) -> None:
+    """NumPy array arithmetic: refuse a broadcast result beyond the memory limit before NumPy allocates."""
+    try:
+        shape_a, shape_b = numpy.shape(a), numpy.shape(b)
+        if op in ("@", "@="):
+            if len(shape_a) < 2 or len(shape_b) < 2:
+                return
+            shape = (*numpy.broadcast_shapes(shape_a[:-2], shape_b[:-2]), shape_a[-2], shape_b[-1])
+        else:
+            shape = numpy.broadcast_shapes(shape_a, shape_b)
+        dtype = numpy.result_type(a, b)
+    except (ValueError, TypeError):
+        return  # NumPy will raise its own error
+    limits.check_allocation(shape, dtype)
+
+
+def check_operands(op: str, a: Any, b: Any) -> None:
+    """The resource checks before a binary operator runs on Python values (tensors check themselves)."""
+    kind_a, kind_b = type(a), type(b)
+    if kind_a in (int, bool) and kind_b in (int, bool):
+        _check_int_operands(op, a, b)
+    elif op in ("*", "*="):
+        if kind_b in (int, bool) and isinstance(a, (str, list, tuple)):
+            _check_repetition(a, b)
+        elif kind_a in (int, bool) and isinstance(b, (str, list, tuple)):
+            _check_repetition(b, a)
+    elif op in ("%", "%=") and kind_a is str:
+        _check_format(a)
+    if (kind_a is numpy.ndarray or kind_b is numpy.ndarray) and op not in ("%", "%="):
+        _check_arrays(op, a, b)
 
 
 class Lambda:
@@ -73,7 +165,16 @@ class Lambda:
         except TypeError as exc:
             raise TypeError(f"<lambda>() {exc}") from None
         bound.apply_defaults()
-        return self.evaluator.eval(self.node.body, (dict(bound.arguments), *self.env))
+        evaluator = self.evaluator
+        if evaluator.call_depth >= MAX_CALL_DEPTH:
+            raise TensorshError("RecursionError", "maximum recursion depth exceeded: lambda calls nested "
+                                f"more than {MAX_CALL_DEPTH} deep "
+                                "(a lambda that calls itself without end?)")
+        evaluator.call_depth += 1
+        try:
+            return evaluator.eval(self.node.body, (dict(bound.arguments), *self.env))
+        finally:
+            evaluator.call_depth -= 1
 
     def __repr__(self) -> str:
         return f"<function <lambda>({', '.join(self.params)})>"
@@ -89,6 +190,9 @@ class Evaluator:
         self.modules = modules or {}
         self._methods = {cls: vars(Evaluator)[cls.rule()].__get__(self) for cls in _NODE_CLASSES}
         self._signatures: dict[Any, inspect.Signature | None] = {}
+        self.call_depth = 0  # lambda calls in progress
+        if sys.getrecursionlimit() < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_RECURSION_LIMIT)
 
     # ------------------------------------------------------------ entry points
 
@@ -146,7 +250,12 @@ class Evaluator:
             self.store(target, value)
 
     def aug_assign(self, node: ast.AugAssign, display):
-        op = _INPLACE[node.op]
+        inplace = _INPLACE[node.op]
+
+        def op(old, new):
+            check_operands(node.op, old, new)
+            return inplace(old, new)
+
         target = node.target
         if isinstance(target, ast.Name):
             self.variables[target.id] = self._apply(op, self.eval(target), self.eval(node.value), node=node)
@@ -337,7 +446,9 @@ class Evaluator:
         return _UNARY[node.op](operand)
 
     def bin_op(self, node: ast.BinOp, env: Env):
-        return _BINARY[node.op](self.eval(node.left, env), self.eval(node.right, env))
+        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        check_operands(node.op, left, right)
+        return _BINARY[node.op](left, right)
 
     def bool_op(self, node: ast.BoolOp, env: Env):
         left = self.eval(node.left, env)

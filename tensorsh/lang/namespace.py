@@ -11,6 +11,7 @@ starts with `_` exists.
 from __future__ import annotations
 
 import builtins as _py
+import math
 import operator
 import types
 from typing import Any, Callable, Mapping
@@ -225,11 +226,94 @@ _NUMPY_FUNCTIONS = (
 _NUMPY_RANDOM = ("normal", "permutation", "rand", "randint", "randn", "random", "seed", "uniform")
 
 
+def _count(shape) -> tuple:
+    """A NumPy shape argument (an int or a sequence of ints) as a tuple, for the memory check."""
+    if shape is None:
+        return ()
+    if isinstance(shape, (int, numpy.integer)):
+        return (int(shape),)
+    try:
+        return tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return ()  # not a shape: NumPy reports it
+
+
+def _arange_length(start, stop=None, step=1, *_, **__) -> int:
+    if stop is None:
+        start, stop = 0, start
+    try:
+        return max(0, math.ceil((float(stop) - float(start)) / float(step)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return 0
+
+
+def _total(arrays) -> int:
+    try:
+        return sum(int(numpy.size(a)) for a in arrays)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _last_shape(*args, size=None, **_):
+    return _count(size if size is not None else (args[-1] if len(args) >= 3 else None))
+
+
+# How big the result of each NumPy function that builds arrays from sizes would be, from its
+# arguments: (shape, dtype). NumPy allocates lazily, so without this `np.ones((50000, 50000))`
+# would reach far past the memory limit.
+_NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple]] = {
+    "zeros": lambda shape, dtype=float, *_, **__: (_count(shape), dtype),
+    "ones": lambda shape, dtype=None, *_, **__: (_count(shape), dtype),
+    "full": lambda shape, fill_value=0, dtype=None, *_, **__: (_count(shape), dtype),
+    "eye": lambda N, M=None, *_, dtype=float, **__: ((int(N), int(N if M is None else M)), dtype),
+    "arange": lambda *args, dtype=None, **kwargs: ((_arange_length(*args, **kwargs),), dtype),
+    "linspace": lambda start, stop, num=50, *_, dtype=None, **__: ((int(num),), dtype),
+    "concatenate": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "stack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "hstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "vstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "random.rand": lambda *dims: (_count(dims), None),
+    "random.randn": lambda *dims: (_count(dims), None),
+    "random.random": lambda size=None: (_count(size), None),
+    "random.normal": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
+    "random.uniform": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
+    "random.randint": lambda *args, dtype=None, **kwargs: (_last_shape(*args, **kwargs), dtype),
+    "random.permutation": lambda x: (_count(x if isinstance(x, (int, numpy.integer)) else None), None),
+}
+
+
+def _guarded(name: str, function: Callable) -> Callable:
+    """`function` with the memory limit checked on its result's size first."""
+    result_size = _NUMPY_RESULT_SIZE[name]
+
+    def guarded(*args, **kwargs):
+        try:
+            shape, dtype = result_size(*args, **kwargs)
+            dtype = numpy.dtype(float if dtype is None else dtype)
+        except (TypeError, ValueError, OverflowError):
+            shape, dtype = (), None  # arguments NumPy will refuse with its own message
+        if dtype is not None and all(d >= 0 for d in shape):
+            from tensorsh.engine.limits import check_allocation
+
+            check_allocation(shape, dtype)
+        return function(*args, **kwargs)
+
+    guarded.__name__ = function.__name__
+    guarded.__doc__ = function.__doc__
+    return guarded
+
+
+def _numpy_member(name: str, function: Any) -> Any:
+    return _guarded(name, function) if name in _NUMPY_RESULT_SIZE else function
+
+
 def numpy_namespace() -> Namespace:
     """`np`: a NumPy subset returning real NumPy arrays (no file, pickle or callback functions)."""
-    members = {name: getattr(numpy, name) for name in _NUMPY_FUNCTIONS if hasattr(numpy, name)}
+    members = {name: _numpy_member(name, getattr(numpy, name)) for name in _NUMPY_FUNCTIONS
+               if hasattr(numpy, name)}
     members["random"] = Namespace(
-        "numpy.random", {name: getattr(numpy.random, name) for name in _NUMPY_RANDOM})
+        "numpy.random", {name: _numpy_member(f"random.{name}", getattr(numpy.random, name))
+                         for name in _NUMPY_RANDOM})
     return Namespace("numpy", members)
 
 

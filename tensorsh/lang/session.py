@@ -27,7 +27,7 @@ import sys
 from typing import Any, Callable
 
 from tensorsh.lang import namespace
-from tensorsh.lang.errors import TensorshError
+from tensorsh.lang.errors import TensorshError, internal_error, user_error
 from tensorsh.lang.evaluator import Display, Evaluator
 from tensorsh.lang.parser import parse
 
@@ -48,11 +48,27 @@ class Session:
 
     def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
         """Parse all of `source`, then run it; raise TensorshError (located) on the first error."""
-        module = parse(source, filename)
         try:
-            self._evaluator.run(module, display)
+            module = parse(source, filename)
+        except TensorshError:
+            raise
+        except RecursionError as exc:
+            raise TensorshError("SyntaxError", "the program is nested too deeply to parse",
+                                filename=filename, source=source) from exc
+        except Exception as exc:  # noqa: BLE001 - the parser failing is our bug; never a traceback
+            raise internal_error(exc, None).located(filename, source) from exc
+        evaluator = self._evaluator
+        evaluator.call_depth = 0  # an interrupt may have left lambda calls unfinished
+        try:
+            evaluator.run(module, display)
         except TensorshError as error:
             raise error.located(filename, source) from error.__cause__
+        except RecursionError as exc:  # escaped the evaluator's own handlers while unwinding
+            raise user_error(exc, None).located(filename, source) from exc
+        except BrokenPipeError:
+            raise  # the reader of our output left; the CLI ends quietly
+        except Exception as exc:  # noqa: BLE001
+            raise internal_error(exc, None).located(filename, source) from exc
 
     def names(self) -> list[str]:
         """Every name a program can use right now, sorted."""
