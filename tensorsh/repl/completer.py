@@ -18,6 +18,7 @@ adapter is `app.PromptCompleter`; nothing here imports prompt_toolkit.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from dataclasses import dataclass, field
@@ -207,7 +208,9 @@ def signature_at(text: str, session: Any) -> str | None:
     name = call.callee.replace(" ", "")
     entry = signatures.op_for(callee)
     line = signatures.signature_line(name, callee, width=None)
-    doc = signatures.first_line(entry.doc if entry is not None else getattr(callee, "__doc__", ""))
+    # Only a routine's own docstring describes it; a callable object's is its class's (a lambda's).
+    own_doc = inspect.getdoc(callee) if inspect.isroutine(callee) else ""
+    doc = signatures.first_line(entry.doc if entry is not None else own_doc)
     return f"{line}  —  {doc}" if doc else line
 
 

@@ -8,7 +8,7 @@ from tensorsh.engine.ops.registry import OPS
 from tensorsh.lang import namespace
 from tensorsh.lang.session import Session
 from tensorsh.repl.commands import COMMANDS
-from tensorsh.repl.completer import DTYPE_NAMES, complete, complete_path, signature_at
+from tensorsh.repl.completer import DTYPE_NAMES, Candidate, complete, complete_path, signature_at
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +209,11 @@ def test_in_place_variants_show_the_arguments_of_their_op(session):
     item = next(c for c in complete("t2.sub_", session).items if c.text == "sub_")
     parameters = list(inspect.signature(OPS["sub"].fn).parameters.values())[1:]
     assert item.meta == f"sub_{inspect.Signature(parameters)}"
+
+
+def test_a_lambda_completes_with_its_parameters():
+    s = Session()
+    s.run("f = lambda x, y=1: x + y")
+    assert complete("f", s).items[0] == Candidate("f", "f(x, y=1)")
+    assert signature_at("f(", s) == "f(x, y=1)"
+    assert texts("f(2, ", s)[:2] == ["x=", "y="]
