@@ -57,12 +57,18 @@ def infer_size(shape: tuple, numel: int) -> tuple:
 @op("shape", function=False, differentiable=True)
 def view(self, *shape):
     """The same memory seen with another shape; fails if the layout does not allow it (see reshape)."""
-    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
-        return _view_dtype(self, shape[0])
-    size = infer_size(_shape_arg(shape), self._data.size)
+    if len(shape) == 1 and type(shape[0]) is not int:
+        if isinstance(shape[0], dtypes.dtype):
+            return _view_dtype(self, shape[0])
+        shape = shape[0]
+    # NumPy resolves -1 and refuses a copy exactly when PyTorch's view fails; only on a
+    # failure do we work out which of PyTorch's messages applies.
     try:
-        array = self._data.reshape(size, copy=False)
-    except ValueError:
+        if min(shape, default=0) < -1:  # NumPy takes any negative size as -1; PyTorch refuses it
+            raise ValueError
+        array = self._data.reshape(shape, copy=False)
+    except (ValueError, TypeError):
+        infer_size(_shape_arg((shape,)), self._data.size)
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead."
@@ -90,11 +96,15 @@ def _view_dtype(self, target):
 def reshape(input, *shape):
     """input with another shape: a view when the layout allows it, otherwise a copy."""
     tensor_arg(input)
-    size = infer_size(_shape_arg(shape), input._data.size)
+    if len(shape) == 1 and type(shape[0]) is not int:
+        shape = shape[0]
     source = input._data.shape
     try:
-        array = input._data.reshape(size, copy=False)
-    except ValueError:
+        if min(shape, default=0) < -1:
+            raise ValueError
+        array = input._data.reshape(shape, copy=False)
+    except (ValueError, TypeError):
+        size = infer_size(_shape_arg((shape,)), input._data.size)
         return record(input._data.reshape(size), "UnsafeViewBackward0", (input,), lambda g: (g.reshape(source),))
     return record_view(input, array, "ViewBackward0", lambda g: (g.reshape(source),))
 
