@@ -66,7 +66,9 @@ def view(self, *shape):
     try:
         if min(shape, default=0) < -1:  # NumPy takes any negative size as -1; PyTorch refuses it
             raise ValueError
-        array = self._data.reshape(shape, copy=False)
+        a = self._data
+        # A contiguous array always reshapes to a view, and the copy=False check is slow.
+        array = a.reshape(shape) if a.flags.c_contiguous else a.reshape(shape, copy=False)
     except (ValueError, TypeError):
         infer_size(_shape_arg((shape,)), self._data.size)
         raise RuntimeError(
@@ -102,7 +104,8 @@ def reshape(input, *shape):
     try:
         if min(shape, default=0) < -1:
             raise ValueError
-        array = input._data.reshape(shape, copy=False)
+        a = input._data
+        array = a.reshape(shape) if a.flags.c_contiguous else a.reshape(shape, copy=False)
     except (ValueError, TypeError):
         size = infer_size(_shape_arg((shape,)), input._data.size)
         return record(input._data.reshape(size), "UnsafeViewBackward0", (input,), lambda g: (g.reshape(source),))
