@@ -56,11 +56,11 @@ def _print_writer(fmt: str):
     return _write
 
 
-def _start_repl() -> None:
-    """`tensorsh` on a terminal with no program. The REPL issue replaces this with the REPL."""
-    click.echo("tensorsh: the interactive REPL is not available yet; run a file (tensorsh FILE.tsh), "
-               "a command (tensorsh -c CODE) or a pipe (... | tensorsh)", err=True)
-    sys.exit(EXIT_USAGE)
+def _start_repl(session, fmt: str | None, color: bool, vi: bool, debug: bool) -> int:
+    """The interactive REPL, on `session` (its variables stay in scope). Imported only here."""
+    from tensorsh.repl.app import run_repl
+
+    return run_repl(session, vi=vi, fmt=fmt or "rich", color=color, debug=debug)
 
 
 def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
@@ -91,15 +91,19 @@ def _seed(seed: int) -> None:
     numpy.random.seed(seed)
 
 
-def _run(source: str, filename: str, fmt: str, color: bool, no_color: bool, files: bool, debug: bool,
-         seed: int | None) -> int:
-    from tensorsh.engine import limits
-    from tensorsh.lang.errors import TensorshError, render
+def _session(files: bool, fmt: str, seed: int | None):
     from tensorsh.lang.session import Session
 
     session = Session(files_allowed=files, write=_print_writer(fmt))
     if seed is not None:
         _seed(seed)
+    return session
+
+
+def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: bool, debug: bool) -> int:
+    from tensorsh.engine import limits
+    from tensorsh.lang.errors import TensorshError, render
+
     display = _display(fmt, no_color)
     # Everything is imported now: what the process uses from here on is the program's.
     limits.limit_process_memory()
@@ -144,23 +148,27 @@ def _memory_option(ctx, param, value):
               help="The most memory a tensor, and the program as a whole, may use: bytes, or 512M, 2G "
                    "(default: half of the machine's memory).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback behind an error.")
+@click.option("-i", "interactive", is_flag=True, help="Open the REPL after running the program, with its variables.")
+@click.option("--vi", is_flag=True, help="Vi editing keys in the REPL (Emacs keys otherwise).")
 @click.version_option(__version__, "--version", prog_name="tensorsh")
-def main(file, code, fmt, seed, no_color, no_files, max_memory, debug) -> None:
-    """Run a tensorsh program: PyTorch-style tensor code, from FILE, -c CODE or standard input."""
+def main(file, code, fmt, seed, no_color, no_files, max_memory, debug, interactive, vi) -> None:
+    """Run a tensorsh program (PyTorch-style tensor code) from FILE, -c CODE or standard input;
+    with none of them on a terminal, open the interactive REPL."""
     try:
         program = _read_program(file, code)
-        if program is None:
-            _start_repl()
-            return
-        source, filename = program
-        if fmt is None:
-            fmt = "rich" if sys.stdout.isatty() else "plain"
         if max_memory is not None:
             from tensorsh.engine.limits import set_max_memory
 
             set_max_memory(max_memory)
-        status = _run(source, filename, fmt, _use_color(no_color), no_color, not no_files, debug, seed)
+        if program is None:
+            sys.exit(_start_repl(_session(not no_files, "plain", seed), fmt, _use_color(no_color), vi, debug))
+        source, filename = program
+        run_fmt = fmt or ("rich" if sys.stdout.isatty() else "plain")
+        session = _session(not no_files, run_fmt, seed)
+        status = _run(session, source, filename, run_fmt, _use_color(no_color), no_color, debug)
         sys.stdout.flush()
+        if interactive:
+            sys.exit(_start_repl(session, fmt, _use_color(no_color), vi, debug))
     except BrokenPipeError:
         # The reader went away (`tensorsh f.tsh | head`): stop quietly, as Python's docs advise.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -71,15 +71,37 @@ def test_help_lists_the_options():
         assert option in result.stdout
 
 
-def test_terminal_without_a_program_says_the_repl_is_not_there_yet():
+def _cli_in_terminal(tmp_path, *args):
+    """The real `tensorsh` command in a pseudo-terminal, with a screen that answers like a terminal."""
+    from tests.repl.test_terminal import Terminal
+
+    argv = ["tensorsh", "--format", "plain", *args]
+    return Terminal(tmp_path, code=f"import sys; sys.argv = {argv!r}; from tensorsh.cli import main; main()")
+
+
+def test_terminal_without_a_program_opens_the_repl(tmp_path):
+    term = _cli_in_terminal(tmp_path)
+    term.prompt()
+    assert term.run("tensor([1, 2]) * 3") == "tensor([3, 6])"
+    term.type("\x04")  # Ctrl-D leaves
+    term.child.expect(pexpect_eof())
+    term.child.close()
+    assert term.child.exitstatus == 0
+
+
+def test_dash_i_opens_the_repl_with_the_files_variables(tmp_path):
+    script = tmp_path / "start.tsh"
+    script.write_text("x = tensor([1., 2.])\nx * 10\n")
+    term = _cli_in_terminal(tmp_path, "-i", str(script))
+    term.prompt()
+    assert "tensor([10., 20.])" in term.screen.text
+    assert term.run("x.sum()") == "tensor(3.)"
+
+
+def pexpect_eof():
     import pexpect
 
-    child = pexpect.spawn(sys.executable, ["-m", "tensorsh"], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          encoding="utf-8", timeout=30)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 2
-    assert "the interactive REPL is not available yet" in child.before
+    return pexpect.EOF
 
 
 # ---------------------------------------------------------------- exit statuses and errors
