@@ -77,3 +77,12 @@ def test_lexer_metadata_for_pygments_registration():
     assert TensorshLexer.name == "tensorsh"
     assert "tsh" in TensorshLexer.aliases
     assert TensorshLexer.filenames == ["*.tsh"]
+
+
+def test_registered_with_pygments_by_name_and_file_extension():
+    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+
+    from tensorsh.repl.lexer import TensorshLexer
+
+    assert isinstance(get_lexer_by_name("tensorsh"), TensorshLexer)
+    assert isinstance(get_lexer_for_filename("notebook.tsh"), TensorshLexer)
