@@ -95,11 +95,54 @@ def attribute_table(value: Any) -> Mapping[str, Callable[[Any], Any]]:
     return table
 
 
+def _check_string_size(length: int) -> None:
+    from tensorsh.engine.limits import human, max_memory
+
+    if length > max_memory():
+        raise MemoryError(f"a string of {length} characters would need {human(length)}, more than the memory "
+                          f"limit of {human(max_memory())} (tensorsh --max-memory sets the limit)")
+
+
+def _padding(name: str) -> Callable[[str], Callable]:
+    """str.center/ljust/rjust/zfill with the width checked against the memory limit first."""
+    def getter(text: str) -> Callable:
+        method = getattr(text, name)  # name: one of our four constants
+
+        def pad(width, *fill):
+            if isinstance(width, int):
+                _check_string_size(width)
+            return method(width, *fill)
+
+        pad.__name__ = name
+        pad.__qualname__ = f"str.{name}"
+        return pad
+
+    return getter
+
+
+def _replace(text: str) -> Callable:
+    def replace(old, new, count=-1):
+        if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
+            times = text.count(old) if old else len(text) + 1
+            if isinstance(count, int) and count >= 0:
+                times = min(times, count)
+            _check_string_size(len(text) + times * (len(new) - len(old)))
+        return text.replace(old, new, count)
+
+    replace.__qualname__ = "str.replace"
+    return replace
+
+
 def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
     if isinstance(value, type):
         return _getters(_engine_public_names(value)) if _is_engine_type(value) else {}
     if _is_engine_type(cls):
         return _getters(_engine_public_names(cls))
+    if isinstance(value, str):
+        table = _getters(_STR)
+        table.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
+        table["replace"] = _replace
+        return table
     for base, names in _PYTHON_TABLES.items():
         if isinstance(value, base):
             return _getters(names)

@@ -14,8 +14,9 @@ import string
 import numpy as np
 
 from .. import autograd, dtypes
+from ..limits import check_allocation
 from ..tensor import Tensor, wrap
-from .common import _short_name, record, tensor_arg
+from .common import _BY_NP, _short_name, record, tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -98,6 +99,11 @@ def _check_bmm(a_shape: tuple, b_shape: tuple, a_dtype, b_dtype) -> None:
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
 
 
+def _check_size(shape: tuple, a: np.ndarray, b: np.ndarray) -> None:
+    """The memory limit, on a product's result shape, before NumPy allocates it."""
+    check_allocation(shape, _BY_NP.get(np.result_type(a.dtype, b.dtype), dtypes.float64))
+
+
 def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -126,6 +132,7 @@ def mm(input, mat2):
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(a, b)
+    _check_size((a.shape[0], b.shape[1]), a, b)
 
     def backward(g):
         if _plain():
@@ -196,6 +203,7 @@ def bmm(input, mat2):
     if b.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
     _check_bmm(a.shape, b.shape, a.dtype, b.dtype)
+    _check_size((a.shape[0], a.shape[1], b.shape[2]), a, b)
 
     def backward(g):
         return (g.bmm(mat2.transpose(1, 2)) if input._requires_grad else None,
@@ -212,6 +220,7 @@ def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
         return
     if d1 >= 3 and d2 <= 2:  # the batch of input is folded into the rows of one product
         rows = int(np.prod(a.shape[:-1]))
+        _check_size((rows, b.shape[-1] if d2 == 2 else 1), a, b)
         folded = np.empty((rows, a.shape[-1]), dtype=a.dtype)
         if d2 == 2:
             _check_mm(folded, b)
@@ -226,6 +235,7 @@ def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
     k2 = b.shape[-2] if d2 > 1 else b.shape[0]
     cols = b.shape[-1] if d2 > 1 else 1
     _check_bmm((n_batch, rows, a.shape[-1]), (n_batch, k2, cols), a.dtype, b.dtype)
+    _check_size((n_batch, rows, cols), a, b)
 
 
 def _matmul_name(input: Tensor, other: Tensor) -> str:
@@ -447,6 +457,11 @@ def einsum(equation, *operands):
             raise RuntimeError(
                 f"expected scalar type {_scalar_name(operands[0]._data)} but found {_scalar_name(t._data)}"
             )
+    try:
+        out_shape = tuple(sizes[c] for c in out)
+    except (KeyError, TypeError):
+        out_shape = ()
+    check_allocation(out_shape, _BY_NP.get(first, dtypes.float64))
     arrays = [_broadcast_term(t._data, term, sizes) for t, term in zip(operands, terms)]
     spec = ",".join(terms) + "->" + out
     # NumPy's path optimiser (BLAS for contractions) pays off for big or many operands only.

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import autograd, dtypes
 from .. import random as _random
+from ..limits import check_allocation
 from ..tensor import Tensor, wrap, wrap_dim
 from .common import OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
@@ -369,6 +370,7 @@ def one_hot(tensor, num_classes=-1):
             raise RuntimeError("Class values must be non-negative.")
         if t.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
+    check_allocation((*t.shape, num_classes), dtypes.int64)
     return wrap((t[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
@@ -457,6 +459,7 @@ def pad(input, pad, mode="constant", value=None):
               if pad[2 * i + 1] < 0 else None)
         for i in reversed(range(n))
     ]
+    check_allocation(tuple(s + w[0] + w[1] for s, w in zip(a.shape, widths)), input.dtype)
     if mode != "constant":
         numpy_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)
         if numpy_mode is None:
