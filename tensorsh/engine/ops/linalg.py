@@ -220,7 +220,7 @@ def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
         return
     if d1 >= 3 and d2 <= 2:  # the batch of input is folded into the rows of one product
         rows = int(np.prod(a.shape[:-1]))
-        _check_size((rows, b.shape[-1] if d2 == 2 else 1), a, b)
+        _check_size((*a.shape[:-1], b.shape[-1]) if d2 == 2 else a.shape[:-1], a, b)
         folded = np.empty((rows, a.shape[-1]), dtype=a.dtype)
         if d2 == 2:
             _check_mm(folded, b)
