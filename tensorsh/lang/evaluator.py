@@ -63,20 +63,25 @@ def _too_big(what: str) -> TensorshError:
     return TensorshError("OverflowError", f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
 
 
+def _digits(log10: float) -> int:
+    return int(log10) + 1
+
+
 def _check_int_operands(op: str, a: Any, b: Any) -> None:
     """Refuse integer arithmetic whose result would be enormous, before Python starts on it."""
     if op in ("**", "**="):
         if abs(a) > 1 and b > 0 and b * math.log2(abs(a)) > _MAX_INT_BITS:
-            raise _too_big(f"the result of {a if a.bit_length() < 64 else 'an integer'} ** {b} would have "
-                           f"about {int(b * math.log10(abs(a))) + 1} digits")
+            shown = a if a.bit_length() < 64 else "an integer"
+            raise _too_big(f"the result of {shown} ** {b} would have about "
+                           f"{_digits(b * math.log10(abs(a)))} digits")
     elif op in ("<<", "<<="):
         if a and b > 0 and a.bit_length() + b > _MAX_INT_BITS:
-            raise _too_big(f"the result of << {b} would have about {int((a.bit_length() + b) * 0.30103) + 1} "
-                           "digits")
+            raise _too_big(f"the result of << {b} would have about "
+                           f"{_digits(math.log10(abs(a)) + b * math.log10(2))} digits")
     elif op in ("*", "*="):
-        if a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
+        if a and b and a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
             raise _too_big("the product would have about "
-                           f"{int((a.bit_length() + b.bit_length()) * 0.30103)} digits")
+                           f"{_digits(math.log10(abs(a)) + math.log10(abs(b)))} digits")
 
 
 def _check_repetition(seq: Any, count: int) -> None:

@@ -307,7 +307,8 @@ def _last_shape(*args, size=None, **_):
 _NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple]] = {
     "zeros": lambda shape, dtype=float, *_, **__: (_count(shape), dtype),
     "ones": lambda shape, dtype=None, *_, **__: (_count(shape), dtype),
-    "full": lambda shape, fill_value=0, dtype=None, *_, **__: (_count(shape), dtype),
+    "full": lambda shape, fill_value=0, dtype=None, *_, **__: (
+        _count(shape), numpy.array(fill_value).dtype if dtype is None else dtype),
     "eye": lambda N, M=None, *_, dtype=float, **__: ((int(N), int(N if M is None else M)), dtype),
     "arange": lambda *args, dtype=None, **kwargs: ((_arange_length(*args, **kwargs),), dtype),
     "linspace": lambda start, stop, num=50, *_, dtype=None, **__: ((int(num),), dtype),

@@ -1,0 +1,218 @@
+"""Program generators for fuzzing: random text, token soup, mutated seeds and valid op calls.
+
+Each generator takes a `random.Random` and returns source text, so the hypothesis suite
+(which draws the Random) and scripts/fuzz.py (which makes its own) share them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Tokens of the language, and names that reach the engine, numpy and the builtins.
+TOKENS = [
+    "x", "t", "a", "b", "f", "0", "1", "2", "-1", "3", "2.5", "1e308", "-0.0", "10**9", "'s'", '"abc"', "True",
+    "False", "None", "...", "(", ")", "[", "]", ",", ":", ";", ".", "=", "+", "-", "*", "**", "/", "//", "%",
+    "@", "<<", ">>", "&", "|", "^", "~", "<", "==", "!=", ">=", "not", "and", "or", "if", "else", "for", "in",
+    "with", "lambda", "import", "from", "as", "\n", "    ", "#c", "\\\n", "+=", "*=", "@=", "is", "pass",
+    "tensor", "torch", "np", "F", "grad", "zeros", "ones", "randn", "arange", "cat", "stack", "sum", "mean",
+    "view", "reshape", "expand", "repeat", "shape", "dtype", "float32", "int64", "bool", "backward",
+    "requires_grad", "no_grad", "print", "len", "range", "list", "max", "save", "load", "item", "T",
+    "softmax", "relu", "linear", "numpy", "from_numpy", "__class__", "_x", "'x.npy'", "dim=", "keepdim=True",
+]
+
+DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "complex64",
+          "complex128"]
+FLOATS = ("float32", "float64", "float16", "complex64", "complex128")
+
+
+@lru_cache(maxsize=None)
+def seeds() -> tuple[str, ...]:
+    """Valid programs to mutate: every golden case and every example script."""
+    found: list[str] = []
+    for path in sorted((ROOT / "tests" / "golden" / "cases").glob("*.tsh")):
+        text = path.read_text(encoding="utf-8")
+        for chunk in text.split("#: case")[1:]:
+            body = chunk.split("\n", 1)[1] if "\n" in chunk else ""
+            if body.strip():
+                found.append(body)
+    for path in sorted((ROOT / "examples").glob("*.tsh")):
+        found.append(path.read_text(encoding="utf-8"))
+    return tuple(found)
+
+
+def random_text(rng: random.Random) -> str:
+    """Characters from ASCII, punctuation-heavy, with some Unicode and control characters."""
+    alphabet = "abcxyz_019 ()[]{}.,:;=+-*/%@<>!&|^~'\"\\#\n\t" + "é∑\x00\x0c\u2028\ufeff"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+
+
+def token_soup(rng: random.Random) -> str:
+    """Tokens of the language in random order, separated by a space or nothing."""
+    return "".join(rng.choice(TOKENS) + rng.choice(("", " ", " ")) for _ in range(rng.randint(1, 25)))
+
+
+def _random_number(rng: random.Random) -> str:
+    return rng.choice(["0", "1", "-1", "2", "3", "7", "-5", "100", "10**6", "2**31", "2**63", "10**12",
+                       "0.5", "-2.5", "1e308", "1e-320", "float('nan')", "float('inf')", "True", "None"])
+
+
+def mutate(rng: random.Random, source: str | None = None) -> str:
+    """A seed program with a few random edits: numbers swapped, spans deleted or duplicated,
+    tokens inserted, lines shuffled, the text cut short."""
+    import re
+
+    text = source if source is not None else rng.choice(seeds())
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.randrange(7)
+        if kind == 0:  # swap a number literal
+            numbers = list(re.finditer(r"\d+(\.\d+)?", text))
+            if numbers:
+                m = rng.choice(numbers)
+                text = text[:m.start()] + _random_number(rng) + text[m.end():]
+        elif kind == 1 and text:  # delete a span
+            i = rng.randrange(len(text))
+            text = text[:i] + text[i + rng.randint(1, 8):]
+        elif kind == 2 and text:  # duplicate a span
+            i = rng.randrange(len(text))
+            j = min(len(text), i + rng.randint(1, 20))
+            text = text[:j] + text[i:j] + text[j:]
+        elif kind == 3:  # insert a token
+            i = rng.randrange(len(text) + 1)
+            text = text[:i] + rng.choice(TOKENS) + text[i:]
+        elif kind == 4:  # shuffle lines
+            lines = text.split("\n")
+            rng.shuffle(lines)
+            text = "\n".join(lines)
+        elif kind == 5 and text:  # cut short
+            text = text[:rng.randrange(len(text))]
+        else:  # swap a name for another one
+            names = list(re.finditer(r"[A-Za-z_]\w*", text))
+            if names:
+                m = rng.choice(names)
+                text = text[:m.start()] + rng.choice(TOKENS[70:] + ["x", "a", "b"]) + text[m.end():]
+    return text
+
+
+# ---------------------------------------------------------------- valid programs from the op registry
+
+@lru_cache(maxsize=None)
+def _ops() -> tuple:
+    from tensorsh.engine.ops.registry import OPS
+
+    found = []
+    for entry in OPS.values():
+        try:
+            params = tuple(p for p in inspect.signature(entry.fn).parameters.values()
+                           if not p.name.startswith("_"))
+        except (TypeError, ValueError):
+            continue
+        found.append((entry.name, entry.method, entry.function, params))
+    return tuple(found)
+
+
+def _shape(rng: random.Random) -> tuple[int, ...]:
+    return tuple(rng.choice((0, 1, 1, 2, 2, 3, 4)) for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4))))
+
+
+def _tensor(rng: random.Random, shape: tuple[int, ...], dtype: str) -> str:
+    size = ", ".join(map(str, shape))
+    grad = ", requires_grad=True" if dtype in FLOATS[:2] and rng.random() < 0.3 else ""
+    kind = rng.randrange(5)
+    if kind == 0 and dtype not in ("bool",):
+        return f"torch.randn({size}{',' if len(shape) == 1 else ''}).to(torch.{dtype})" if shape else \
+            f"torch.tensor({rng.uniform(-3, 3):.3f}, dtype=torch.{dtype})"
+    if kind == 1:
+        n = 1
+        for d in shape:
+            n *= d
+        return f"torch.arange({n}).reshape({size}{',' if len(shape) == 1 else ''}).to(torch.{dtype})" \
+            if shape else f"torch.tensor({rng.randint(-3, 3)}).to(torch.{dtype})"
+    if kind == 2:
+        return f"torch.ones({size}{',' if len(shape) == 1 else ''}, dtype=torch.{dtype}{grad})" if shape else \
+            f"torch.ones((), dtype=torch.{dtype}{grad})"
+    if kind == 3:
+        return f"torch.zeros({size}{',' if len(shape) == 1 else ''}, dtype=torch.{dtype})" if shape else \
+            "torch.zeros(())"
+    return f"torch.full(({size}{',' if len(shape) == 1 else ''}), {rng.choice(['1.5', '-2', 'True', '0'])}" \
+           f", dtype=torch.{dtype}{grad})"
+
+
+def _argument(rng: random.Random, name: str, tensors: list[str]) -> str:
+    """A plausible value for a parameter, guessed from its name; sometimes a wrong one."""
+    if rng.random() < 0.1:
+        return rng.choice(["None", "'a'", "[]", "(1, 2)", "-1", "2.5", "True", rng.choice(tensors)])
+    if name in ("dim", "dim0", "dim1", "dim2", "start_dim", "end_dim", "axis"):
+        return str(rng.randint(-3, 3))
+    if name in ("dims", "size", "shape", "sizes"):
+        return repr(_shape(rng) or (1,))
+    if name in ("keepdim", "descending", "largest", "sorted", "unbiased", "inplace", "stable", "upper"):
+        return rng.choice(["True", "False"])
+    if name == "dtype":
+        return f"torch.{rng.choice(DTYPES)}"
+    if name in ("k", "n", "diagonal", "offset", "steps", "chunks", "sections", "repeats", "length",
+                "indices_or_sections", "split_size_or_sections", "decimals", "p"):
+        return str(rng.randint(0, 3))
+    if name in ("tensors",):
+        return "[" + ", ".join(rng.choice(tensors) for _ in range(rng.randint(1, 3))) + "]"
+    if name in ("index", "indices"):
+        return rng.choice(["torch.tensor([0, 1])", "torch.tensor([[0], [1]])", "torch.tensor(0)",
+                           "torch.tensor([], dtype=torch.int64)", "torch.tensor([True, False])"])
+    if name in ("reduction",):
+        return rng.choice(["'mean'", "'sum'", "'none'", "'bogus'"])
+    if name in ("alpha", "beta", "value", "fill_value", "min", "max", "exponent", "eps", "rtol", "atol",
+                "negative_slope", "lambd", "threshold", "scale"):
+        return rng.choice(["0.5", "2", "-1", "0", "1e-6", "True"])
+    if name in ("input", "other", "self", "weight", "target", "mask", "src", "source", "mat2", "end", "tensor",
+                "bias", "values", "vec", "x", "y"):
+        return rng.choice(tensors) if rng.random() < 0.85 else _random_number(rng)
+    return rng.choice(tensors + ["1", "0", "None", "2.0"])
+
+
+def op_program(rng: random.Random) -> str:
+    """A valid program: one to three tensors of random shapes and dtypes, then calls of random ops
+    from the registry (as functions and methods), some results reduced and differentiated."""
+    names = ["a", "b", "c"][:rng.randint(1, 3)]
+    lines = []
+    first_shape = _shape(rng)
+    for name in names:
+        shape = first_shape if rng.random() < 0.5 else _shape(rng)
+        lines.append(f"{name} = {_tensor(rng, shape, rng.choice(DTYPES))}")
+    ops = _ops()
+    for i in range(rng.randint(1, 4)):
+        op_name, method, function, params = rng.choice(ops)
+        args, keywords = [], []
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = [p for p in positional if p.default is inspect.Parameter.empty]
+        optional = [p for p in params if p.default is not inspect.Parameter.empty and p.kind != p.VAR_KEYWORD]
+        for p in required:
+            args.append(_argument(rng, p.name, names))
+        if any(p.kind == p.VAR_POSITIONAL for p in params) and rng.random() < 0.7:
+            args.extend(_argument(rng, "dim", names) for _ in range(rng.randint(1, 3)))
+        for p in rng.sample(optional, k=min(len(optional), rng.randint(0, 2))):
+            keywords.append(f"{p.name}={_argument(rng, p.name, names)}")
+        if method and args and rng.random() < 0.5:
+            receiver, rest = args[0], args[1:]
+            call = f"({receiver}).{op_name}({', '.join(rest + keywords)})"
+        else:
+            prefix = rng.choice(("torch.", "")) if function else "torch."
+            call = f"{prefix}{op_name}({', '.join(args + keywords)})"
+        lines.append(f"r{i} = {call}")
+        lines.append(f"r{i}")
+        if rng.random() < 0.3:
+            lines.append(f"r{i}.sum().backward() if hasattr_grad(r{i}) else None".replace(
+                "hasattr_grad(r" + str(i) + ")", f"isinstance(r{i}, torch.Tensor) and r{i}.requires_grad"))
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"text": random_text, "tokens": token_soup, "mutation": mutate, "ops": op_program}
+
+
+def any_program(rng: random.Random) -> tuple[str, str]:
+    """A program from a generator picked at random: (generator name, source)."""
+    kind = rng.choice(("text", "tokens", "mutation", "mutation", "ops", "ops", "ops"))
+    return kind, GENERATORS[kind](rng)
