@@ -430,13 +430,22 @@ def _check_npy_header(f, name: str, available: int | None) -> None:
 
     from tensorsh.engine.limits import check_allocation
 
-    version = npy.read_magic(f)
-    if version == (1, 0):
-        shape, _, dtype = npy.read_array_header_1_0(f, max_header_size=_MAX_HEADER)
-    elif version in ((2, 0), (3, 0)):
-        shape, _, dtype = npy.read_array_header_2_0(f, max_header_size=_MAX_HEADER)
-    else:
+    try:
+        version = npy.read_magic(f)
+    except (ValueError, EOFError):
+        raise FileFormatError(f"{name} is not a .npy file: it does not start with NumPy's magic string") from None
+    if version not in ((1, 0), (2, 0), (3, 0)):
         raise FileFormatError(f"{name}: unknown .npy format version {version}")
+    read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+    try:
+        shape, _, dtype = read_header(f, max_header_size=_MAX_HEADER)
+    except (ValueError, SyntaxError, EOFError, TypeError, KeyError) as exc:
+        if "large and may not be safe" in str(exc):
+            raise FileFormatError(f"{name} has a header longer than the {_MAX_HEADER} bytes tensorsh reads") \
+                from None
+        raise FileFormatError(f"{name} has a damaged header (not one NumPy wrote)") from None
+    if not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise FileFormatError(f"{name} has a damaged header (not one NumPy wrote)")
     if dtype.hasobject:
         raise FileFormatError(f"{name} holds Python objects (pickled data), which tensorsh never loads")
     check_allocation(shape, dtype)
