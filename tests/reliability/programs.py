@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import random
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,8 +65,6 @@ def _random_number(rng: random.Random) -> str:
 def mutate(rng: random.Random, source: str | None = None) -> str:
     """A seed program with a few random edits: numbers swapped, spans deleted or duplicated,
     tokens inserted, lines shuffled, the text cut short."""
-    import re
-
     text = source if source is not None else rng.choice(seeds())
     for _ in range(rng.randint(1, 4)):
         kind = rng.randrange(7)
@@ -124,19 +123,19 @@ def _tensor(rng: random.Random, shape: tuple[int, ...], dtype: str) -> str:
     grad = ", requires_grad=True" if dtype in FLOATS[:2] and rng.random() < 0.3 else ""
     kind = rng.randrange(5)
     if kind == 0 and dtype not in ("bool",):
-        return f"torch.randn({size}{',' if len(shape) == 1 else ''}).to(torch.{dtype})" if shape else \
+        return f"torch.randn({size}).to(torch.{dtype})" if shape else \
             f"torch.tensor({rng.uniform(-3, 3):.3f}, dtype=torch.{dtype})"
     if kind == 1:
         n = 1
         for d in shape:
             n *= d
-        return f"torch.arange({n}).reshape({size}{',' if len(shape) == 1 else ''}).to(torch.{dtype})" \
+        return f"torch.arange({n}).reshape({size}).to(torch.{dtype})" \
             if shape else f"torch.tensor({rng.randint(-3, 3)}).to(torch.{dtype})"
     if kind == 2:
-        return f"torch.ones({size}{',' if len(shape) == 1 else ''}, dtype=torch.{dtype}{grad})" if shape else \
+        return f"torch.ones({size}, dtype=torch.{dtype}{grad})" if shape else \
             f"torch.ones((), dtype=torch.{dtype}{grad})"
     if kind == 3:
-        return f"torch.zeros({size}{',' if len(shape) == 1 else ''}, dtype=torch.{dtype})" if shape else \
+        return f"torch.zeros({size}, dtype=torch.{dtype})" if shape else \
             "torch.zeros(())"
     return f"torch.full(({size}{',' if len(shape) == 1 else ''}), {rng.choice(['1.5', '-2', 'True', '0'])}" \
            f", dtype=torch.{dtype}{grad})"
@@ -214,5 +213,111 @@ GENERATORS = {"text": random_text, "tokens": token_soup, "mutation": mutate, "op
 
 def any_program(rng: random.Random) -> tuple[str, str]:
     """A program from a generator picked at random: (generator name, source)."""
-    kind = rng.choice(("text", "tokens", "mutation", "mutation", "ops", "ops", "ops"))
+    kind = rng.choice(("text", "tokens", "mutation", "mutation", "ops", "ops", "grammar", "grammar"))
     return kind, GENERATORS[kind](rng)
+
+
+# ---------------------------------------------------------------- valid programs from the grammar
+
+_ATOMS = ["a", "b", "n", "s", "xs", "0", "1", "-1", "2", "3", "0.5", "-2.5", "1e308", "1j", "True", "False",
+          "None", "...", "'ab'", "0x1f", "0o7", "0b101", "1_000", "float('nan')", "float('inf')"]
+_BINARY = ["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>"]
+_COMPARE = ["<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not"]
+_METHODS = ["sum()", "mean()", "shape", "T", "dtype", "view(-1)", "reshape(-1, 1)", "float()", "long()",
+            "abs()", "tolist()", "numel()", "dim()", "clone()", "detach()", "unsqueeze(0)", "squeeze()",
+            "t()", "max()", "argmax()", "cumsum(0)", "exp()", "sqrt()", "item()", "requires_grad", "grad",
+            "softmax(0)", "flip(0)", "expand(2, -1)", "numpy()", "contiguous()", "sort()", "unbind()"]
+_CALLS = ["len", "range", "list", "tuple", "max", "min", "sum", "abs", "sorted", "zip", "enumerate", "str",
+          "repr", "int", "float", "bool", "round", "reversed", "all", "any", "tensor", "torch.tensor",
+          "torch.stack", "torch.cat", "F.relu", "np.array", "print"]
+
+
+def _expr(rng: random.Random, depth: int) -> str:
+    """A random expression of the language, nested at most `depth` deep."""
+    if depth <= 0 or rng.random() < 0.25:
+        return rng.choice(_ATOMS)
+    d = depth - 1
+    kind = rng.randrange(14)
+    if kind == 0:
+        return f"({_expr(rng, d)} {rng.choice(_BINARY)} {_expr(rng, d)})"
+    if kind == 1:
+        return f"({rng.choice(['-', '+', '~', 'not '])}{_expr(rng, d)})"
+    if kind == 2:
+        ops = " ".join(f"{rng.choice(_COMPARE)} {_expr(rng, d)}" for _ in range(rng.randint(1, 3)))
+        return f"({_expr(rng, d)} {ops})"
+    if kind == 3:
+        return f"({_expr(rng, d)} if {_expr(rng, d)} else {_expr(rng, d)})"
+    if kind == 4:
+        return f"({_expr(rng, d)} {rng.choice(['and', 'or'])} {_expr(rng, d)})"
+    if kind == 5:
+        params = rng.choice(["", "v", "v, w=2", "v=1"])
+        body = re.sub(r"\bn\b", "v", _expr(rng, d)) if "v" in params else _expr(rng, d)
+        args = {"": "", "v": _expr(rng, d), "v, w=2": f"{_expr(rng, d)}, w={_expr(rng, d)}", "v=1": ""}[params]
+        return f"(lambda {params}: {body})({args})"
+    if kind == 6:
+        part = lambda: rng.choice(["", _expr(rng, 0), "-1", "1"])  # noqa: E731
+        index = rng.choice([_expr(rng, d), f"{part()}:{part()}", f"{part()}:{part()}:{rng.choice(['', '1', '2', '-1'])}",
+                            "...", "None", f"{part()}:, {part()}", "..., 0", "a > 0", "[0, 1]"])
+        return f"{_expr(rng, d)}[{index}]"
+    if kind == 7:
+        return f"{rng.choice(['a', 'b', '(a + b)', '(a * 2)'])}.{rng.choice(_METHODS)}"
+    if kind == 8:
+        args = ", ".join(_expr(rng, d) for _ in range(rng.randint(0, 3)))
+        return f"{rng.choice(_CALLS)}({args})"
+    if kind == 9:
+        items = ", ".join(_expr(rng, d) for _ in range(rng.randint(0, 3)))
+        return rng.choice([f"[{items}]", f"({items},)" if items else "()"])
+    if kind == 10:
+        return f"{rng.choice(_CALLS)}(*{rng.choice(['xs', '[1, 2]', 'a', '()'])})"
+    if kind == 11:
+        return f"torch.{rng.choice(['zeros', 'ones', 'randn', 'arange'])}({rng.randint(0, 4)}, {rng.randint(1, 3)})"
+    if kind == 12:
+        return f"'{rng.choice(['%s', '%d', '%5.2f', 'x'])}' % {_expr(rng, d)}"
+    return f"a.{rng.choice(['sum', 'mean', 'max', 'softmax'])}(dim={rng.randint(-2, 1)})"
+
+
+def _statement(rng: random.Random, depth: int, indent: str = "") -> list[str]:
+    kind = rng.randrange(12)
+    e = lambda: _expr(rng, depth)  # noqa: E731
+    if kind == 0:
+        return [f"{indent}{rng.choice(['a', 'b', 'n', 's', 'xs', 'y'])} = {e()}"]
+    if kind == 1:
+        return [f"{indent}{rng.choice(['a, b', '(n, s)', '[y, z]', 'y, z'])} = {e()}"]
+    if kind == 2:
+        op = rng.choice(["+=", "-=", "*=", "/=", "**=", "@=", "//=", "|=", "<<="])
+        return [f"{indent}{rng.choice(['a', 'n', 's', 'xs', 'a[0]', 'b[..., -1]'])} {op} {e()}"]
+    if kind == 3:
+        return [f"{indent}a[{rng.choice(['0', ':', '...', 'a > 0', '0, 0', '-1:'])}] = {e()}"]
+    if kind == 4 and depth > 0:
+        body = [line for _ in range(rng.randint(1, 2)) for line in _statement(rng, depth - 1, indent + "    ")]
+        return [f"{indent}for {rng.choice(['i', 'i, j', 'v'])} in {rng.choice(['range(3)', 'xs', 'a', 'zip(xs, xs)', 'enumerate(xs)', e()])}:", *body]
+    if kind == 5 and depth > 0:
+        body = [line for line in _statement(rng, depth - 1, indent + "    ")]
+        other = [line for line in _statement(rng, depth - 1, indent + "    ")]
+        return [f"{indent}if {e()}:", *body, f"{indent}else:", *other]
+    if kind == 6 and depth > 0:
+        body = [line for line in _statement(rng, depth - 1, indent + "    ")]
+        return [f"{indent}with {rng.choice(['torch.no_grad()', 'torch.enable_grad()', e()])}{rng.choice(['', ' as g'])}:", *body]
+    if kind == 7:
+        return [f"{indent}{rng.choice(['import torch', 'import numpy as np', 'from torch import nn', 'import torch.nn.functional as F', 'from torch import *', 'import torch.nn'])}"]
+    if kind == 8:
+        return [f"{indent}print({e()}, {e()}, sep={rng.choice(['None', repr(',')])})"]
+    if kind == 9:
+        return [f"{indent}{e()}{rng.choice(['', ';'])}"]
+    if kind == 10:
+        return [f"{indent}{e()}; {e()}"]
+    return [f"{indent}pass"]
+
+
+def grammar_program(rng: random.Random) -> str:
+    """A syntactically valid program: a few variables, then random statements of every grammar rule
+    (assignment forms, blocks, imports, lambdas, slices, ternaries, comparisons) over them."""
+    lines = [f"a = {_tensor(rng, _shape(rng) or (2,), rng.choice(DTYPES))}",
+             f"b = {_tensor(rng, _shape(rng), rng.choice(DTYPES))}",
+             f"n = {rng.choice(['0', '3', '-2', '2.5', 'True'])}", "s = 'text'", "xs = [1, 2, 3]"]
+    for _ in range(rng.randint(1, 6)):
+        lines.extend(_statement(rng, rng.randint(1, 3)))
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS["grammar"] = grammar_program

@@ -117,3 +117,13 @@ def test_cli_on_binary_garbage_and_invalid_utf8():
     done = _cli("\udcff\udcfe x = 1\x00\x01")
     stderr = done.stderr.decode("utf-8", "replace")
     assert done.returncode in (1, 2) and "Traceback" not in stderr, stderr
+
+
+@FAST
+@given(st.randoms(use_true_random=False))
+def test_valid_programs_from_the_grammar(rng):
+    from tensorsh.lang.parser import parse
+
+    source = programs.grammar_program(rng)
+    parse(source)  # the generator writes only valid syntax
+    check(source)
