@@ -96,7 +96,7 @@ TINY = dataclasses.replace(QUICK, startup_rounds=1, sample_seconds=0.002, repeat
 
 @dataclasses.dataclass
 class Stat:
-    """Samples of one implementation: seconds (or bytes); `scale` turns a sample into the shown figure."""
+    """Samples of one implementation: seconds per call, or a memory ratio (Row.show turns one into a figure)."""
     samples: list[float]
 
     @property
@@ -773,8 +773,12 @@ def bench_memory(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
 
 
 def profile_call(fn: Callable[[], Any], top: int = 10) -> str:
-    """cProfile fn (by the same clock as the table); the `top` functions by self time, as file:line."""
-    profiler = cProfile.Profile(time.process_time) if Clock.cpu else cProfile.Profile()
+    """cProfile fn; the `top` functions by self time, as file:line.
+
+    cProfile's own wall clock, not CPU time: reading the CPU clock costs a system
+    call per event, which would swamp the small functions being looked at.
+    """
+    profiler = cProfile.Profile()
     profiler.enable()
     fn()
     profiler.disable()
