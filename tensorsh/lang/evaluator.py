@@ -59,8 +59,8 @@ MAX_CALL_DEPTH = 200
 _RECURSION_LIMIT = 10_000
 
 
-def _too_big(what: str) -> TensorshError:
-    return TensorshError("OverflowError", f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
+def _too_big(what: str, span: ast.Span | None = None) -> TensorshError:
+    return TensorshError("OverflowError", f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits", span)
 
 
 def _digits(log10: float) -> int:
@@ -246,6 +246,10 @@ class Evaluator:
                 display(value)
             except (BrokenPipeError, TensorshError):
                 raise
+            except ValueError as exc:
+                if str(exc).startswith("Exceeds the limit"):  # Python's own cap on printing integers
+                    raise _too_big("this integer cannot be shown", node.span) from exc
+                raise internal_error(exc, node.span) from exc
             except Exception as exc:  # noqa: BLE001 - a value that cannot print itself is our bug
                 raise internal_error(exc, node.span) from exc
 

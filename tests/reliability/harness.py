@@ -81,8 +81,32 @@ def _where(exc: BaseException) -> str:
     return f"{f.filename.rsplit(os.sep + 'tensorsh' + os.sep, 1)[-1]}:{f.lineno}"
 
 
+@contextmanager
+def engine_state_restored():
+    """Put back the engine's process-wide settings a program may change (print options, default
+    dtype, grad mode, NumPy's error handling), so that every finding reproduces on its own."""
+    import numpy
+
+    from tensorsh.engine import autograd, dtypes, printing
+
+    options, default = printing.get_printoptions(), dtypes.get_default_dtype()
+    grad_mode, errors = autograd._grad_enabled, numpy.geterr()
+    try:
+        yield
+    finally:
+        printing._OPTS.__init__(**options)
+        dtypes._default_float = default
+        autograd._grad_enabled = grad_mode
+        numpy.seterr(**errors)
+
+
 def run_program(source: str, seconds: float = 2.0):
     """Run `source` in a fresh session (output discarded); "ok", "error", "timeout" or a Finding."""
+    with engine_state_restored():
+        return _run_program(source, seconds)
+
+
+def _run_program(source: str, seconds: float):
     session = Session(files_allowed=True, write=lambda text: None)
 
     def display(value):

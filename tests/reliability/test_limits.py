@@ -259,3 +259,13 @@ def test_cli_refuses_a_bad_size():
     done = _tensorsh("--max-memory", "lots", "-c", "1")
     assert done.returncode == 2
     assert "Invalid value for '--max-memory': not a size: 'lots' (examples: 2G, 512M, 1000000)" in done.stderr
+
+
+def test_an_integer_grown_past_the_bound_by_addition_cannot_be_shown_but_is_not_a_crash():
+    session = Session()
+    session.run("x = 10**4299\ny = x * 10", "<t>")  # 4301 digits: 10 is a small factor
+    with pytest.raises(TensorshError) as info:
+        session.run("[y]", "<t>", repr)
+    assert (info.value.kind, info.value.message) == (
+        "OverflowError", f"this integer cannot be shown: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
+    assert not info.value.internal and info.value.span.line == 1
