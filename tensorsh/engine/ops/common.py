@@ -40,6 +40,11 @@ def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tens
     return out
 
 
+def plain_backward() -> bool:
+    """True while a backward runs without building a graph: derivatives may work on arrays."""
+    return not autograd._grad_enabled
+
+
 def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
     """After an in-place write into self, make self the output of a new node on the tape."""
     self.grad_fn = Node(name, backward, inputs)

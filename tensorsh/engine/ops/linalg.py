@@ -16,7 +16,7 @@ import numpy as np
 from .. import autograd, dtypes
 from ..limits import check_allocation
 from ..tensor import Tensor, wrap
-from .common import _BY_NP, _short_name, record, tensor_arg
+from .common import plain_backward, _BY_NP, _short_name, record, tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -53,11 +53,6 @@ def _x(shape) -> str:
 def _saved_for(a: Tensor, b: Tensor) -> tuple:
     """What a product's backward reads, as PyTorch saves it: each factor only if the other needs a gradient."""
     return tuple(t for t, other in ((a, b), (b, a)) if other._requires_grad)
-
-
-def _plain() -> bool:
-    """True while a backward runs without building a graph: gradients may skip the tape."""
-    return not autograd._grad_enabled
 
 
 # ================================================================ the checks, one per PyTorch kernel
@@ -135,7 +130,7 @@ def mm(input, mat2):
     _check_size((a.shape[0], b.shape[1]), a, b)
 
     def backward(g):
-        if _plain():
+        if plain_backward():
             gd = g._data
             return (wrap(gd @ mat2._data.T) if input._requires_grad else None,
                     wrap(input._data.T @ gd) if mat2._requires_grad else None)
@@ -275,7 +270,7 @@ def matmul(input, other):
         g2 = g if d1 > 1 else g.unsqueeze(-2)
         g2 = g2 if d2 > 1 else g2.unsqueeze(-1)
         ga = gb = None
-        if _plain():
+        if plain_backward():
             gd, ad, bd = g2._data, a2._data, b2._data
             if input._requires_grad:
                 ga = _sum_to(gd @ np.swapaxes(bd, -1, -2), ad.shape).reshape(a.shape)

@@ -18,7 +18,7 @@ from .. import autograd, dtypes
 from .. import random as _random
 from ..limits import check_allocation
 from ..tensor import Tensor, wrap, wrap_dim
-from .common import OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
+from .common import plain_backward, OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
@@ -30,11 +30,6 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def _warn(message: str) -> None:
     print(f"UserWarning: {message}", file=sys.stderr)
-
-
-def _plain() -> bool:
-    """True while a backward runs without building a graph: gradients may skip the tape."""
-    return not autograd._grad_enabled
 
 
 # ================================================================ softmax
@@ -83,7 +78,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
         e = e.astype(a.dtype)
 
     def backward(g):
-        if _plain():
+        if plain_backward():
             y, gd = result._data, g._data
             return (wrap(y * (gd - np.sum(gd * y, axis=axis, keepdims=True))),)
         return (result * (g - ((g * result).sum(axis, keepdim=True) if axis is not None else g * result)),)
@@ -108,7 +103,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
         shifted = shifted.astype(a.dtype)
 
     def backward(g):
-        if _plain():
+        if plain_backward():
             gd = g._data
             return (wrap(gd - np.exp(result._data) * np.sum(gd, axis=axis, keepdims=True)),)
         return (g - result.exp() * (g.sum(axis, keepdim=True) if axis is not None else g),)

@@ -18,6 +18,7 @@ from .common import (
     OUTPUT,
     binary_operands,
     broadcast_shapes,
+    plain_backward,
     check_broadcast,
     check_inplace,
     inplace,
@@ -39,6 +40,16 @@ def _check_alpha(alpha, dtype):
 
 def _requiring(x) -> bool:
     return isinstance(x, Tensor) and x._requires_grad
+
+
+def _times(x):
+    """The derivative g -> g * x, straight on the arrays when no graph is being built."""
+    def derivative(g):
+        if not plain_backward():
+            return g * x
+        return wrap(np.multiply(g._data, x._data if isinstance(x, Tensor) else x))
+
+    return derivative
 
 
 def _identity(g):
@@ -101,7 +112,7 @@ def mul(input, other):
     check_broadcast(input, other)
     out = np.multiply(a, b)
     # Each factor is saved only if the other one needs a gradient, as in PyTorch.
-    return record(out, "MulBackward0", (input, other), (lambda g: g * other, lambda g: g * input),
+    return record(out, "MulBackward0", (input, other), (_times(other), _times(input)),
                   saved=(_requiring(other) and input, _requiring(input) and other))
 
 
@@ -224,7 +235,7 @@ def _power_rule(x, n):
         if n == 1:
             return _identity
         if n == 2:
-            return lambda g: g * (x * 2)
+            return lambda g: g * (x * 2) if not plain_backward() else wrap(g._data * (x._data * 2))
         return lambda g: g * n * x ** (n - 1)
     # A zero exponent contributes nothing, even where x ** -1 is infinite (PyTorch masks it).
     return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
