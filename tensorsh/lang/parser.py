@@ -1,162 +1,56 @@
-"""Source text -> `ast.Module`, through the grammar in `tensorsh.lark`.
+"""Source text -> `ast.Module`, through the grammar in grammar/tensorsh.lark.
 
-`parse(source, filename)` is the only door to Lark in tensorsh: nothing else imports it,
-so the runtime can later be swapped for precompiled tables. The Lark parser is built
-lazily, once, and its tables are cached in the user's cache directory.
+The grammar is compiled ahead of time (scripts/build_parser_tables.py) into
+`grammar_tables`, which `lalr` runs: Lark is a build-time tool, never imported here.
+This module gives each grammar rule its AST builder and turns the runtime's errors
+into friendly, located syntax errors.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 
 from tensorsh.lang import ast
+from tensorsh.lang import grammar_tables as _tables
+from tensorsh.lang import lalr
 from tensorsh.lang.errors import TensorshError
 
-_GRAMMAR_NAME = "tensorsh.lark"
+# Deeper than this, a program is refused before it runs: evaluating it would overflow
+# Python's stack (about two frames per level). CPython's own limit on nested brackets is 200.
+MAX_DEPTH = 200
+
 _parser = None
-
-
-def grammar_path() -> str:
-    """The grammar file: inside the installed package first, else in the source checkout."""
-    # os.path rather than pathlib: pathlib alone costs more start-up time than parsing a program.
-    package_dir = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-    for candidate in (os.path.join(package_dir, "grammar", _GRAMMAR_NAME),
-                      os.path.join(os.path.dirname(package_dir), "grammar", _GRAMMAR_NAME)):
-        if os.path.isfile(candidate):
-            return candidate
-    raise FileNotFoundError(f"{_GRAMMAR_NAME} is missing from the tensorsh installation")
 
 
 def parse(source: str, filename: str = "<input>") -> ast.Module:
     """Parse a whole program; raise a located `TensorshError` of kind SyntaxError if it is malformed."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, VisitError
-    from lark.indenter import DedentError
-
     text = source if source.endswith("\n") else source + "\n"
-    parser = _get_parser()
     try:
-        tree = parser.parse(text)
-        return _ToAst().transform(tree)
-    except UnexpectedCharacters as exc:
+        return _get_parser().parse(text)
+    except lalr.UnexpectedCharacter as exc:
         error = _unexpected_character(exc, text)
-    except UnexpectedInput as exc:
-        error = _unexpected_token(exc, text, parser)
-    except DedentError:
+    except lalr.UnexpectedToken as exc:
+        error = _unexpected_token(exc, text)
+    except lalr.DedentError:
         error = _bad_dedent(text)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, RecursionError):
-            error = _too_deep()
-        elif isinstance(exc.orig_exc, TensorshError):
-            error = exc.orig_exc
-        else:
-            raise
-    except RecursionError:
-        error = _too_deep()
+    except TensorshError as exc:
+        error = exc
     raise error.located(filename, source)
 
 
-def _too_deep() -> TensorshError:
-    return TensorshError("SyntaxError", "the program is nested too deeply to parse", ast.Span(1, 1, 1, 2),
-                         "split long expressions into several statements")
-
-
-# ---------------------------------------------------------------- building the parser
-
-_OPTIONS = {"parser": "lalr", "lexer": "basic", "propagate_positions": True, "maybe_placeholders": True}
-# Options that are objects of ours, given again on load rather than pickled.
-_NOT_SAVED = ("postlex", "transformer", "lexer_callbacks", "use_bytes", "debug", "g_regex_flags", "regex",
-              "propagate_positions", "tree_class", "_plugins")
-
-
-def _get_parser():
+def _get_parser() -> lalr.Parser:
     global _parser
     if _parser is None:
-        from lark import Lark
-
-        with open(grammar_path(), encoding="utf-8") as f:
-            grammar = f.read()
-        path = _cache_file(grammar)
-        _parser = _load_tables(path) if path else None
-        if _parser is None:
-            _parser = Lark(grammar, postlex=_make_indenter(), **_OPTIONS)
-            if path:
-                _save_tables(_parser, path)
+        _parser = lalr.Parser(_BUILDERS, deferred=(TensorshError,), max_depth=MAX_DEPTH, too_deep=_too_deep)
     return _parser
 
 
-def _cache_file(grammar: str) -> str | None:
-    """A per-user cache path for the parse tables of this grammar, or None where none can be written.
-
-    Not Lark's own cache: that one sits under a predictable name in the shared temp
-    directory (and is unpickled on load), and is written in place, so two tensorsh
-    processes starting together could read half a file.
-    """
-    import hashlib
-    import sys
-
-    import lark
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "tensorsh")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK):
-        return None
-    key = f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}\0{sorted(_OPTIONS.items())}"
-    return os.path.join(folder, f"grammar-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark")
-
-
-def _load_tables(path: str):
-    from lark import Lark
-
-    try:
-        with open(path, "rb") as f:
-            # Lark's own loader, given our indenter again (it is not pickled).
-            return Lark.__new__(Lark)._load(f, postlex=_make_indenter(), propagate_positions=True)
-    except Exception:  # noqa: BLE001 - a missing or damaged cache is rebuilt
-        return None
-
-
-def _save_tables(parser, path: str) -> None:
-    import tempfile
-
-    try:
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".grammar-")
-        with os.fdopen(handle, "wb") as f:
-            parser.save(f, exclude_options=_NOT_SAVED)
-        os.replace(temporary, path)  # atomic: a reader sees the old file or the whole new one
-    except OSError:
-        pass
-
-
-def _make_indenter():
-    from lark.indenter import PythonIndenter
-
-    class Indenter(PythonIndenter):
-        """Python's indentation rules, tolerating a stray closing bracket so the parser can report it."""
-
-        def _process(self, stream):
-            for token in super()._process(self._clamp(stream)):
-                yield token
-
-        def _clamp(self, stream):
-            depth = 0
-            for token in stream:
-                if token.type in self.OPEN_PAREN_types:
-                    depth += 1
-                elif token.type in self.CLOSE_PAREN_types:
-                    if depth == 0:
-                        token.type = "UNMATCHED_" + token.type
-                    else:
-                        depth -= 1
-                yield token
-
-    return Indenter()
-
+def _too_deep(place) -> TensorshError:
+    line, column = place[:2] if place else (1, 1)
+    return TensorshError("SyntaxError", "the program is nested too deeply to parse",
+                         ast.Span(line, column, line, column + 1),
+                         "split long expressions into several statements")
 
 # ---------------------------------------------------------------- syntax errors
 
@@ -215,8 +109,8 @@ def _unsupported_statement(text: str, line: int) -> TensorshError | None:
     return None
 
 
-def _unexpected_character(exc, text: str) -> TensorshError:
-    offset = exc.pos_in_stream
+def _unexpected_character(exc: lalr.UnexpectedCharacter, text: str) -> TensorshError:
+    offset = exc.pos
     char = text[offset] if offset < len(text) else ""
     span = _span_at(text, offset)
     unsupported = _unsupported_statement(text, exc.line)
@@ -230,9 +124,9 @@ def _unexpected_character(exc, text: str) -> TensorshError:
     return TensorshError("SyntaxError", f"unexpected character {char!r}", span)
 
 
-def _unexpected_token(exc, text: str, parser) -> TensorshError:
-    token = getattr(exc, "token", None)
-    kind = getattr(token, "type", "$END")
+def _unexpected_token(exc: lalr.UnexpectedToken, text: str) -> TensorshError:
+    token = exc.token
+    kind = token.type
     at_end = kind == "$END" or (
         kind in ("_NEWLINE", "_DEDENT") and (token.start_pos is None or token.start_pos >= len(text.rstrip())))
     if at_end:
@@ -243,7 +137,7 @@ def _unexpected_token(exc, text: str, parser) -> TensorshError:
                                  incomplete=True)
         end = len(text.rstrip())
         line, column = _position(text, end)
-        return TensorshError("SyntaxError", f"unexpected end of input; expected {_expected(exc, parser)}",
+        return TensorshError("SyntaxError", f"unexpected end of input; expected {_expected(exc)}",
                              ast.Span(line, column, line, column + 1), incomplete=True)
     span = ast.Span(token.line, token.column, token.end_line or token.line,
                     token.end_column or token.column + 1)
@@ -264,7 +158,7 @@ def _unexpected_token(exc, text: str, parser) -> TensorshError:
                              "build text with str() and + instead" if prefix == "f" else None)
     if kind == "_INDENT":
         return TensorshError("SyntaxError", "unexpected indent", span)
-    return TensorshError("SyntaxError", f"unexpected {_describe(token)}; expected {_expected(exc, parser)}", span)
+    return TensorshError("SyntaxError", f"unexpected {_describe(token)}; expected {_expected(exc)}", span)
 
 
 def _bad_dedent(text: str) -> TensorshError:
@@ -301,13 +195,6 @@ _OPERATORS = {"+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>
               ">=", "<=", "!=", "in", "not", "is", "and", "or", "if", ".", "(", "["}
 
 
-def _literal(parser, name: str) -> str | None:
-    """The fixed text of a terminal such as RPAR, or None for a pattern like NAME."""
-    try:
-        pattern = parser.get_terminal(name).pattern
-    except KeyError:
-        return None
-    return pattern.value if type(pattern).__name__ == "PatternStr" else None
 
 
 def _describe(token) -> str:
@@ -322,16 +209,10 @@ def _describe(token) -> str:
     return f"'{token.value}'"
 
 
-def _expected(exc, parser) -> str:
-    """Lark's set of acceptable terminals, said in words: 'an expression', "')' or ','"."""
-    names = set(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
-    interactive = getattr(exc, "interactive_parser", None)
-    if interactive is not None:
-        try:  # LALR's merged states over-promise; ask which terminals really fit here
-            names = set(interactive.accepts()) or names
-        except Exception:  # noqa: BLE001 - the coarse set is still a fine answer
-            pass
-    texts = {name: _literal(parser, name) or name for name in names}
+def _expected(exc: lalr.UnexpectedToken) -> str:
+    """The set of acceptable terminals, said in words: 'an expression', "')' or ','"."""
+    names = exc.accepts() or set(exc.expected)  # LALR's merged states over-promise: ask which really fit
+    texts = {name: _tables.LITERALS.get(name) or name for name in names}
     words: list[str] = []
     if names == {"NAME"}:
         return "a name"
@@ -355,9 +236,7 @@ def _expected(exc, parser) -> str:
         return "something else"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
-
-# ---------------------------------------------------------------- tree -> AST
-
+# ---------------------------------------------------------------- literals
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t", "v": "\v", "\n": ""}
 _ESCAPE_RE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.|\n)", re.S)
@@ -394,248 +273,324 @@ def _number(token) -> int | float | complex:
     return int(text, 0)
 
 
-def _make_transformer():
-    from lark import Token, Transformer, v_args
 
-    def span_of(meta) -> ast.Span:
-        return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)
+# ---------------------------------------------------------------- rule -> AST node
 
-    def token_span(token: Token) -> ast.Span:
-        return ast.Span(token.line, token.column, token.end_line, token.end_column)
-
-    def flatten(items) -> tuple:
-        out = []
-        for item in items:
-            if isinstance(item, list):
-                out.extend(item)
-            elif item is not None:
-                out.append(item)
-        return tuple(out)
-
-    def syntax_error(message: str, span: ast.Span):
-        return TensorshError("SyntaxError", message, span)
-
-    def check_target(node: ast.Node, augmented: bool = False) -> ast.Node:
-        """Assignment targets: names, subscripts, attributes and (not for op=) tuples/lists of them."""
-        if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute)):
-            return node
-        if isinstance(node, (ast.Tuple, ast.List)) and not augmented:
-            for elt in node.elts:
-                check_target(elt)
-            return node
-        what = "augmented assignment" if augmented else "assignment"
-        raise syntax_error(f"cannot assign to this expression in an {what}", node.span)
-
-    @v_args(meta=True)
-    class ToAst(Transformer):
-        """One method per grammar rule or alias, each building the AST class of the same name."""
-
-        def module(self, meta, children):
-            return ast.Module(flatten(children), span=ast.Span(1, 1, 1, 1) if meta.empty else span_of(meta))
-
-        def simple_line(self, meta, children):
-            silent = isinstance(children[-1], Token)
-            statements = [c for c in children if isinstance(c, ast.Node)]
-            if silent and isinstance(statements[-1], ast.ExprStmt):
-                statements[-1] = dataclasses.replace(statements[-1], silent=True)
-            return statements
-
-        def expr_stmt(self, meta, children):
-            return ast.ExprStmt(children[0], span=span_of(meta))
-
-        def assign(self, meta, children):
-            *targets, value = children
-            return ast.Assign(tuple(check_target(t) for t in targets), value, span=span_of(meta))
-
-        def aug_assign(self, meta, children):
-            target, op, value = children
-            return ast.AugAssign(check_target(target, augmented=True), op, value, span=span_of(meta))
-
-        def pass_stmt(self, meta, children):
-            return ast.PassStmt(span=span_of(meta))
-
-        def import_stmt(self, meta, children):
-            return ast.ImportStmt(tuple(children), span=span_of(meta))
-
-        def from_import(self, meta, children):
-            module, *names = children
-            names = tuple(n for n in names if isinstance(n, ast.Alias))
-            return ast.FromImport(module, names, span=span_of(meta))
-
-        def import_star(self, meta, children):
-            return None
-
-        def alias(self, meta, children):
-            name, asname = children
-            return ast.Alias(name, asname.value if asname is not None else None, span=span_of(meta))
-
-        def dotted_name(self, meta, children):
-            return ".".join(t.value for t in children)
-
-        def if_stmt(self, meta, children):
-            test, body, *rest = children
-            orelse: tuple = ()
-            for clause in reversed([c for c in rest if c is not None]):
-                if isinstance(clause, tuple) and clause and clause[0] == "else":
-                    orelse = clause[1]
-                else:  # an elif: (test, body, span)
-                    orelse = (ast.IfStmt(clause[0], clause[1], orelse, span=clause[2]),)
-            return ast.IfStmt(test, body, orelse, span=span_of(meta))
-
-        def elif_clause(self, meta, children):
-            return (children[0], children[1], span_of(meta))
-
-        def else_clause(self, meta, children):
-            return ("else", children[0])
-
-        def for_stmt(self, meta, children):
-            target, iterable, body = children
-            return ast.ForStmt(check_target(target), iterable, body, span=span_of(meta))
-
-        def with_stmt(self, meta, children):
-            context, name, body = children
-            return ast.WithStmt(context, name.value if name is not None else None, body, span=span_of(meta))
-
-        def suite(self, meta, children):
-            return flatten(children)
-
-        # -------------------------------------------------- expressions
-
-        def name(self, meta, children):
-            return ast.Name(children[0].value, span=span_of(meta))
-
-        def number(self, meta, children):
-            return ast.Constant(_number(children[0]), span=span_of(meta))
-
-        def strings(self, meta, children):
-            return ast.Constant("".join(_decode_string(t.value) for t in children), span=span_of(meta))
-
-        def const_none(self, meta, children):
-            return ast.Constant(None, span=span_of(meta))
-
-        def const_true(self, meta, children):
-            return ast.Constant(True, span=span_of(meta))
-
-        def const_false(self, meta, children):
-            return ast.Constant(False, span=span_of(meta))
-
-        def ellipsis(self, meta, children):
-            return ast.Constant(Ellipsis, span=span_of(meta))
-
-        def paren(self, meta, children):
-            # Keep the brackets in the span so a caret under `(a + b).sum()` starts at `(`.
-            return dataclasses.replace(children[0], span=span_of(meta))
-
-        def tuple(self, meta, children):
-            return ast.Tuple(flatten(children), span=span_of(meta))
-
-        def list(self, meta, children):
-            return ast.List(flatten(children), span=span_of(meta))
-
-        def call(self, meta, children):
-            func, arguments = children
-            args, keywords = [], []
-            for arg in arguments or ():
-                if isinstance(arg, ast.Keyword):
-                    if any(k.name == arg.name for k in keywords):
-                        raise syntax_error(f"keyword argument repeated: {arg.name}", arg.span)
-                    keywords.append(arg)
-                elif keywords and not isinstance(arg, ast.Starred):
-                    raise syntax_error("positional argument follows keyword argument", arg.span)
-                else:
-                    args.append(arg)
-            return ast.Call(func, tuple(args), tuple(keywords), span=span_of(meta))
-
-        def arguments(self, meta, children):
-            return [c for c in children if c is not None]
-
-        def keyword(self, meta, children):
-            name, value = children
-            if not isinstance(name, ast.Name):
-                raise syntax_error("expression cannot be used as a keyword argument; did you mean '=='?",
-                                   name.span)
-            return ast.Keyword(name.id, value, span=span_of(meta))
-
-        def starred(self, meta, children):
-            return ast.Starred(children[0], span=span_of(meta))
-
-        def attribute(self, meta, children):
-            value, attr = children
-            return ast.Attribute(value, attr.value, token_span(attr), span=span_of(meta))
-
-        def subscript(self, meta, children):
-            value, index = children
-            return ast.Subscript(value, index, span=span_of(meta))
-
-        def slice(self, meta, children):
-            lower, upper, step = children
-            return ast.Slice(lower, upper, step, span=span_of(meta))
-
-        def slice_step(self, meta, children):
-            return children[0]
-
-        def unary_op(self, meta, children):
-            op, operand = children
-            return ast.UnaryOp(op, operand, span=span_of(meta))
-
-        def bin_op(self, meta, children):
-            left, op, right = children
-            return ast.BinOp(left, op, right, span=span_of(meta))
-
-        def bool_op(self, meta, children):
-            left, op, right = children
-            return ast.BoolOp(left, op, right, span=span_of(meta))
-
-        def compare(self, meta, children):
-            left, *rest = children
-            return ast.Compare(left, tuple(rest[0::2]), tuple(rest[1::2]), span=span_of(meta))
-
-        def if_exp(self, meta, children):
-            body, test, orelse = children
-            return ast.IfExp(body, test, orelse, span=span_of(meta))
-
-        def lambda_expr(self, meta, children):
-            params, body = children
-            params = tuple(params or ())
-            seen: set[str] = set()
-            defaulted = False
-            for param in params:
-                if param.name in seen:
-                    raise syntax_error(f"duplicate argument '{param.name}' in lambda", param.span)
-                seen.add(param.name)
-                if param.default is None and defaulted:
-                    raise syntax_error("parameter without a default follows parameter with a default",
-                                       param.span)
-                defaulted = defaulted or param.default is not None
-            return ast.LambdaExpr(params, body, span=span_of(meta))
-
-        def lambda_params(self, meta, children):
-            return [c for c in children if c is not None]
-
-        def param(self, meta, children):
-            name, default = children
-            return ast.Param(name.value, default, span=span_of(meta))
-
-        # -------------------------------------------------- operators, as their text
-
-        def _op(self, meta, children):
-            return " ".join(t.value for t in children)
-
-        or_op = and_op = not_op = comp_op = bitor_op = xor_op = bitand_op = _op
-        shift_op = add_op = mul_op = sign_op = pow_op = aug_op = _op
-
-    return ToAst
+_BUILDERS: dict = {}
 
 
-class _LazyToAst:
-    """Builds the transformer class on first use so that importing this module stays cheap."""
-
-    _cls = None
-
-    def __call__(self):
-        if _LazyToAst._cls is None:
-            _LazyToAst._cls = _make_transformer()
-        return _LazyToAst._cls()
+def _builds(*rules: str):
+    """Register the decorated function as the AST builder of these grammar rules or aliases."""
+    def register(function):
+        for rule in rules:
+            _BUILDERS[rule] = function
+        return function
+    return register
 
 
-_ToAst = _LazyToAst()
+def _span(place) -> ast.Span:
+    return ast.Span(*place)
+
+
+def _token_span(token: lalr.Token) -> ast.Span:
+    return ast.Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def _flatten(items) -> tuple:
+    out = []
+    for item in items:
+        if isinstance(item, list):
+            out.extend(item)
+        elif item is not None:
+            out.append(item)
+    return tuple(out)
+
+
+def _syntax_error(message: str, span: ast.Span) -> TensorshError:
+    return TensorshError("SyntaxError", message, span)
+
+
+def _check_target(node: ast.Node, augmented: bool = False) -> ast.Node:
+    """Assignment targets: names, subscripts, attributes and (not for op=) tuples/lists of them."""
+    if isinstance(node, (ast.Name, ast.Subscript, ast.Attribute)):
+        return node
+    if isinstance(node, (ast.Tuple, ast.List)) and not augmented:
+        for elt in node.elts:
+            _check_target(elt)
+        return node
+    what = "augmented assignment" if augmented else "assignment"
+    raise _syntax_error(f"cannot assign to this expression in an {what}", node.span)
+
+
+# -------------------------------------------------- statements
+
+@_builds("module")
+def _module(place, children):
+    return ast.Module(_flatten(children), span=ast.Span(1, 1, 1, 1) if place is None else _span(place))
+
+
+@_builds("simple_line")
+def _simple_line(place, children):
+    silent = isinstance(children[-1], lalr.Token)
+    statements = [c for c in children if isinstance(c, ast.Node)]
+    if silent and isinstance(statements[-1], ast.ExprStmt):
+        statements[-1] = dataclasses.replace(statements[-1], silent=True)
+    return statements
+
+
+@_builds("expr_stmt")
+def _expr_stmt(place, children):
+    return ast.ExprStmt(children[0], span=_span(place))
+
+
+@_builds("assign")
+def _assign(place, children):
+    *targets, value = children
+    return ast.Assign(tuple(_check_target(t) for t in targets), value, span=_span(place))
+
+
+@_builds("aug_assign")
+def _aug_assign(place, children):
+    target, op, value = children
+    return ast.AugAssign(_check_target(target, augmented=True), op, value, span=_span(place))
+
+
+@_builds("pass_stmt")
+def _pass_stmt(place, children):
+    return ast.PassStmt(span=_span(place))
+
+
+@_builds("import_stmt")
+def _import_stmt(place, children):
+    return ast.ImportStmt(tuple(children), span=_span(place))
+
+
+@_builds("from_import")
+def _from_import(place, children):
+    module, *names = children
+    names = tuple(n for n in names if isinstance(n, ast.Alias))
+    return ast.FromImport(module, names, span=_span(place))
+
+
+@_builds("import_star")
+def _import_star(place, children):
+    return None
+
+
+@_builds("alias")
+def _alias(place, children):
+    name, asname = children
+    return ast.Alias(name, asname.value if asname is not None else None, span=_span(place))
+
+
+@_builds("dotted_name")
+def _dotted_name(place, children):
+    return ".".join(t.value for t in children)
+
+
+@_builds("if_stmt")
+def _if_stmt(place, children):
+    test, body, *rest = children
+    orelse: tuple = ()
+    for clause in reversed([c for c in rest if c is not None]):
+        if isinstance(clause, tuple) and clause and clause[0] == "else":
+            orelse = clause[1]
+        else:  # an elif: (test, body, span)
+            orelse = (ast.IfStmt(clause[0], clause[1], orelse, span=clause[2]),)
+    return ast.IfStmt(test, body, orelse, span=_span(place))
+
+
+@_builds("elif_clause")
+def _elif_clause(place, children):
+    return (children[0], children[1], _span(place))
+
+
+@_builds("else_clause")
+def _else_clause(place, children):
+    return ("else", children[0])
+
+
+@_builds("for_stmt")
+def _for_stmt(place, children):
+    target, iterable, body = children
+    return ast.ForStmt(_check_target(target), iterable, body, span=_span(place))
+
+
+@_builds("with_stmt")
+def _with_stmt(place, children):
+    context, name, body = children
+    return ast.WithStmt(context, name.value if name is not None else None, body, span=_span(place))
+
+
+@_builds("suite")
+def _suite(place, children):
+    return _flatten(children)
+
+
+# -------------------------------------------------- expressions
+
+@_builds("name")
+def _name(place, children):
+    return ast.Name(children[0].value, span=_span(place))
+
+
+@_builds("number")
+def _number_node(place, children):
+    return ast.Constant(_number(children[0]), span=_span(place))
+
+
+@_builds("strings")
+def _strings(place, children):
+    return ast.Constant("".join(_decode_string(t.value) for t in children), span=_span(place))
+
+
+@_builds("const_none")
+def _const_none(place, children):
+    return ast.Constant(None, span=_span(place))
+
+
+@_builds("const_true")
+def _const_true(place, children):
+    return ast.Constant(True, span=_span(place))
+
+
+@_builds("const_false")
+def _const_false(place, children):
+    return ast.Constant(False, span=_span(place))
+
+
+@_builds("ellipsis")
+def _ellipsis(place, children):
+    return ast.Constant(Ellipsis, span=_span(place))
+
+
+@_builds("paren")
+def _paren(place, children):
+    # Keep the brackets in the span so a caret under `(a + b).sum()` starts at `(`.
+    return dataclasses.replace(children[0], span=_span(place))
+
+
+@_builds("tuple")
+def _tuple(place, children):
+    return ast.Tuple(_flatten(children), span=_span(place))
+
+
+@_builds("list")
+def _list(place, children):
+    return ast.List(_flatten(children), span=_span(place))
+
+
+@_builds("call")
+def _call(place, children):
+    func, arguments = children
+    args, keywords = [], []
+    for arg in arguments or ():
+        if isinstance(arg, ast.Keyword):
+            if any(k.name == arg.name for k in keywords):
+                raise _syntax_error(f"keyword argument repeated: {arg.name}", arg.span)
+            keywords.append(arg)
+        elif keywords and not isinstance(arg, ast.Starred):
+            raise _syntax_error("positional argument follows keyword argument", arg.span)
+        else:
+            args.append(arg)
+    return ast.Call(func, tuple(args), tuple(keywords), span=_span(place))
+
+
+@_builds("arguments", "lambda_params")
+def _present(place, children):
+    return [c for c in children if c is not None]
+
+
+@_builds("keyword")
+def _keyword(place, children):
+    name, value = children
+    if not isinstance(name, ast.Name):
+        raise _syntax_error("expression cannot be used as a keyword argument; did you mean '=='?", name.span)
+    return ast.Keyword(name.id, value, span=_span(place))
+
+
+@_builds("starred")
+def _starred(place, children):
+    return ast.Starred(children[0], span=_span(place))
+
+
+@_builds("attribute")
+def _attribute(place, children):
+    value, attr = children
+    return ast.Attribute(value, attr.value, _token_span(attr), span=_span(place))
+
+
+@_builds("subscript")
+def _subscript(place, children):
+    value, index = children
+    return ast.Subscript(value, index, span=_span(place))
+
+
+@_builds("slice")
+def _slice(place, children):
+    lower, upper, step = children
+    return ast.Slice(lower, upper, step, span=_span(place))
+
+
+@_builds("slice_step")
+def _slice_step(place, children):
+    return children[0]
+
+
+@_builds("unary_op")
+def _unary_op(place, children):
+    op, operand = children
+    return ast.UnaryOp(op, operand, span=_span(place))
+
+
+@_builds("bin_op")
+def _bin_op(place, children):
+    left, op, right = children
+    return ast.BinOp(left, op, right, span=_span(place))
+
+
+@_builds("bool_op")
+def _bool_op(place, children):
+    left, op, right = children
+    return ast.BoolOp(left, op, right, span=_span(place))
+
+
+@_builds("compare")
+def _compare(place, children):
+    left, *rest = children
+    return ast.Compare(left, tuple(rest[0::2]), tuple(rest[1::2]), span=_span(place))
+
+
+@_builds("if_exp")
+def _if_exp(place, children):
+    body, test, orelse = children
+    return ast.IfExp(body, test, orelse, span=_span(place))
+
+
+@_builds("lambda_expr")
+def _lambda_expr(place, children):
+    params, body = children
+    params = tuple(params or ())
+    seen: set[str] = set()
+    defaulted = False
+    for param in params:
+        if param.name in seen:
+            raise _syntax_error(f"duplicate argument '{param.name}' in lambda", param.span)
+        seen.add(param.name)
+        if param.default is None and defaulted:
+            raise _syntax_error("parameter without a default follows parameter with a default", param.span)
+        defaulted = defaulted or param.default is not None
+    return ast.LambdaExpr(params, body, span=_span(place))
+
+
+@_builds("param")
+def _param(place, children):
+    name, default = children
+    return ast.Param(name.value, default, span=_span(place))
+
+
+@_builds("or_op", "and_op", "not_op", "comp_op", "bitor_op", "xor_op", "bitand_op", "shift_op", "add_op",
+         "mul_op", "sign_op", "pow_op", "aug_op")
+def _operator(place, children):
+    """Operators are carried as their text: `not in`, `+=`."""
+    return " ".join(t.value for t in children)
