@@ -63,25 +63,28 @@ def _too_big(what: str, span: ast.Span | None = None) -> TensorshError:
     return TensorshError("OverflowError", f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits", span)
 
 
-def _digits(log10: float) -> int:
-    return int(log10) + 1
+def _digits(log10: Callable[[], float]) -> str:
+    """'about N digits' for a result of 10**log10(), however big."""
+    try:
+        return f"about {int(log10()) + 1} digits"
+    except OverflowError:
+        return "more digits than can be counted"
 
 
 def _check_int_operands(op: str, a: Any, b: Any) -> None:
     """Refuse integer arithmetic whose result would be enormous, before Python starts on it."""
     if op in ("**", "**="):
-        if abs(a) > 1 and b > 0 and b * math.log2(abs(a)) > _MAX_INT_BITS:
+        if abs(a) > 1 and b > 0 and (b > _MAX_INT_BITS or b * math.log2(abs(a)) > _MAX_INT_BITS):
             shown = a if a.bit_length() < 64 else "an integer"
-            raise _too_big(f"the result of {shown} ** {b} would have about "
-                           f"{_digits(b * math.log10(abs(a)))} digits")
+            raise _too_big(f"the result of {shown} ** {b if b.bit_length() < 64 else 'a huge exponent'} would "
+                           f"have {_digits(lambda: b * math.log10(abs(a)))}")
     elif op in ("<<", "<<="):
         if a and b > 0 and a.bit_length() + b > _MAX_INT_BITS:
-            raise _too_big(f"the result of << {b} would have about "
-                           f"{_digits(math.log10(abs(a)) + b * math.log10(2))} digits")
+            raise _too_big(f"the result of << {b if b.bit_length() < 64 else 'a huge shift'} would have "
+                           f"{_digits(lambda: math.log10(abs(a)) + b * math.log10(2))}")
     elif op in ("*", "*="):
         if a and b and a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
-            raise _too_big("the product would have about "
-                           f"{_digits(math.log10(abs(a)) + math.log10(abs(b)))} digits")
+            raise _too_big(f"the product would have {_digits(lambda: math.log10(abs(a)) + math.log10(abs(b)))}")
 
 
 def _check_repetition(seq: Any, count: int) -> None:
@@ -124,6 +127,9 @@ def _check_arrays(op: str, a: Any, b: Any) -> None:
     limits.check_allocation(shape, dtype)
 
 
+_ARRAY_OPERANDS = (numpy.ndarray, numpy.generic, int, float, complex)
+
+
 def check_operands(op: str, a: Any, b: Any) -> None:
     """The resource checks before a binary operator runs on Python values (tensors check themselves)."""
     kind_a, kind_b = type(a), type(b)
@@ -136,7 +142,8 @@ def check_operands(op: str, a: Any, b: Any) -> None:
             _check_repetition(b, a)
     elif op in ("%", "%=") and kind_a is str:
         _check_format(a)
-    if (kind_a is numpy.ndarray or kind_b is numpy.ndarray) and op not in ("%", "%="):
+    if (kind_a is numpy.ndarray or kind_b is numpy.ndarray) and op not in ("%", "%=") \
+            and isinstance(a, _ARRAY_OPERANDS) and isinstance(b, _ARRAY_OPERANDS):
         _check_arrays(op, a, b)
 
 

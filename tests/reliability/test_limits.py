@@ -113,6 +113,8 @@ def test_a_tensor_just_under_the_limit_is_made():
     ("x = 10\nx **= 10**6", "the result of 10 ** 1000000 would have about 1000001 digits"),
     ("1 << 10**10", f"the result of << 10000000000 would have about {int(10**10 * math.log10(2)) + 1} digits"),
     ("x = 2**14000\nx * x", f"the product would have about {int(28000 * math.log10(2)) + 1} digits"),
+    ("2 ** 10**400", "the result of 2 ** a huge exponent would have more digits than can be counted"),
+    ("1 << 10**400", "the result of << a huge shift would have more digits than can be counted"),
     ("x = 2**14000\nx *= x", f"the product would have about {int(28000 * math.log10(2)) + 1} digits"),
 ])
 def test_python_integers_are_bounded(source, message):
