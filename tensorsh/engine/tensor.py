@@ -329,11 +329,14 @@ class Tensor:
 
 # ---------------------------------------------------------------- construction helpers
 
+_new = object.__new__  # every op makes a tensor: skip Tensor.__init__ and its argument parsing
+
+
 def wrap(array) -> Tensor:
     """A new tensor owning `array` (a NumPy array or scalar of a supported dtype)."""
     if type(array) is not np.ndarray:
         array = np.asarray(array)
-    t = Tensor.__new__(Tensor)
+    t = _new(Tensor)
     t._data = array
     t._version = [0]
     return t
@@ -341,7 +344,7 @@ def wrap(array) -> Tensor:
 
 def _view(base: Tensor, array: np.ndarray) -> Tensor:
     """A tensor over `array`, a NumPy view of base's memory, sharing base's version counter."""
-    t = Tensor.__new__(Tensor)
+    t = _new(Tensor)
     t._data = array
     t._version = base._version
     t._base = base if base._base is None else base._base

@@ -69,11 +69,6 @@ def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
     return out
 
 
-def needs_grad(*inputs) -> bool:
-    """True when an op on these inputs will be recorded."""
-    return autograd._grad_enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)
-
-
 # ---------------------------------------------------------------- promotion
 
 def is_scalar(x) -> bool:

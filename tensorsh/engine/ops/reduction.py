@@ -168,9 +168,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     tensor_arg(input)
     a = input._data
     shape = a.shape
+    if dim is None and not keepdim and dtype is None and a.dtype.kind in "fc" and a.dtype != np.float16:
+        # The hot path: the ufunc itself (ndarray.sum adds a Python wrapper), no axes to work out.
+        return record(np.add.reduce(a, None), "SumBackward0", (input,), (lambda g: g.expand(shape),))
     axes = reduced_axes(dim, len(shape))
     if dtype is None and a.dtype.kind in "fc" and a.dtype != np.float16:
-        out = a.sum(axes, keepdims=keepdim)  # the hot path: no dtype argument, no conversion
+        out = np.add.reduce(a, axes, keepdims=keepdim)
     else:
         out_dtype = _accumulator_dtype(input, dtype)
         out = np.asarray(a.sum(axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype)), dtype=out_dtype.np)
