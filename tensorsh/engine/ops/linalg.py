@@ -36,6 +36,8 @@ def _scalar_name(a: np.ndarray) -> str:
 
 def _tensors(name: str, input, other, second: str, first: str = "input") -> None:
     """PyTorch's TypeError for an operand that is not a tensor."""
+    if type(input) is Tensor and type(other) is Tensor:
+        return
     for arg, label, pos in ((input, first, 1), (other, second, 2)):
         if not isinstance(arg, Tensor):
             raise TypeError(f"{name}(): argument '{label}' (position {pos}) must be Tensor, not {type(arg).__name__}")
@@ -52,6 +54,8 @@ def _x(shape) -> str:
 
 def _saved_for(a: Tensor, b: Tensor) -> tuple:
     """What a product's backward reads, as PyTorch saves it: each factor only if the other needs a gradient."""
+    if not (a._requires_grad or b._requires_grad):
+        return ()
     return tuple(t for t, other in ((a, b), (b, a)) if other._requires_grad)
 
 
@@ -96,7 +100,8 @@ def _check_bmm(a_shape: tuple, b_shape: tuple, a_dtype, b_dtype) -> None:
 
 def _check_size(shape: tuple, a: np.ndarray, b: np.ndarray) -> None:
     """The memory limit, on a product's result shape, before NumPy allocates it."""
-    check_allocation(shape, _BY_NP.get(np.result_type(a.dtype, b.dtype), dtypes.float64))
+    dtype = a.dtype if a.dtype == b.dtype else np.result_type(a.dtype, b.dtype)
+    check_allocation(shape, _BY_NP.get(dtype, dtypes.float64))
 
 
 def _check_dot(a: np.ndarray, b: np.ndarray) -> None:

@@ -325,9 +325,11 @@ def transpose_(self, dim0, dim1):
 
 
 def _T(self):
-    n = self._data.ndim
-    order = tuple(range(n - 1, -1, -1))
-    return record_view(self, self._data.transpose(order), "PermuteBackward0", lambda g: (g.permute(order),))
+    a = self._data
+    if a.ndim == 2:  # the common case, without building the axis order
+        return record_view(self, a.T, "PermuteBackward0", lambda g: (g.permute(1, 0),))
+    order = tuple(range(a.ndim - 1, -1, -1))
+    return record_view(self, a.transpose(order), "PermuteBackward0", lambda g: (g.permute(order),))
 
 
 def _mT(self):
