@@ -59,6 +59,7 @@ def main() -> int:
     outcomes: collections.Counter = collections.Counter()
     by_kind: collections.Counter = collections.Counter()
     found: dict[str, tuple[Finding, str, int]] = {}
+    slow: list[str] = []  # programs that ran out of time: loops they asked for, or a hang to look at
     deadline = time.monotonic() + options.minutes * 60
     next_report = time.monotonic() + 60
     count = 0
@@ -74,6 +75,8 @@ def main() -> int:
                 outcomes["finding"] += 1
             else:
                 outcomes[result] += 1
+                if result == "timeout":
+                    slow = sorted([*slow, source], key=len)[:5]
             if options.cli_every and count % options.cli_every == 0 and not isinstance(result, Finding):
                 result = cli_finding(source) or result
                 outcomes["cli runs"] += 1
@@ -97,6 +100,8 @@ def main() -> int:
     for key, (finding, source, times) in sorted(found.items()):
         print(f"\n=== {key} ({times} times)")
         print(describe(finding, source))
+    for source in slow:
+        print(f"\n=== timeout (the shortest programs that ran out of time)\n{source}")
     return 1 if found else 0
 
 
