@@ -1,6 +1,6 @@
 """The language as a library: what the CLI runs programs with, and the REPL builds on.
 
-    from tensorsh.lang.session import Session, is_complete
+    from tensorsh.lang.session import Session
 
     session = Session(files_allowed=True)       # its own variables; builtins, torch, F, np, grad
     session.run("x = tensor([1, 2])\\nx * 2", "<stdin>", display=lambda v: print(repr(v)))
@@ -9,7 +9,6 @@
     session.attributes(value)                    # the attribute names a program may use on value
     session.signature(value)                     # "softmax(input, dim=None, ...)" for a callable, or None
     session.reset()                              # forget the variables
-    is_complete("t.sum(dim=")                    # False: the REPL should read another line
 
 `Session.run(source, filename, display)` parses the whole source first (a syntax error
 runs nothing), then runs it statement by statement, calling `display(value)` for every
@@ -22,7 +21,6 @@ raises `TensorshError` with its file name and source attached, ready for
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Any, Callable
 
@@ -95,28 +93,3 @@ class Session:
     def reset(self) -> None:
         """Forget every variable; builtins stay."""
         self.variables.clear()
-
-
-_BLOCK_START = re.compile(r"^\s*(if|elif|else|for|with)\b")
-
-
-def is_complete(source: str) -> bool:
-    """Whether an interactive input can run as it is, or needs another line.
-
-    Incomplete: open brackets, a trailing operator or `=`, a trailing backslash,
-    an unfinished triple-quoted string, and a block (`if`, `for`, `with`) that has
-    not yet been closed by an empty line. Input with any other syntax error is
-    complete, so that running it reports the error.
-    """
-    stripped = source.rstrip("\n")
-    if not stripped.strip():
-        return True
-    if stripped.endswith("\\"):
-        return False
-    try:
-        parse(source)
-    except TensorshError as error:
-        return not error.incomplete
-    if any(_BLOCK_START.match(line) for line in stripped.splitlines()):
-        return re.search(r"\n[ \t]*\n\s*$", source) is not None  # an empty line ends the block
-    return True

@@ -1,27 +1,11 @@
-"""The session API the REPL builds on: run, variables, names, attributes, reset, is_complete."""
+"""The session API the REPL builds on: run, variables, names, attributes, reset."""
 
 from __future__ import annotations
 
 import pytest
 
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.session import Session, is_complete
-
-
-@pytest.mark.parametrize("source", [
-    "x = 1", "t.sum(dim=0)", "", "   ", "# a comment", "1 2", "a )", "x = $", "f(a=1, 2)",
-    "if x:\n    y\n\n", "for i in range(3): i\n\n", "a = [1,\n 2]",
-])
-def test_complete_inputs(source):
-    assert is_complete(source)
-
-
-@pytest.mark.parametrize("source", [
-    "t.sum(dim=", "f(", "[1, 2,\n 3", "x = ", "1 +", "a and", "x = 1 + \\", "'''doc", "if x:",
-    "if x:\n    y\n", "for i in range(3):", "with torch.no_grad():\n    y = 1", "t[1:",
-])
-def test_incomplete_inputs(source):
-    assert not is_complete(source)
+from tensorsh.lang.session import Session
 
 
 def test_run_displays_values_and_keeps_variables():
