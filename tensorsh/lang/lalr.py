@@ -205,6 +205,7 @@ class Parser:
                             for origin, size, name, expand1, include, after in _tables.RULES)
         # reduce action -> goto symbol, for the `?rule`s that pass their one child through
         self._passes = {-1 - i: rule[0] for i, rule in enumerate(_tables.RULES) if rule[3]}
+        self._chains: dict = {}  # (state below, top state, terminal) -> top state after the passes
         self._deferred = deferred
         self._max_depth = max_depth if max_depth is not None else float("inf")
         self._too_deep = too_deep
@@ -222,7 +223,8 @@ class Parser:
                 gc.enable()
 
     def _parse(self, text: str):
-        states, rules, end_state, passes = _tables.STATES, self._rules, _tables.END_STATE, self._passes
+        states, rules, end_state = _tables.STATES, self._rules, _tables.END_STATE
+        passes, chains = self._passes, self._chains
         deferred, max_depth = self._deferred, self._max_depth
         state_stack = [_tables.START_STATE]
         values: list = []
@@ -249,9 +251,19 @@ class Parser:
                     places.append((token.line, token.column, token.end_line, token.end_column))
                     depths.append(0)
                     break
-                origin = passes.get(action)
-                if origin is not None:  # `?rule` with its one subtree: the same value, only the state changes
-                    state_stack[-1] = states[state_stack[-2]][origin]
+                if action in passes:
+                    # `?rule`s with their one subtree: the value stays, only the top state changes,
+                    # through a chain (test -> or_test -> ... -> atom) that depends on the state
+                    # below, the top state and the token only: followed once, then remembered.
+                    key = (state_stack[-2], state_stack[-1], kind)
+                    top = chains.get(key)
+                    if top is None:
+                        below, top = key[0], key[1]
+                        while action in passes:
+                            top = states[below][passes[action]]
+                            action = states[top].get(kind)
+                        chains[key] = top
+                    state_stack[-1] = top
                     continue
                 origin, size, build, expand1, include, after = rules[-1 - action]
                 if size:
