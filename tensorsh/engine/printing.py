@@ -17,7 +17,6 @@ How PyTorch decides what to print, in short:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
@@ -27,13 +26,18 @@ from tensorsh.engine import dtypes
 _PREFIX = "tensor("
 
 
-@dataclasses.dataclass
 class _PrintOptions:
-    precision: int = 4
-    threshold: float = 1000
-    edgeitems: int = 3
-    linewidth: int = 80
-    sci_mode: bool | None = None
+    # A plain class, not a dataclass: making a dataclass at import costs start-up time.
+    def __init__(self):
+        self.precision: int = 4
+        self.threshold: float = 1000
+        self.edgeitems: int = 3
+        self.linewidth: int = 80
+        self.sci_mode: bool | None = None
+
+    def as_dict(self) -> dict:
+        return {"precision": self.precision, "threshold": self.threshold, "edgeitems": self.edgeitems,
+                "linewidth": self.linewidth, "sci_mode": self.sci_mode}
 
 
 _OPTS = _PrintOptions()
@@ -69,7 +73,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 def get_printoptions() -> dict:
     """The current print options, as a dict that set_printoptions(**d) accepts."""
-    return dataclasses.asdict(_OPTS)
+    return _OPTS.as_dict()
 
 
 # ---------------------------------------------------------------- element formatting

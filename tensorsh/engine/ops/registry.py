@@ -9,21 +9,40 @@ the language's `:help` and completion, and the gradient-check tests all read `OP
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 from typing import Callable
 
 
-@dataclass
 class Op:
-    name: str
-    fn: Callable
-    family: str
-    aliases: tuple[str, ...] = ()
-    method: bool = True  # reachable as tensor.NAME(...)
-    function: bool = True  # reachable as torch.NAME(...)
-    operators: tuple[str, ...] = ()
-    reflected_operators: tuple[str, ...] = ()
-    differentiable: bool = False
+    """One registered op. A plain class with a dataclass's constructor, equality and repr:
+    making a dataclass compiles generated code at import, which costs start-up time."""
+
+    __match_args__ = ("name", "fn", "family", "aliases", "method", "function", "operators",
+                      "reflected_operators", "differentiable")
+
+    def __init__(self, name: str, fn: Callable, family: str, aliases: tuple[str, ...] = (),
+                 method: bool = True, function: bool = True, operators: tuple[str, ...] = (),
+                 reflected_operators: tuple[str, ...] = (), differentiable: bool = False):
+        self.name = name
+        self.fn = fn
+        self.family = family
+        self.aliases = aliases
+        self.method = method  # reachable as tensor.NAME(...)
+        self.function = function  # reachable as torch.NAME(...)
+        self.operators = operators
+        self.reflected_operators = reflected_operators
+        self.differentiable = differentiable
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if type(other) is Op else NotImplemented
+
+    __hash__ = None  # as a dataclass with eq: mutable, so not hashable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self.__match_args__, self._fields()))
+        return f"Op({shown})"
 
     @property
     def names(self) -> tuple[str, ...]:
