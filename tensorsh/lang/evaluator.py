@@ -6,6 +6,11 @@ program's variables and the builtins given to it; attributes go through
 An exception from the engine of a user class (RuntimeError, IndexError, ...) becomes
 a `TensorshError` carrying the span of the node that failed; anything else is
 reported as an internal error.
+
+Before an operator runs on Python values, `check_operands` bounds what it could build:
+integers to MAX_INT_DIGITS digits (`10**10**10` fails at once), `'a' * n` and `[0] * n`
+and `'%0999999999d'` to the memory limit, NumPy array broadcasting to the memory limit.
+Lambda calls nest at most MAX_CALL_DEPTH deep, with a RecursionError that says so.
 """
 
 from __future__ import annotations

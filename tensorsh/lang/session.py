@@ -16,6 +16,12 @@ value a top-level expression statement shows (not None, no trailing `;`, not ins
 an if/for/with block). Any failure
 raises `TensorshError` with its file name and source attached, ready for
 `errors.render(error, color)`; variables assigned before the failure are kept.
+Nothing else leaves `run`: a bug of ours becomes an InternalError diagnostic; only
+KeyboardInterrupt (the caller decides what an interrupt means) and BrokenPipeError
+(the reader of our output left) pass through. Resources are bounded: tensors by
+`engine.limits` (the CLI also caps the process: `limits.limit_process_memory()`, which
+a REPL should call too once it has imported what it needs), Python integers and
+repetitions and lambda recursion by the evaluator.
 `print(...)` inside a program writes through `write` (default: sys.stdout at call time).
 """
 
