@@ -45,6 +45,11 @@ def _lexer_tables(parser) -> dict:
     scanner = lexer.scanner  # built on first use: terminals minus keywords, plus keyword callbacks
     keywords = {}
     for name, callback in sorted(lexer.callback.items()):
+        # Lark re-types a matched NAME as the keyword whose literal it fully matches: a
+        # dict lookup does the same as long as the keywords are plain, flagless strings.
+        if type(callback).__name__ != "UnlessCallback" or any(
+                not isinstance(t.pattern, PatternStr) or t.pattern.flags for t in callback.scanner.terminals):
+            raise SystemExit(f"lexer callback for {name}: the runtime supports plain keywords only")
         keywords[str(name)] = {str(t.pattern.value): str(t.name) for t in callback.scanner.terminals}
     literals = {str(t.name): str(t.pattern.value) for t in parser.terminals if isinstance(t.pattern, PatternStr)}
     return {
