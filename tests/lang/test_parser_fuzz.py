@@ -40,11 +40,3 @@ def test_any_text_parses_or_fails_cleanly(text):
 def test_deep_nesting_is_a_syntax_error_not_a_crash():
     for text in ("(" * 1000 + "1" + ")" * 1000, "-" * 5000 + "1", "[" * 3000 + "]" * 3000):
         check(text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=20).map("".join))
-def test_is_complete_answers_for_any_text(text):
-    from tensorsh.lang.session import is_complete
-
-    assert is_complete(text) in (True, False)
