@@ -243,17 +243,6 @@ def test_a_terminal_gets_rich_output_and_coloured_errors_by_default():
     assert "\x1b[1;31merror[NameError]\x1b[0m" in screen
 
 
-def test_parse_tables_are_cached_per_user_and_a_damaged_cache_is_rebuilt(tmp_path):
-    cache = tmp_path / "cache"
-    first = tensorsh("-c", "1 + 1", env={"XDG_CACHE_HOME": str(cache)})
-    files = list((cache / "tensorsh").glob("grammar-*.lark"))
-    assert (first.returncode, first.stdout, len(files)) == (0, "2\n", 1)
-    files[0].write_bytes(b"not a pickle")
-    second = tensorsh("-c", "2 + 2", env={"XDG_CACHE_HOME": str(cache)})
-    assert (second.returncode, second.stdout, second.stderr) == (0, "4\n", "")
-    assert files[0].read_bytes() != b"not a pickle"
-
-
 def test_a_windows_file_with_bom_and_crlf_runs(tmp_path):
     script = tmp_path / "win.tsh"
     script.write_bytes(b"\xef\xbb\xbfx = 2\r\nx * 3\r\n")
