@@ -16,14 +16,21 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self._seed = _INITIAL_SEED
-        self._rng = np.random.default_rng(self._seed)
+        self._numpy_rng = None
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        # Made on first use: importing numpy.random costs start-up time most runs never need.
+        if self._numpy_rng is None:
+            self._numpy_rng = np.random.default_rng(self._seed)
+        return self._numpy_rng
 
     def manual_seed(self, seed) -> "Generator":
         seed = int(seed)
         if seed < -(2 ** 63) or seed >= 2 ** 64:
-            raise RuntimeError(f"Overflow when unpacking long long")
+            raise RuntimeError("Overflow when unpacking long long")
         self._seed = seed % 2 ** 64
-        self._rng = np.random.default_rng(self._seed)
+        self._numpy_rng = None
         return self
 
     def initial_seed(self) -> int:
