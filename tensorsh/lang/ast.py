@@ -1,4 +1,4 @@
-"""The syntax tree of a tensorsh program: small frozen dataclasses with source spans.
+"""The syntax tree of a tensorsh program: small immutable node classes with source spans.
 
 Each class is named after the grammar rule or alias that produces it
 (`bin_op` -> `BinOp`), and the evaluator runs it with the method of the rule's name
@@ -8,18 +8,34 @@ Each class is named after the grammar rule or alias that produces it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 
-@dataclass(frozen=True)
 class Span:
     """Where a node sits in its source: 1-based lines and columns, end column exclusive."""
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int):
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "end_line", end_line)
+        object.__setattr__(self, "end_column", end_column)
+
+    def _key(self) -> tuple:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Span and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Span(line={self.line}, column={self.column}, end_line={self.end_line}, end_column={self.end_column})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': spans are immutable")
 
     def to(self, other: "Span") -> "Span":
         """The span from the start of this one to the end of `other`."""
@@ -29,19 +45,52 @@ class Span:
 NO_SPAN = Span(1, 1, 1, 1)
 
 
-@dataclass(frozen=True)
 class Node:
-    span: Span = field(default=NO_SPAN, compare=False, kw_only=True)
+    """A syntax node: its fields (from the class annotations, see `node`) and its span.
+
+    Written by hand rather than with dataclasses: generating an __init__, __eq__ and
+    __repr__ for every node class costs start-up time on each run of `tensorsh -c`.
+    """
+
+    _fields: tuple[str, ...] = ()  # in order, as positional arguments
+    _uncompared: tuple[str, ...] = ()  # fields left out of equality and repr (positions)
+
+    def __init__(self, *args: Any, span: Span = NO_SPAN, **kwargs: Any):
+        names = self._fields
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}() takes {len(names)} fields but {len(args)} were given")
+        values = dict(zip(names, args))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated field {name!r}")
+            values[name] = value
+        for name in names:
+            if name in values:
+                value = values[name]
+            elif hasattr(type(self), name):
+                value = getattr(type(self), name)  # the class body's default
+            else:
+                raise TypeError(f"{type(self).__name__}() is missing the field {name!r}")
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "span", span)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': syntax nodes are immutable")
+
+    def replace(self, **changes: Any) -> "Node":
+        """A copy with some fields (or the span) changed."""
+        values = {name: getattr(self, name) for name in self._fields}
+        span = changes.pop("span", self.span)
+        values.update(changes)
+        return type(self)(**values, span=span)
 
     @classmethod
     def rule(cls) -> str:
         """The grammar alias and evaluator method name of this class: `BinOp` -> `bin_op`."""
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
-    # Written once here rather than generated per class: generating them for every node
-    # class costs start-up time on each run of `tensorsh -c`.
     def _values(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(self) if f.compare)
+        return tuple(getattr(self, name) for name in self._fields if name not in self._uncompared)
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self._values() == other._values()
@@ -50,12 +99,15 @@ class Node:
         return hash((type(self), self._values()))
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.compare)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields if name not in self._uncompared)
         return f"{type(self).__name__}({shown})"
 
 
-# Node classes: frozen dataclasses that inherit equality, hashing and repr from Node.
-node = dataclass(frozen=True, eq=False, repr=False)
+def node(cls: type) -> type:
+    """Declare a node class: its fields are its base's followed by its own annotations, in order."""
+    own = tuple(cls.__dict__.get("__annotations__", {}))
+    cls._fields = tuple(base for base in cls._fields if base not in own) + own
+    return cls
 
 
 # ---------------------------------------------------------------- statements
@@ -171,7 +223,8 @@ class Call(Node):
 class Attribute(Node):
     value: Node
     attr: str
-    attr_span: Span = field(default=NO_SPAN, compare=False)
+    attr_span: Span = NO_SPAN
+    _uncompared = ("attr_span",)
 
 
 @node

@@ -8,7 +8,6 @@ into friendly, located syntax errors.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from tensorsh.lang import ast
@@ -334,7 +333,7 @@ def _simple_line(place, children):
     silent = isinstance(children[-1], lalr.Token)
     statements = [c for c in children if isinstance(c, ast.Node)]
     if silent and isinstance(statements[-1], ast.ExprStmt):
-        statements[-1] = dataclasses.replace(statements[-1], silent=True)
+        statements[-1] = statements[-1].replace(silent=True)
     return statements
 
 
@@ -467,7 +466,7 @@ def _ellipsis(place, children):
 @_builds("paren")
 def _paren(place, children):
     # Keep the brackets in the span so a caret under `(a + b).sum()` starts at `(`.
-    return dataclasses.replace(children[0], span=_span(place))
+    return children[0].replace(span=_span(place))
 
 
 @_builds("tuple")
