@@ -94,7 +94,7 @@ def engine_state_restored():
     try:
         yield
     finally:
-        printing._OPTS.__init__(**options)
+        printing.set_printoptions(**options)
         dtypes._default_float = default
         autograd._grad_enabled = grad_mode
         numpy.seterr(**errors)
