@@ -457,8 +457,13 @@ class Evaluator:
         kwargs = {kw.name: self.eval(kw.value, env) for kw in node.keywords}
         if not callable(func):
             raise TensorshError("TypeError", f"'{type(func).__name__}' object is not callable", node.func.span)
-        self._check_arguments(func, args, kwargs, node)
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except TypeError:
+            # A call with wrong arguments fails before the callee runs; binding them to its
+            # signature (slow, so only now) says which argument is wrong.
+            self._check_arguments(func, args, kwargs, node)
+            raise
 
     def unary_op(self, node: ast.UnaryOp, env: Env):
         operand = self.eval(node.operand, env)
@@ -540,7 +545,7 @@ class Evaluator:
         return signature
 
     def _check_arguments(self, func: Any, args: list, kwargs: dict, node: ast.Call) -> None:
-        """Bind the arguments to the callee's signature first, to say which one is wrong."""
+        """Bind the arguments to the callee's signature, to say which one is wrong (if one is)."""
         if isinstance(func, type):
             return  # classes check their own arguments, and their signatures describe __init__
         signature = self._signature(func)
