@@ -79,13 +79,7 @@ def add(input, other, *, alpha=1):
 @op("pointwise", operators=("__sub__",), differentiable=True)
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
-    a, b, dtype = binary_operands(input, other)
-    if dtype.category == dtypes.BOOL:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead."
-        )
-    check_broadcast(input, other)
+    a, b = _subtraction_operands(input, other, alpha)
     out = np.subtract(a, b * alpha if alpha != 1 else b)
     return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
 
@@ -93,16 +87,23 @@ def sub(input, other, *, alpha=1):
 @op("pointwise", method=False, operators=("__rsub__",), differentiable=True)
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `number - tensor` computes)."""
+    a, b = _subtraction_operands(input, other, alpha)
+    out = np.subtract(b, a * alpha if alpha != 1 else a)
+    name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
+    return record(out, name, (input, other), (_scaled(-alpha), _identity))
+
+
+def _subtraction_operands(input, other, alpha):
     a, b, dtype = binary_operands(input, other)
     if dtype.category == dtypes.BOOL:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )
+    if alpha != 1:
+        _check_alpha(alpha, dtype)
     check_broadcast(input, other)
-    out = np.subtract(b, a * alpha if alpha != 1 else a)
-    name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
-    return record(out, name, (input, other), (_scaled(-alpha), _identity))
+    return a, b
 
 
 @op("pointwise", operators=("__mul__",), reflected_operators=("__rmul__",), differentiable=True)
