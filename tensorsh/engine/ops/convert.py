@@ -17,9 +17,10 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
         return self
     source = self.dtype
     check_allocation(self._data.shape, dtype)
-    array = self._data.astype(dtype.np)
+    data = self._data
     if source.category == dtypes.COMPLEX and dtype.category != dtypes.COMPLEX:
-        array = self._data.real.astype(dtype.np)
+        data = data.real  # PyTorch discards the imaginary part
+    array = data.astype(dtype.np)
     return record(array, "ToCopyBackward0", (self,), lambda g: (g.to(source) if g.dtype is not source else g,))
 
 
