@@ -258,6 +258,8 @@ class Evaluator:
                 display(value)
             except (BrokenPipeError, TensorshError):
                 raise
+            except MemoryError as exc:  # showing the value (e.g. as JSON) needs more than the limit
+                raise user_error(exc, node.span) from exc
             except ValueError as exc:
                 if str(exc).startswith("Exceeds the limit"):  # Python's own cap on printing integers
                     raise _too_big("this integer cannot be shown", node.span) from exc

@@ -271,3 +271,14 @@ def test_an_integer_grown_past_the_bound_by_addition_cannot_be_shown_but_is_not_
     assert (info.value.kind, info.value.message) == (
         "OverflowError", f"this integer cannot be shown: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
     assert not info.value.internal and info.value.span.line == 1
+
+
+def test_running_out_of_memory_while_showing_a_value_is_a_memory_error():
+    def show(value):
+        raise MemoryError
+
+    with pytest.raises(TensorshError) as info:
+        Session().run("zeros(2)", "<t>", show)
+    assert (info.value.kind, info.value.message) == (
+        "MemoryError", "out of memory (the memory limit is 1.0 GiB; tensorsh --max-memory sets it)")
+    assert not info.value.internal
