@@ -58,8 +58,10 @@ def _print_writer(fmt: str):
 
 def _start_repl(session, fmt: str | None, color: bool, vi: bool, debug: bool) -> int:
     """The interactive REPL, on `session` (its variables stay in scope). Imported only here."""
+    from tensorsh.engine import limits
     from tensorsh.repl.app import run_repl
 
+    limits.limit_process_memory()  # as for a program: memory no tensor check foresaw stays bounded
     return run_repl(session, vi=vi, fmt=fmt or "rich", color=color, debug=debug)
 
 

@@ -57,6 +57,12 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     when summarising (edgeitems, 3), characters per line (linewidth, 80), a profile
     ("default", "short" or "full") applied first, and sci_mode (True/False forces
     scientific notation on or off; None lets the values decide)."""
+    # Checked here: PyTorch accepts nonsense and fails at the next print, far from the cause.
+    for name, value, least in (("precision", precision, 0), ("edgeitems", edgeitems, 0), ("linewidth", linewidth, 1)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < least):
+            raise ValueError(f"set_printoptions(): {name} must be an integer of at least {least}, not {value!r}")
+    if threshold is not None and (not isinstance(threshold, (int, float)) or threshold != threshold or threshold < 0):
+        raise ValueError(f"set_printoptions(): threshold must be a number of at least 0, not {threshold!r}")
     if profile in _PROFILES:
         _OPTS.precision, _OPTS.threshold, _OPTS.edgeitems, _OPTS.linewidth = _PROFILES[profile]
     if precision is not None:

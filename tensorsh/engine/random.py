@@ -47,6 +47,8 @@ default_generator = Generator()
 
 
 def generator(g: Generator | None = None) -> np.random.Generator:
+    if g is not None and not isinstance(g, Generator):
+        raise TypeError(f"argument 'generator' must be torch.Generator, not {type(g).__name__}")
     return (g or default_generator)._rng
 
 

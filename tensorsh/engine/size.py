@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import operator
+
 
 class Size(tuple):
     """A tensor's shape: a tuple of ints printed as `torch.Size([2, 3])`."""
 
     __slots__ = ()
+
+    def __new__(cls, sizes=()):
+        # Every element must be an int (or have __index__), as PyTorch requires.
+        return tuple.__new__(cls, sizes if type(sizes) is tuple and all(type(d) is int for d in sizes)
+                             else map(operator.index, sizes))
 
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(map(str, self))}])"

@@ -223,6 +223,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
 
 
 def _like(input, value, dtype, requires_grad):
+    _tensor_input(input)
     dtype = dtypes.to_dtype(dtype) if dtype is not None else input.dtype
     t = wrap(np.full(input._data.shape, value, dtype=dtype.np))
     if requires_grad:
@@ -252,6 +253,11 @@ def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """fill_value with input's shape and dtype."""
     return _like(input, fill_value, dtype, requires_grad)
+
+
+def _tensor_input(input) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
 
 def ones_like_for_grad(t: Tensor) -> Tensor:
@@ -435,18 +441,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 @op("creation", method=False)
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Uniform random numbers in [0, 1) with input's shape and dtype."""
+    _tensor_input(input)
     return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 @op("creation", method=False)
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Standard normal random numbers with input's shape and dtype."""
+    _tensor_input(input)
     return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 @op("creation", method=False)
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
     """Random integers with input's shape and dtype."""
+    _tensor_input(input)
     if high is None:
         low, high = 0, low
     return randint(low, high, input._data.shape, dtype=dtype or input.dtype)

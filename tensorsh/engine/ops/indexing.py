@@ -981,6 +981,7 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of input with alpha * source's slices added at the positions index names along dim."""
     tensor_arg(input)
+    tensor_arg(source, "source")
     d = wrap_dim(dim, input._data.ndim)
     count = _index_tensor(index, "index_add_", "index_add_(): Expected dtype int32/int64 for index").size
     if source._data.ndim and source._data.shape[d] != count:
@@ -1029,6 +1030,7 @@ def _not(t: Tensor) -> Tensor:
 def index_copy(input, dim, index, source):
     """A copy of input with source's slices written at the positions index names along dim."""
     tensor_arg(input)
+    tensor_arg(source, "source")
     d = wrap_dim(dim, input._data.ndim)
     count = _index_tensor(index, "index_copy_", "index_copy_(): Expected a long tensor for index").size
     if source._data.ndim and source._data.shape[d] != count:

@@ -240,6 +240,7 @@ def logical_not_of(mask: Tensor) -> Tensor:
 @op("nn", method=False, differentiable=True)
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with SELU's fixed scale and alpha (self-normalising)."""
+    tensor_arg(input)
     if inplace:
         return _in_place(input, lambda src: selu(src))
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -796,6 +797,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """binary_cross_entropy(sigmoid(x), t), computed stably from the scores x."""
     tensor_arg(input)
     tensor_arg(target, "target")
+    for name, value in (("weight", weight), ("pos_weight", pos_weight)):
+        if value is not None:
+            tensor_arg(value, name)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if input._data.shape != target._data.shape:

@@ -317,6 +317,8 @@ ge = _comparison("ge", np.greater_equal, "__ge__", "Element-wise input >= other,
 @op("pointwise")
 def equal(input, other) -> bool:
     """True if both tensors have the same shape and elements."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 

@@ -209,7 +209,7 @@ def sum_to_size(self, *size):
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
     if not axes:
         return self
-    out = np.sum(self._data, axis=axes, keepdims=True)
+    out = np.sum(self._data, axis=axes, keepdims=True).astype(self._data.dtype, copy=False)
     if lead:
         out = out.reshape(size)
     return record(out, "SumBackward1", (self,), lambda g: (g.expand(shape),))

@@ -115,12 +115,14 @@ def reshape(input, *shape):
 @op("shape", function=False, differentiable=True)
 def view_as(self, other):
     """self viewed with other's shape."""
+    tensor_arg(other, "other")
     return view(self, other._data.shape)
 
 
 @op("shape", function=False, differentiable=True)
 def reshape_as(self, other):
     """self reshaped to other's shape."""
+    tensor_arg(other, "other")
     return reshape(self, other._data.shape)
 
 
@@ -186,6 +188,7 @@ def expand(input, *sizes):
 @op("shape", function=False, differentiable=True)
 def expand_as(self, other):
     """self expanded to other's shape."""
+    tensor_arg(other, "other")
     return expand(self, other._data.shape)
 
 
