@@ -17,7 +17,7 @@ from tensorsh.lang.errors import TensorshError
 
 # Deeper than this, a program is refused before it runs: evaluating it would overflow
 # Python's stack (about two frames per level). CPython's own limit on nested brackets is 200.
-MAX_DEPTH = 200
+MAX_DEPTH = 1000
 
 _parser = None
 
@@ -435,7 +435,12 @@ def _name(place, children):
 
 @_builds("number")
 def _number_node(place, children):
-    return ast.Constant(_number(children[0]), span=_span(place))
+    try:
+        value = _number(children[0])
+    except ValueError:  # Python's own bound on integer literals (4300 digits)
+        raise TensorshError("SyntaxError", "integer literal too long: more than 4300 digits",
+                            _span(place)) from None
+    return ast.Constant(value, span=_span(place))
 
 
 @_builds("strings")
