@@ -319,3 +319,16 @@ def test_a_syntax_error_anywhere_is_found_before_anything_runs():
     with pytest.raises(TensorshError) as info:
         parse("x = 1\nprint(x)\ny = (\n")
     assert info.value.span.line == 3
+
+
+def test_an_integer_literal_past_pythons_digit_limit_is_a_syntax_error():
+    with pytest.raises(TensorshError) as info:
+        parse("x = " + "9" * 5000, "long.tsh")
+    assert info.value.kind == "SyntaxError"
+    assert info.value.message == "integer literal too long: more than 4300 digits"
+    assert (info.value.span.line, info.value.span.column) == (1, 5)
+
+
+def test_a_long_flat_sum_parses():
+    module = parse("+".join(["1"] * 900), "sum.tsh")
+    assert len(module.body) == 1
