@@ -34,6 +34,24 @@ class Namespace:
         return f"<module '{self.name}'>"
 
 
+class LazyNamespace(Namespace):
+    """A Namespace whose members are made on first use: for modules costly to import
+    (numpy.random) that most programs never touch."""
+
+    __slots__ = ("_make", "_members")
+
+    def __init__(self, name: str, make: Callable[[], Mapping[str, Any]]):
+        self.name = name
+        self._make = make
+        self._members = None
+
+    @property
+    def members(self) -> dict:
+        if self._members is None:
+            self._members = {k: v for k, v in self._make().items() if not k.startswith("_")}
+        return self._members
+
+
 class FilesDisabled(Exception):
     """save/load called under --no-files."""
 
@@ -355,9 +373,9 @@ def numpy_namespace() -> Namespace:
     """`np`: a NumPy subset returning real NumPy arrays (no file, pickle or callback functions)."""
     members = {name: _numpy_member(name, getattr(numpy, name)) for name in _NUMPY_FUNCTIONS
                if hasattr(numpy, name)}
-    members["random"] = Namespace(
-        "numpy.random", {name: _numpy_member(f"random.{name}", getattr(numpy.random, name))
-                         for name in _NUMPY_RANDOM})
+    members["random"] = LazyNamespace(
+        "numpy.random", lambda: {name: _numpy_member(f"random.{name}", getattr(numpy.random, name))
+                                 for name in _NUMPY_RANDOM})
     return Namespace("numpy", members)
 
 
@@ -613,6 +631,8 @@ def modules(names: Mapping[str, Any]) -> dict[str, Namespace]:
 
     def walk(path: str, ns: Namespace) -> None:
         found[path] = ns
+        if isinstance(ns, LazyNamespace):
+            return  # it holds no namespaces, and looking would build it
         for name, member in ns.members.items():
             if isinstance(member, Namespace):
                 walk(f"{path}.{name}", member)
