@@ -30,6 +30,10 @@ class _GradMode:
 
     mode = True
 
+    def __init__(self, mode: bool | None = None):
+        if mode is not None:
+            self.mode = bool(mode)
+
     def __enter__(self):
         global _grad_enabled
         self.prev = _grad_enabled
@@ -41,15 +45,14 @@ class _GradMode:
         return False
 
     def __call__(self, fn):
+        mode = self.mode
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.clone():
+            with _GradMode(mode):  # a fresh switch per call: calls may nest or recurse
                 return fn(*args, **kwargs)
 
         return wrapper
-
-    def clone(self):
-        return self.__class__()
 
 
 class no_grad(_GradMode):
@@ -69,20 +72,12 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool):
         global _grad_enabled
-        self.mode = bool(mode)
+        super().__init__(mode)
         self.prev = _grad_enabled
         _grad_enabled = self.mode
 
     def __enter__(self):
-        pass
-
-    def clone(self):
-        return _Switch(self.mode)
-
-
-class _Switch(_GradMode):
-    def __init__(self, mode):
-        self.mode = mode
+        pass  # the switch happened in __init__, as in PyTorch
 
 
 # ---------------------------------------------------------------- the graph
