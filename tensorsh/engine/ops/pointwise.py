@@ -509,7 +509,8 @@ def relu(input):
     if a.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
     result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
-                    (lambda g: g * gt(result, 0),), saved=(OUTPUT,))
+                    (lambda g: g * gt(result, 0) if not plain_backward() else wrap(g._data * (result._data > 0)),),
+                    saved=(OUTPUT,))
     return result
 
 
