@@ -13,7 +13,7 @@ import string
 
 import numpy as np
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, limits
 from ..limits import check_allocation
 from ..tensor import Tensor, wrap
 from .common import plain_backward, _BY_NP, _short_name, record, tensor_arg
@@ -131,8 +131,10 @@ def mm(input, mat2):
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    _check_mm(a, b)
-    _check_size((a.shape[0], b.shape[1]), a, b)
+    if a.shape[1] != b.shape[0] or a.dtype != b.dtype or a.dtype == np.bool_:
+        _check_mm(a, b)  # raises PyTorch's message
+    if a.shape[0] * b.shape[1] * 16 > limits.max_memory():  # else no dtype could exceed the limit
+        _check_size((a.shape[0], b.shape[1]), a, b)
 
     def backward(g):
         if plain_backward():
@@ -304,7 +306,11 @@ def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
 @op("linalg", method=False, function=False, operators=("__matmul__",), name="__matmul__")
 def _matmul_operator(self, other):
     """self @ other: see matmul."""
-    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    if self._data.ndim == 2 and other._data.ndim == 2:
+        return mm(self, other)  # what matmul does for two matrices, one call sooner
+    return matmul(self, other)
 
 
 @op("linalg", method=False, function=False, operators=("__rmatmul__",), name="__rmatmul__")
