@@ -125,10 +125,6 @@ class Tensor:
         """The address of the first element."""
         return self._data.__array_interface__["data"][0]
 
-    @property
-    def _version_value(self) -> int:
-        return self._version[0]
-
     # ------------------------------------------------------------ autograd state
 
     @property
@@ -358,9 +354,3 @@ def wrap_dim(dim, ndim: int) -> int:
     if not low <= dim <= high:
         raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
     return dim % ndim if ndim else 0
-
-
-def as_tensor_arg(x, name="input") -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a Tensor, not {type(x).__name__}")
-    return x

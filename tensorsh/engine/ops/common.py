@@ -11,7 +11,6 @@ ops never unbroadcast by hand.
 
 from __future__ import annotations
 
-import numbers
 import sys
 
 import numpy as np
@@ -149,15 +148,6 @@ def tensor_arg(x, name: str = "input") -> Tensor:
     return x
 
 
-def as_tensor_operand(x) -> Tensor:
-    """A Python number becomes a 0-dim tensor (as PyTorch wraps scalars); tensors pass through."""
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, SCALAR_TYPES):
-        return wrap(np.asarray(x, dtype=dtypes.scalar_dtype(x).np))
-    raise TypeError(f"expected Tensor or number, but got {type(x).__name__}")
-
-
 def broadcast_shapes(*shapes) -> tuple:
     """The broadcast of shapes, with PyTorch's error when they are incompatible."""
     ndim = max((len(s) for s in shapes), default=0)
@@ -285,14 +275,3 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     """Run out-of-place `fn(self, *args)` and write its result into self (PyTorch's `op_`)."""
     src = snapshot(self) if check_inplace(self, *args) else self
     return assign_result(self, fn(src, *args, **kwargs))
-
-
-def scalar_of(x):
-    """A Python number from a number or a one-element tensor."""
-    if isinstance(x, Tensor):
-        return x.item()
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, numbers.Number):
-        return x
-    raise TypeError(f"expected a number, but got {type(x).__name__}")
