@@ -17,6 +17,8 @@ import functools
 import re
 import sys
 
+import numpy as np
+
 _grad_enabled = True
 
 
@@ -93,6 +95,9 @@ FREED_MESSAGE = (
 # Stands for the op's own result in a node's `saved`: it does not exist yet when the op records.
 OUTPUT = object()
 
+_NOT_TENSORS = (bool, int, float, complex, np.generic)
+_NO_EDGE = (None, 0)
+
 
 class Node:
     """One recorded op.
@@ -110,21 +115,27 @@ class Node:
         self.backward = backward
         nexts, metas = [], []
         for t in inputs:
-            if getattr(t, "_requires_grad", False):
+            # Inputs are tensors, numbers or None; tested in that order of cost.
+            if t is None or isinstance(t, _NOT_TENSORS) or not t._requires_grad:
+                nexts.append(_NO_EDGE)
+                metas.append(None)
+            else:
                 nexts.append((_node_of(t), 0))
                 # The shape and dtype the gradient for this input is reduced and cast to.
                 metas.append((t._data.shape, t._data.dtype))
-            else:
-                nexts.append((None, 0))
-                metas.append(None)
         # (node, 0) pairs as PyTorch shows them; None for inputs outside the graph.
         self.next_functions = tuple(nexts)
         self.inputs_meta = metas
         # Each saved tensor with its version and maker at save time, to detect in-place changes.
-        # Ops may list numbers and None among `saved`; only tensors are kept.
+        # Ops may list numbers, None and False among `saved`; only tensors are kept.
         # An error names the op that made a saved output, but an input's current grad_fn.
-        self.saved = tuple((output, output._version[0], self) if t is OUTPUT else (t, t._version[0], None)
-                           for t in saved if t is OUTPUT or hasattr(t, "_version")) if saved else ()
+        kept = []
+        for t in saved:
+            if t is OUTPUT:
+                kept.append((output, output._version[0], self))
+            elif not (t is None or isinstance(t, _NOT_TENSORS)):
+                kept.append((t, t._version[0], None))
+        self.saved = tuple(kept)
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
         self.hooks = None  # functions applied to the gradient arriving here (register_hook)
