@@ -280,14 +280,17 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 if wanted_at is None and (only is None or id(node) in only):
                     _deposit(node.variable, g, create_graph)
                 continue
-            node.check_saved()
+            if node.saved or node.freed:
+                node.check_saved()
             for child, meta, ig in node.input_grads(g):
                 if ig is None:
                     continue
-                ig = _fit(ig, meta)
+                data = ig._data
+                if data.shape != meta[0] or data.dtype != meta[1]:
+                    ig = _fit(ig, meta)
                 key = id(child)
                 grads[key] = grads[key] + ig if key in grads else ig
-            if not retain_graph:
+            if not retain_graph and node.saved:
                 node.free()
     finally:
         _grad_enabled = prev_mode
@@ -301,7 +304,8 @@ def _deposit(tensor, g, create_graph):
     current = tensor._grad
     if current is None:
         # The gradient may be a view of something else (expand, broadcasting): own it.
-        tensor._grad = g if create_graph else g.clone() if g._base is not None else g
+        owned = g._base is None and g._data.flags.writeable
+        tensor._grad = g if create_graph or owned else g.clone()
     elif create_graph or not current._data.flags.writeable:
         tensor._grad = current + g
     else:
