@@ -78,7 +78,9 @@ def test_comparisons_give_bool_in_the_broadcast_shape(data, name, da, db):
     ours, reference = COMPARE[name]
     got = ours(torch.from_numpy(xa), torch.from_numpy(xb))
     assert got.dtype is torch.bool
-    np.testing.assert_array_equal(got.numpy(), reference(xa.astype(np.float64), xb.astype(np.float64)))
+    # Compared in the promoted dtype, as PyTorch does (uint8 0 >= int8 0-dim -1 is False: -1 wraps to 255).
+    common = promoted(da, sa, db, sb)
+    np.testing.assert_array_equal(got.numpy(), reference(xa.astype(common), xb.astype(common)))
 
 
 @settings(max_examples=60, deadline=None)
