@@ -640,15 +640,20 @@ def _scan_dtype(input: Tensor, dtype) -> dtypes.dtype:
     return dtypes.int64 if input.dtype.category <= dtypes.INT else input.dtype
 
 
+def _scan(input, dim, dtype, name: str, np_scan):
+    """The forward of cumsum/cumprod: (result array, axis, whether input is 0-dim)."""
+    tensor_arg(input)
+    _require_dim(dim, name)
+    a, axis, scalar = _along(input, dim)
+    target = _scan_dtype(input, dtype)
+    out = np_scan(a, axis=axis, dtype=_accumulate_as(target)).astype(target.np, copy=False)
+    return out.reshape(input._data.shape), axis, scalar
+
+
 @op("reduction", differentiable=True)
 def cumsum(input, dim=_REQUIRED, *, dtype=None):
     """Running sums along dim."""
-    tensor_arg(input)
-    _require_dim(dim, "cumsum")
-    a, axis, scalar = _along(input, dim)
-    target = _scan_dtype(input, dtype)
-    out = np.cumsum(a, axis=axis, dtype=_accumulate_as(target)).astype(target.np, copy=False)
-    out = out.reshape(input._data.shape)
+    out, axis, scalar = _scan(input, dim, dtype, "cumsum", np.cumsum)
 
     def backward(g):
         # The reversed running sum: total - running sum + own term.
@@ -662,12 +667,7 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None):
 @op("reduction", differentiable=True)
 def cumprod(input, dim=_REQUIRED, *, dtype=None):
     """Running products along dim."""
-    tensor_arg(input)
-    _require_dim(dim, "cumprod")
-    a, axis, scalar = _along(input, dim)
-    target = _scan_dtype(input, dtype)
-    out = np.cumprod(a, axis=axis, dtype=_accumulate_as(target)).astype(target.np, copy=False)
-    out = out.reshape(input._data.shape)
+    out, axis, scalar = _scan(input, dim, dtype, "cumprod", np.cumprod)
 
     def backward(g):
         if scalar:
