@@ -7,10 +7,9 @@ the error goes to stderr. The interactive path (REPL, rich) is imported only whe
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-
-import click
 
 from tensorsh import __version__
 
@@ -68,8 +67,6 @@ def _start_repl(session, fmt: str | None, color: bool, vi: bool, debug: bool) ->
 def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
     """The program's text and file name, or None when there is none (a terminal, no arguments)."""
     if code is not None:
-        if file is not None:
-            raise click.UsageError("give either -c CODE or a FILE, not both")
         return code, "<string>"
     if file == "-" or (file is None and not sys.stdin.isatty()):
         return sys.stdin.read(), "<stdin>"
@@ -79,7 +76,7 @@ def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
         with open(file, encoding="utf-8-sig") as f:  # a BOM from a Windows editor is not code
             return f.read(), file
     except (OSError, UnicodeDecodeError) as exc:
-        click.echo(f"tensorsh: can't open file '{file}': {exc}", err=True)
+        sys.stderr.write(f"tensorsh: can't open file '{file}': {exc}\n")
         sys.exit(EXIT_USAGE)
 
 
@@ -126,61 +123,78 @@ def _use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
 
-def _memory_option(ctx, param, value):
-    if value is None:
-        return None
+def _memory_size(value: str) -> int:
     from tensorsh.engine.limits import parse_size
 
     try:
         return parse_size(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", required=False)
-@click.option("-c", "code", metavar="CODE", help="Run CODE as a program.")
-@click.option("--format", "fmt", type=click.Choice(["plain", "rich", "json"]),
-              help="How values are shown: plain reprs (default when stdout is not a terminal), "
-                   "rich (a shape/dtype/device header above each tensor), or one JSON object per value.")
-@click.option("--seed", type=int, help="Seed the random generators (torch and np.random) first.")
-@click.option("--no-color", is_flag=True, help="No colour in output or errors.")
-@click.option("--no-files", is_flag=True, help="Turn off save() and load().")
-@click.option("--max-memory", "max_memory", metavar="SIZE", callback=_memory_option,
-              help="The most memory a tensor, and the program as a whole, may use: bytes, or 512M, 2G "
-                   "(default: half of the machine's memory).")
-@click.option("--debug", is_flag=True, help="Show the Python traceback behind an error.")
-@click.option("-i", "interactive", is_flag=True, help="Open the REPL after running the program, with its variables.")
-@click.option("--vi", is_flag=True, help="Vi editing keys in the REPL (Emacs keys otherwise).")
-@click.version_option(__version__, "--version", prog_name="tensorsh")
-def main(file, code, fmt, seed, no_color, no_files, max_memory, debug, interactive, vi) -> None:
-    """Run a tensorsh program (PyTorch-style tensor code) from FILE, -c CODE or standard input;
-    with none of them on a terminal, open the interactive REPL."""
+def _parser(prog: str) -> argparse.ArgumentParser:
+    # argparse rather than click: click (with the `inspect` it imports) cost a sixth of the start-up.
+    parser = argparse.ArgumentParser(
+        prog=prog, allow_abbrev=False,
+        description="Run a tensorsh program (PyTorch-style tensor code) from FILE, -c CODE or standard "
+                    "input; with none of them on a terminal, open the interactive REPL.")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="The program to run ('-' for standard input).")
+    parser.add_argument("-c", dest="code", metavar="CODE", help="Run CODE as a program.")
+    parser.add_argument("--format", dest="fmt", choices=["plain", "rich", "json"],
+                        help="How values are shown: plain reprs (default when stdout is not a terminal), "
+                             "rich (a shape/dtype/device header above each tensor), or one JSON object "
+                             "per value.")
+    parser.add_argument("--seed", type=int, help="Seed the random generators (torch and np.random) first.")
+    parser.add_argument("--no-color", action="store_true", help="No colour in output or errors.")
+    parser.add_argument("--no-files", action="store_true", help="Turn off save() and load().")
+    parser.add_argument("--max-memory", type=_memory_size, metavar="SIZE",
+                        help="The most memory a tensor, and the program as a whole, may use: bytes, or "
+                             "512M, 2G (default: half of the machine's memory).")
+    parser.add_argument("--debug", action="store_true", help="Show the Python traceback behind an error.")
+    parser.add_argument("-i", dest="interactive", action="store_true",
+                        help="Open the REPL after running the program, with its variables.")
+    parser.add_argument("--vi", action="store_true", help="Vi editing keys in the REPL (Emacs keys otherwise).")
+    parser.add_argument("--version", action="version", version=f"{prog}, version {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
+    """The command's entry point: parse `argv` (sys.argv by default), run, and exit with the status."""
+    parser = _parser(prog_name)
+    args = parser.parse_args(argv)
+    if args.code is not None and args.file is not None:
+        parser.error("give either -c CODE or a FILE, not both")
+    sys.exit(_main(args))
+
+
+def _main(args: argparse.Namespace) -> int:
+    file, code, fmt, no_color, debug, vi = args.file, args.code, args.fmt, args.no_color, args.debug, args.vi
     try:
         program = _read_program(file, code)
-        if max_memory is not None:
+        if args.max_memory is not None:
             from tensorsh.engine.limits import set_max_memory
 
-            set_max_memory(max_memory)
+            set_max_memory(args.max_memory)
         if program is None:
-            sys.exit(_start_repl(_session(not no_files, "plain", seed), fmt, _use_color(no_color), vi, debug))
+            return _start_repl(_session(not args.no_files, "plain", args.seed), fmt, _use_color(no_color), vi,
+                               debug)
         source, filename = program
         run_fmt = fmt or ("rich" if sys.stdout.isatty() else "plain")
-        session = _session(not no_files, run_fmt, seed)
+        session = _session(not args.no_files, run_fmt, args.seed)
         status = _run(session, source, filename, run_fmt, _use_color(no_color), no_color, debug)
         sys.stdout.flush()
-        if interactive:
-            sys.exit(_start_repl(session, fmt, _use_color(no_color), vi, debug))
+        if args.interactive:
+            return _start_repl(session, fmt, _use_color(no_color), vi, debug)
     except BrokenPipeError:
         # The reader went away (`tensorsh f.tsh | head`): stop quietly, as Python's docs advise.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         try:
             sys.stdout.flush()
         except (BrokenPipeError, KeyboardInterrupt):
             pass
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    sys.exit(status)
+        sys.stderr.write("interrupted\n")
+        return 130
+    return status

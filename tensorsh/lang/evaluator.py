@@ -15,13 +15,12 @@ Lambda calls nest at most MAX_CALL_DEPTH deep, with a RecursionError that says s
 
 from __future__ import annotations
 
-import inspect
 import math
 import operator
 import re
 import sys
 import types
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy
 
@@ -29,6 +28,10 @@ from tensorsh.engine import limits
 from tensorsh.lang import ast
 from tensorsh.lang.errors import USER_EXCEPTIONS, TensorshError, did_you_mean, internal_error, user_error
 from tensorsh.lang.namespace import FilesDisabled, Namespace, get_attribute, set_attribute
+
+if TYPE_CHECKING:
+    import inspect  # imported where used: it costs start-up time, and only error paths need it
+
 
 Display = Callable[[Any], None]
 Env = tuple  # lambda scopes, innermost first; () at top level
@@ -167,6 +170,8 @@ class Lambda:
 
     @property
     def __signature__(self) -> inspect.Signature:
+        import inspect
+
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
         return inspect.Signature([
             inspect.Parameter(name, kind, default=self.defaults.get(name, inspect.Parameter.empty))
@@ -584,6 +589,8 @@ _NODE_CLASSES = [cls for cls in vars(ast).values()
 
 
 def _signature_of(function: Any) -> inspect.Signature | None:
+    import inspect
+
     try:
         return inspect.signature(function)
     except (TypeError, ValueError):  # builtins without a text signature

@@ -8,7 +8,6 @@ the language's `:help` and completion, and the gradient-check tests all read `OP
 
 from __future__ import annotations
 
-import inspect
 from typing import Callable
 
 
@@ -50,10 +49,14 @@ class Op:
 
     @property
     def doc(self) -> str:
+        import inspect  # imported here: it costs start-up time, and only help reads it
+
         return inspect.getdoc(self.fn) or ""
 
     @property
     def signature(self) -> str:
+        import inspect
+
         try:
             return f"{self.name}{inspect.signature(self.fn)}"
         except (TypeError, ValueError):
