@@ -18,7 +18,7 @@ import numpy as np
 from .. import autograd, dtypes
 from ..autograd import Node
 from ..limits import check_allocation
-from ..tensor import Tensor, _view, wrap
+from ..tensor import Tensor, _new, _view, wrap
 
 _BY_NP = {d.np: d for d in dtypes.ALL}
 SCALAR_TYPES = (bool, int, float, complex, np.generic)
@@ -28,15 +28,28 @@ from ..autograd import OUTPUT  # noqa: E402  (stands for the op's own result in 
 
 def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
     """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
-    out = wrap(array)
-    # Integer and bool results never require grad: they are where a graph ends.
-    if autograd._grad_enabled and out._data.dtype.kind in "fc":
+    # wrap() written out: this runs once per op, and a call is a tenth of a tiny op's time.
+    if type(array) is not np.ndarray:
+        array = np.asarray(array)
+    out = _new(Tensor)
+    out._data = array
+    out._version = [0]
+    if autograd._grad_enabled:
         for t in inputs:
-            if isinstance(t, Tensor) and t._requires_grad:
+            # Integer and bool results never require grad: they are where a graph ends.
+            if isinstance(t, Tensor) and t._requires_grad and array.dtype.kind in "fc":
                 out._requires_grad = True
                 out.grad_fn = Node(name, backward, inputs, saved, output=out)
                 break
     return out
+
+
+def needs_grad(input, other=None) -> bool:
+    """Whether a result of these inputs goes on the tape: ops whose backward costs more to
+    build than their forward on a tiny tensor ask before building it."""
+    return autograd._grad_enabled and (
+        (isinstance(input, Tensor) and input._requires_grad)
+        or (isinstance(other, Tensor) and other._requires_grad))
 
 
 def plain_backward() -> bool:
@@ -117,12 +130,17 @@ def _wrap_int(value: int, np_dtype) -> int:
 
 
 def binary_operands(a, b):
-    """Both operands of a binary op converted to their promoted dtype, and that dtype."""
+    """Both operands of a binary op converted to their promoted dtype, and that dtype.
+
+    Raises PyTorch's error when two tensors' shapes do not broadcast (numbers always do)."""
     if isinstance(a, Tensor):
         ad = a._data
         if isinstance(b, Tensor):
-            if ad.dtype == b._data.dtype:
-                return ad, b._data, _BY_NP[ad.dtype]
+            bd = b._data
+            if ad.shape != bd.shape:
+                check_broadcast(a, b)
+            if ad.dtype == bd.dtype:
+                return ad, bd, _BY_NP[ad.dtype]
         elif type(b) is float and ad.dtype.kind in "fc":
             return ad, b, _BY_NP[ad.dtype]
         elif type(b) is int and ad.dtype.kind in "fciu":

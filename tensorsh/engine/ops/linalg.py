@@ -16,7 +16,7 @@ import numpy as np
 from .. import autograd, dtypes, limits
 from ..limits import check_allocation
 from ..tensor import Tensor, wrap
-from .common import plain_backward, _BY_NP, _short_name, record, tensor_arg
+from .common import plain_backward, _BY_NP, _short_name, needs_grad, record, tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -133,8 +133,12 @@ def mm(input, mat2):
         raise RuntimeError("mat2 must be a matrix")
     if a.shape[1] != b.shape[0] or a.dtype != b.dtype or a.dtype == np.bool_:
         _check_mm(a, b)  # raises PyTorch's message
-    if a.shape[0] * b.shape[1] * 16 > limits.max_memory():  # else no dtype could exceed the limit
+    if a.shape[0] * b.shape[1] * 16 > limits._max_bytes:  # else no dtype could exceed the limit
         _check_size((a.shape[0], b.shape[1]), a, b)
+    # np.dot is np.matmul for matrices, with less argument handling: a third of a tiny product.
+    out = np.dot(a, b)
+    if not needs_grad(input, mat2):
+        return wrap(out)
 
     def backward(g):
         if plain_backward():
@@ -144,7 +148,7 @@ def mm(input, mat2):
         return (g.mm(mat2.t()) if input._requires_grad else None,
                 input.t().mm(g) if mat2._requires_grad else None)
 
-    return record(np.matmul(a, b), "MmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
+    return record(out, "MmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
 
 
 @op("linalg", differentiable=True)

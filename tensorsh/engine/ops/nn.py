@@ -45,7 +45,7 @@ def _softmax_dim(ndim: int, name: str) -> int:
 def _softmax_input(input, dim, dtype, name):
     tensor_arg(input)
     a = input._data
-    if type(dim) is int and dtype is None and a.dtype.kind == "f" and a.dtype != np.float16 and -a.ndim <= dim < a.ndim:
+    if type(dim) is int and dtype is None and a.dtype.char in "fd" and -a.ndim <= dim < a.ndim:
         return a, dim % a.ndim  # the hot path
     if isinstance(dim, dtypes.dtype):  # torch.softmax(x, dim, dtype) passed as F.softmax's _stacklevel slot
         dim, dtype = dtype, dim
@@ -62,7 +62,7 @@ def _softmax_input(input, dim, dtype, name):
 
 def _wide(a: np.ndarray) -> np.ndarray:
     """float16 is computed in float32 and rounded at the end, as PyTorch's kernels do."""
-    return a.astype(np.float32) if a.dtype == np.float16 else a
+    return a.astype(np.float32) if a.dtype.char == "e" else a
 
 
 @op("nn", differentiable=True)
@@ -71,9 +71,11 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
                              "softmax")
     w = _wide(a)
-    # initial=-inf lets an empty tensor through (PyTorch returns it unchanged).
-    e = np.exp(w - w.max(axis, keepdims=True, initial=-np.inf))
-    e /= e.sum(axis, keepdims=True)
+    # The ufuncs' own reductions (the ndarray methods add a Python layer), and one buffer
+    # for the three steps. initial=-inf lets an empty tensor through (PyTorch returns it unchanged).
+    e = np.subtract(w, np.maximum.reduce(w, axis, keepdims=True, initial=-np.inf), out=...)
+    np.exp(e, out=e)
+    e /= np.add.reduce(e, axis, keepdims=True)
     if e.dtype != a.dtype:
         e = e.astype(a.dtype)
 

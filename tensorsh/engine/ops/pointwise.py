@@ -22,6 +22,7 @@ from .common import (
     check_broadcast,
     check_inplace,
     inplace,
+    needs_grad,
     rebase,
     record,
     record_view,
@@ -64,16 +65,17 @@ def _scaled(factor):
     return _identity if factor == 1 else neg if factor == -1 else lambda g: g * factor
 
 
+_ADD = (_identity, _identity)
+
+
 @op("pointwise", operators=("__add__",), reflected_operators=("__radd__",), differentiable=True)
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
-    if alpha != 1:
-        _check_alpha(alpha, dtype)
-        b = b * alpha
-    check_broadcast(input, other)
-    out = np.add(a, b)
-    return record(out, "AddBackward0", (input, other), (_identity, _scaled(alpha)))
+    if alpha == 1:
+        return record(np.add(a, b), "AddBackward0", (input, other), _ADD)
+    _check_alpha(alpha, dtype)
+    return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
 @op("pointwise", operators=("__sub__",), differentiable=True)
@@ -102,7 +104,6 @@ def _subtraction_operands(input, other, alpha):
         )
     if alpha != 1:
         _check_alpha(alpha, dtype)
-    check_broadcast(input, other)
     return a, b
 
 
@@ -110,8 +111,9 @@ def _subtraction_operands(input, other, alpha):
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
-    check_broadcast(input, other)
     out = np.multiply(a, b)
+    if not needs_grad(input, other):
+        return wrap(out)
     # Each factor is saved only if the other one needs a gradient, as in PyTorch.
     return record(out, "MulBackward0", (input, other), (_times(other), _times(input)),
                   saved=(_requiring(other) and input, _requiring(input) and other))
@@ -128,7 +130,6 @@ def div(input, other, *, rounding_mode=None):
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
             )
         a, b, dtype = binary_operands(input, other)
-        check_broadcast(input, other)
         if dtype.category <= dtypes.INT:
             _check_int_divisor(b)
             q = np.floor_divide(a, b)
@@ -142,6 +143,8 @@ def div(input, other, *, rounding_mode=None):
     a, b = _cast(input, dtype), _cast(other, dtype)
     check_broadcast(input, other)
     out = np.true_divide(a, b, dtype=dtype.np)
+    if not needs_grad(input, other):
+        return wrap(out)
     return record(out, "DivBackward0", (input, other),
                   (lambda g: g / other, lambda g: -g * input / (other * other)),
                   saved=(_requiring(other) and input, other))
@@ -176,7 +179,6 @@ def true_divide(input, other):
 def floor_divide(input, other):
     """Division rounded down (towards minus infinity)."""
     a, b, dtype = binary_operands(input, other)
-    check_broadcast(input, other)
     if dtype.category == dtypes.BOOL:
         raise RuntimeError('"div_floor_cpu" not implemented for \'Bool\'')
     if dtype.category == dtypes.INT:
@@ -188,7 +190,6 @@ def floor_divide(input, other):
 def remainder(input, other):
     """Python-style modulus: the result has the sign of the divisor."""
     a, b, dtype = binary_operands(input, other)
-    check_broadcast(input, other)
     if dtype.category == dtypes.INT:
         _check_int_divisor(b)
     out = np.remainder(a, b, dtype=dtype.np)
@@ -200,7 +201,6 @@ def remainder(input, other):
 def fmod(input, other):
     """C-style modulus: the result has the sign of the dividend."""
     a, b, dtype = binary_operands(input, other)
-    check_broadcast(input, other)
     if dtype.category == dtypes.INT:
         _check_int_divisor(b)
     out = np.fmod(a, b, dtype=dtype.np)
@@ -211,7 +211,6 @@ def fmod(input, other):
 def pow(input, exponent):
     """input raised to exponent, element-wise."""
     a, b, dtype = binary_operands(input, exponent)
-    check_broadcast(input, exponent)
     if dtype.category == dtypes.INT and np.any(np.asarray(b) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     out = np.power(a, b, dtype=dtype.np)
@@ -278,7 +277,6 @@ def minimum(input, other):
 
 def _extremum(input, other, np_fn, name, greater):
     a, b, dtype = binary_operands(input, other)
-    check_broadcast(input, other)
     out = np_fn(a, b)
 
     def backward(g):
@@ -296,7 +294,6 @@ def _extremum(input, other, np_fn, name, greater):
 def _comparison(name, np_fn, dunder, doc):
     def compare(input, other):
         a, b, _ = binary_operands(input, other)
-        check_broadcast(input, other)
         return wrap(np_fn(a, b))
 
     compare.__name__ = name
@@ -343,7 +340,6 @@ def _bitwise(name, np_fn, dunder, reflected, doc):
 
     def bitwise(input, other):
         a, b, dtype = binary_operands(input, other)
-        check_broadcast(input, other)
         if dtype.category > dtypes.INT:
             raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
         return wrap(np_fn(a, b, dtype=dtype.np))

@@ -165,14 +165,16 @@ def _along(input: Tensor, dim):
 @op("reduction", differentiable=True)
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over dim (an int or a tuple of ints)."""
-    tensor_arg(input)
-    a = input._data
+    a = tensor_arg(input)._data
     shape = a.shape
-    if dim is None and not keepdim and dtype is None and a.dtype.kind in "fc" and a.dtype != np.float16:
-        # The hot path: the ufunc itself (ndarray.sum adds a Python wrapper), no axes to work out.
-        return record(np.add.reduce(a, None), "SumBackward0", (input,), (lambda g: g.expand(shape),))
+    # float32/64 and complex sum in their own dtype; the rest accumulate wider (_accumulator_dtype).
+    native = dtype is None and a.dtype.char in "fdFD"
+    if native and dim is None and not keepdim:
+        # The hot path: the ufunc itself (ndarray.sum adds a Python wrapper), no axes to work
+        # out, and out=... for a 0-d array rather than a NumPy scalar that record would convert.
+        return record(np.add.reduce(a, None, out=...), "SumBackward0", (input,), (lambda g: g.expand(shape),))
     axes = reduced_axes(dim, len(shape))
-    if dtype is None and a.dtype.kind in "fc" and a.dtype != np.float16:
+    if native:
         out = np.add.reduce(a, axes, keepdims=keepdim)
     else:
         out_dtype = _accumulator_dtype(input, dtype)

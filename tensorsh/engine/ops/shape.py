@@ -64,7 +64,7 @@ def view(self, *shape):
     # NumPy resolves -1 and refuses a copy exactly when PyTorch's view fails; only on a
     # failure do we work out which of PyTorch's messages applies.
     try:
-        if min(shape, default=0) < -1:  # NumPy takes any negative size as -1; PyTorch refuses it
+        if shape and min(shape) < -1:  # NumPy takes any negative size as -1; PyTorch refuses it
             raise ValueError
         a = self._data
         # A contiguous array always reshapes to a view, and the copy=False check is slow.
