@@ -25,6 +25,7 @@ from .common import (
     needs_grad,
     rebase,
     record,
+    temporary_out,
     record_view,
     result_type,
     tensor_arg,
@@ -73,7 +74,8 @@ def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
     if alpha == 1:
-        return record(np.add(a, b), "AddBackward0", (input, other), _ADD)
+        out = temporary_out(input, other, dtype)
+        return record(np.add(a, b, out=out), "AddBackward0", (input, other), _ADD)
     _check_alpha(alpha, dtype)
     return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
@@ -111,7 +113,8 @@ def _subtraction_operands(input, other, alpha):
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
-    out = np.multiply(a, b)
+    out = temporary_out(input, other, dtype)
+    out = np.multiply(a, b, out=out)
     if not needs_grad(input, other):
         return wrap(out)
     # Each factor is saved only if the other one needs a gradient, as in PyTorch.
@@ -505,7 +508,9 @@ def relu(input):
     if a.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
     result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
-                    (lambda g: g * gt(result, 0) if not plain_backward() else wrap(g._data * (result._data > 0)),),
+                    (lambda g: g * gt(result, 0) if not plain_backward()
+                     # dtype= multiplies by the mask without casting it to a float array first
+                     else wrap(np.multiply(g._data, result._data > 0, dtype=g._data.dtype)),),
                     saved=(OUTPUT,))
     return result
 
