@@ -554,3 +554,22 @@ def test_scatter_into_a_region_agrees_with_numpy_assignment():
     with pytest.raises(RuntimeError, match=r"expected src to have a size equal to the slice of self. src size = \[3\], "
                                            r"slice size = \[4\]"):
         torch.select_scatter(t, torch.ones(3), 0, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=0, max_size=4), st.lists(st.integers(1, 3), max_size=2),
+       st.booleans(), st.sampled_from([np.float32, np.int64, np.bool_]))
+def test_broadcast_view_is_numpys_broadcast(shape, lead, transposed, dtype):
+    from tensorsh.engine.ops.shape import broadcast_view
+
+    a = np.arange(int(np.prod(shape)), dtype=np.int64).astype(dtype).reshape(shape)
+    if transposed:
+        a = a.T  # not contiguous: the slow path
+    # Every size-1 dimension grows to 3, and `lead` new dimensions come in front.
+    target = tuple(lead) + tuple(3 if d == 1 else d for d in a.shape)
+    view = broadcast_view(a, target)
+    expected = np.broadcast_to(a, target)
+    assert view.shape == expected.shape and view.dtype == expected.dtype
+    np.testing.assert_array_equal(view, expected)
+    assert not view.flags.writeable
+    assert view.size == 0 or np.shares_memory(view, a)

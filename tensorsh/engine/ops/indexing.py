@@ -510,9 +510,9 @@ def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype)
             f"shape mismatch: value tensor of shape {list(stripped)} cannot be broadcast to indexing result "
             f"of shape {list(target)}"
         )
-    from .shape import expand_error, type_string
+    from .shape import expand_error
 
-    raise expand_error(type_string(dtype), stripped, target)
+    raise expand_error(dtype, stripped, target)
 
 
 def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:

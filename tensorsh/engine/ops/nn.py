@@ -82,7 +82,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     def backward(g):
         if plain_backward():
             y, gd = result._data, g._data
-            return (wrap(y * (gd - np.sum(gd * y, axis=axis, keepdims=True))),)
+            return (wrap(y * (gd - np.add.reduce(gd * y, axis, keepdims=True))),)
         return (result * (g - ((g * result).sum(axis, keepdim=True) if axis is not None else g * result)),)
 
     result = record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
@@ -107,7 +107,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     def backward(g):
         if plain_backward():
             gd = g._data
-            return (wrap(gd - np.exp(result._data) * np.sum(gd, axis=axis, keepdims=True)),)
+            return (wrap(gd - np.exp(result._data) * np.add.reduce(gd, axis, keepdims=True)),)
         return (g - result.exp() * (g.sum(axis, keepdim=True) if axis is not None else g),)
 
     result = record(shifted, "LogSoftmaxBackward0", (input,), backward, saved=(OUTPUT,))

@@ -27,7 +27,10 @@ def _shape_arg(shape) -> tuple:
     """view(2, 3), view((2, 3)), view([2, 3]) and view(torch.Size(...)) all name the shape (2, 3)."""
     if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
         shape = shape[0]
-    return tuple(int(d) if not isinstance(d, int) else d for d in shape)
+    for d in shape:
+        if not isinstance(d, int):
+            return tuple(int(d) if not isinstance(d, int) else d for d in shape)
+    return tuple(shape)
 
 
 def infer_size(shape: tuple, numel: int) -> tuple:
@@ -133,11 +136,11 @@ def type_string(dtype) -> str:
     return f"torch.{dtype.legacy_name}"
 
 
-def expand_target(shape: tuple, sizes: tuple, type_name: str) -> tuple:
-    """The shape `expand(sizes)` gives a tensor of `shape`, with PyTorch's errors."""
+def expand_target(shape: tuple, sizes: tuple, dtype) -> tuple:
+    """The shape `expand(sizes)` gives a tensor of `shape` and `dtype`, with PyTorch's errors."""
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand({type_name}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand({type_string(dtype)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
@@ -163,13 +166,26 @@ def expand_target(shape: tuple, sizes: tuple, type_name: str) -> tuple:
     return tuple(target)
 
 
-def expand_error(type_name: str, shape: tuple, target: tuple) -> RuntimeError:
+def expand_error(dtype, shape: tuple, target: tuple) -> RuntimeError:
     """The error expanding a tensor of `shape` to `target` raises (for index assignment's checks)."""
     try:
-        expand_target(shape, target, type_name)
+        expand_target(shape, target, dtype)
     except RuntimeError as exc:
         return exc
     return RuntimeError(f"cannot expand {list(shape)} to {list(target)}")
+
+
+def broadcast_view(a: np.ndarray, target: tuple) -> np.ndarray:
+    """np.broadcast_to(a, target) for a target already checked: a read-only view with zero
+    steps along the repeated dimensions. np.broadcast_to takes 2.5 µs, most of an expand;
+    a contiguous array's view is made here directly in a quarter of that."""
+    if not a.flags.c_contiguous:
+        return np.broadcast_to(a, target)
+    lead = len(target) - a.ndim
+    strides = (0,) * lead + tuple(0 if d != t else step for d, t, step in zip(a.shape, target[lead:], a.strides))
+    view = np.ndarray(target, a.dtype, a, 0, strides)
+    view.flags.writeable = False  # one element seen at many places: writing through it would be wrong
+    return view
 
 
 @op("shape", differentiable=True)
@@ -177,11 +193,8 @@ def expand(input, *sizes):
     """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
     tensor_arg(input)
     shape = input._data.shape
-    target = expand_target(shape, _shape_arg(sizes), type_string(input.dtype))
-    if target == shape:
-        array = input._data[...]
-    else:
-        array = np.broadcast_to(input._data, target)
+    target = expand_target(shape, _shape_arg(sizes), input.dtype)
+    array = input._data[...] if target == shape else broadcast_view(input._data, target)
     return record_view(input, array, "ExpandBackward0", lambda g: (g.sum_to_size(shape),))
 
 
