@@ -105,9 +105,15 @@ class Node:
     `backward` is either a tuple with one derivative function per input (`g -> grad`),
     so that only the gradients some input needs are computed, or one function
     `g -> (grad, grad, ...)` for ops whose input gradients share work.
+
+    An op whose backward reads its own result lists OUTPUT in `saved`, and its backward
+    then receives the result as a second argument (`(g, y) -> grad`) instead of closing
+    over it. The node keeps the result's array, not the result: the result holds the
+    node as its grad_fn, and a node holding the result back would make a reference cycle,
+    which only the garbage collector frees, with every array in it.
     """
 
-    __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "freed", "retained",
+    __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "output", "freed", "retained",
                  "hooks", "__weakref__")
 
     def __init__(self, name, backward, inputs, saved=(), output=None):
@@ -126,15 +132,17 @@ class Node:
         # (node, 0) pairs as PyTorch shows them; None for inputs outside the graph.
         self.next_functions = tuple(nexts)
         self.inputs_meta = metas
-        # Each saved tensor with its version and maker at save time, to detect in-place changes.
-        # Ops may list numbers, None and False among `saved`; only tensors are kept.
-        # An error names the op that made a saved output, but an input's current grad_fn.
+        # Each saved tensor (None for the output) with its version counter and the version at
+        # save time, to detect in-place changes. Ops may list numbers, None and False among
+        # `saved`; only tensors are kept.
         kept = []
+        self.output = None  # the result's (array, version counter), when the backward reads it
         for t in saved:
             if t is OUTPUT:
-                kept.append((output, output._version[0], self))
+                self.output = (output._data, output._version)
+                kept.append((None, output._version, output._version[0]))
             elif not (t is None or isinstance(t, _NOT_TENSORS)):
-                kept.append((t, t._version[0], None))
+                kept.append((t, t._version, t._version[0]))
         self.saved = tuple(kept)
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
@@ -149,15 +157,16 @@ class Node:
     def check_saved(self):
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        for t, version, maker in self.saved:
-            if t._version[0] != version:
-                maker = maker or t.grad_fn
-                what = f"[torch.{t.dtype.legacy_name} [{', '.join(map(str, t.shape))}]]"
+        for t, counter, version in self.saved:
+            if counter[0] != version:
+                # The message names the op that made a saved output, but an input's current grad_fn.
+                array, maker = (self.output[0], self) if t is None else (t._data, t.grad_fn)
+                what = f"[torch.{_dtype_of(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
                 if maker is not None:
                     what += f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', maker.name())},"
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: {what} is at version {t._version[0]}; expected version {version} "
+                    f"inplace operation: {what} is at version {counter[0]}; expected version {version} "
                     "instead. Hint: enable anomaly detection to find the operation that failed to compute "
                     "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
                 )
@@ -167,17 +176,32 @@ class Node:
         if self.saved:
             self.freed = True
             self.saved = ()
+            self.output = None
 
     def input_grads(self, g):
         """(child node, meta, gradient) for every input that needs a gradient."""
         backward = self.backward
+        args = (g,) if self.output is None else (g, self.result())
         if type(backward) is tuple:
-            return [(child, meta, derivative(g))
+            return [(child, meta, derivative(*args))
                     for (child, _), meta, derivative in zip(self.next_functions, self.inputs_meta, backward)
                     if child is not None]
         return [(child, meta, grad)
-                for (child, _), meta, grad in zip(self.next_functions, self.inputs_meta, backward(g))
+                for (child, _), meta, grad in zip(self.next_functions, self.inputs_meta, backward(*args))
                 if child is not None]
+
+    def result(self):
+        """The op's result, for its backward: a tensor over the saved array, made by this node
+        (so that with create_graph the gradient also flows through the result)."""
+        from .tensor import _new, Tensor
+
+        array, counter = self.output
+        y = _new(Tensor)
+        y._data = array
+        y._version = counter
+        y._requires_grad = True
+        y.grad_fn = self
+        return y
 
 
 class AccumulateGrad(Node):

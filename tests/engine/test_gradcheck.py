@@ -1,6 +1,12 @@
 """Every differentiable op's backward agrees with central finite differences."""
 
+import gc
+import weakref
+
+import numpy as np
 import pytest
+
+from tensorsh import engine as torch
 
 from tensorsh.engine.ops.registry import OPS
 from tests.engine.grad_cases import all_cases
@@ -18,3 +24,19 @@ def test_every_differentiable_op_has_a_gradient_check():
     covered = {name for name, _, _ in CASES}
     missing = sorted(name for name, entry in OPS.items() if entry.differentiable and name not in covered)
     assert not missing, f"differentiable ops without a gradient check: {missing}"
+
+
+@pytest.mark.parametrize("name, fn, arrays", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_a_result_is_freed_when_dropped(name, fn, arrays):
+    # A graph holds no reference cycles through its results, as PyTorch's does not: a result
+    # nobody uses goes at once, with its array, instead of waiting for the garbage collector.
+    inputs = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in arrays]
+    gc.disable()
+    try:
+        result = fn(*inputs)
+        outputs = [result] if isinstance(result, torch.Tensor) else [r for r in result if isinstance(r, torch.Tensor)]
+        refs = [weakref.ref(t) for t in outputs]
+        del result, outputs
+        assert [r() for r in refs] == [None] * len(refs)
+    finally:
+        gc.enable()

@@ -16,7 +16,7 @@ import numpy as np
 from .. import autograd, dtypes, limits
 from ..limits import check_allocation
 from ..tensor import Tensor, wrap
-from .common import plain_backward, _BY_NP, _short_name, needs_grad, record, tensor_arg
+from .common import OUTPUT, plain_backward, _BY_NP, _short_name, needs_grad, record, tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -605,16 +605,15 @@ def det(A):
     """The determinant of a square matrix (or a batch of them)."""
     a = _square(A, "det")
 
-    def backward(g):
+    def backward(g, result):
         scale = (g * result).unsqueeze(-1).unsqueeze(-1)
         try:
             return (scale * inv(A).transpose(-1, -2),)
         except RuntimeError:  # singular: d(det)/dA is the cofactor matrix, computed directly
             return (g.unsqueeze(-1).unsqueeze(-1) * wrap(_cofactors(A._data)),)
 
-    result = record(np.asarray(np.linalg.det(a), dtype=a.dtype), "LinalgDetBackward0", (A,), backward,
-                    saved=(A,))
-    return result
+    return record(np.asarray(np.linalg.det(a), dtype=a.dtype), "LinalgDetBackward0", (A,), backward,
+                  saved=(A, OUTPUT))
 
 
 def _cofactors(a: np.ndarray) -> np.ndarray:
@@ -639,12 +638,11 @@ def inv(A):
             "input matrix is singular."
         ) from None
 
-    def backward(g):
+    def backward(g, result):
         t = result.transpose(-1, -2)
         return (-(t @ g @ t),)
 
-    result = record(out, "LinalgInvExBackward0", (A,), backward, saved=())
-    return result
+    return record(out, "LinalgInvExBackward0", (A,), backward, saved=(OUTPUT,))
 
 
 def cross(input, other, *, dim=-1):

@@ -79,14 +79,13 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if e.dtype != a.dtype:
         e = e.astype(a.dtype)
 
-    def backward(g):
+    def backward(g, result):
         if plain_backward():
             y, gd = result._data, g._data
             return (wrap(y * (gd - np.add.reduce(gd * y, axis, keepdims=True))),)
         return (result * (g - ((g * result).sum(axis, keepdim=True) if axis is not None else g * result)),)
 
-    result = record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
-    return result
+    return record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
 
 
 def _stacklevel_dtype(value):
@@ -104,14 +103,13 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if shifted.dtype != a.dtype:
         shifted = shifted.astype(a.dtype)
 
-    def backward(g):
+    def backward(g, result):
         if plain_backward():
             gd = g._data
             return (wrap(gd - np.exp(result._data) * np.add.reduce(gd, axis, keepdims=True)),)
         return (g - result.exp() * (g.sum(axis, keepdim=True) if axis is not None else g),)
 
-    result = record(shifted, "LogSoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
-    return result
+    return record(shifted, "LogSoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -124,10 +122,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def _activation(input, out: np.ndarray, name: str, derivative, saved: tuple) -> Tensor:
-    """Record an element-wise activation; derivative(x, y) gives d(out)/d(input) as a tensor."""
-    result = record(out, name, (input,), lambda g: (g * derivative(input, result),),
-                    saved=saved)
-    return result
+    """Record an element-wise activation; derivative(x) gives d(out)/d(input) as a tensor."""
+    return record(out, name, (input,), lambda g: (g * derivative(input),), saved=saved)
 
 
 def _float_input(input, kernel: str) -> np.ndarray:
@@ -163,12 +159,12 @@ def gelu(input, approximate="none"):
     if approximate == "none":
         # d/dx x Phi(x) = Phi(x) + x phi(x), built from tensor ops so that it can be differentiated again.
         return _activation(input, a * _normal_cdf_array(a), "GeluBackward0",
-                           lambda x, y: _normal_cdf(x) + x * _normal_pdf(x), saved=(input,))
+                           lambda x: _normal_cdf(x) + x * _normal_pdf(x), saved=(input,))
     if approximate != "tanh":
         raise RuntimeError("approximate argument must be either none or tanh.")
     k = math.sqrt(2.0 / math.pi)
 
-    def tanh_derivative(x, y):
+    def tanh_derivative(x):
         inner = (x + 0.044715 * x ** 3) * k
         t = inner.tanh()
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
@@ -185,7 +181,7 @@ def silu(input, inplace=False):
     a = _float_input(input, "silu_cpu")
     s = 1.0 / (1.0 + np.exp(-a))
 
-    def derivative(x, y):
+    def derivative(x):
         sig = x.sigmoid()
         return sig * (1 + x * (1 - sig))
 
@@ -200,7 +196,7 @@ def mish(input, inplace=False):
     a = _float_input(input, "mish_cpu")
     out = a * np.tanh(np.logaddexp(0, a))
 
-    def derivative(x, y):
+    def derivative(x):
         sp = softplus(x)
         t = sp.tanh()
         return t + x * x.sigmoid() * (1 - t * t)
@@ -217,7 +213,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     positive = a > 0
     out = np.where(positive, a, a * negative_slope).astype(a.dtype)
     factor = wrap(np.where(positive, 1.0, negative_slope).astype(a.dtype))
-    return _activation(input, out, "LeakyReluBackward0", lambda x, y: factor, saved=(input,))
+    return _activation(input, out, "LeakyReluBackward0", lambda x: factor, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -228,7 +224,7 @@ def elu(input, alpha=1.0, inplace=False):
     a = _float_input(input, "elu_cpu")
     out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))).astype(a.dtype)
 
-    def derivative(x, y):
+    def derivative(x):
         positive = wrap(x._data > 0)
         return positive + logical_not_of(positive) * (x.exp() * alpha)
 
@@ -249,7 +245,7 @@ def selu(input, inplace=False):
     a = _float_input(input, "elu_cpu")
     out = (scale * np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))).astype(a.dtype)
 
-    def derivative(x, y):
+    def derivative(x):
         positive = wrap(x._data > 0)
         return positive * scale + logical_not_of(positive) * (x.exp() * (scale * alpha))
 
@@ -264,7 +260,7 @@ def celu(input, alpha=1.0, inplace=False):
     a = _float_input(input, "elu_cpu")
     out = np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0) / alpha)).astype(a.dtype)
 
-    def derivative(x, y):
+    def derivative(x):
         positive = wrap(x._data > 0)
         return positive + logical_not_of(positive) * (x / alpha).exp()
 
@@ -278,7 +274,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     bx = a * beta
     out = np.where(bx > threshold, a, np.logaddexp(0, bx) / beta).astype(a.dtype)
 
-    def derivative(x, y):
+    def derivative(x):
         linear = wrap(x._data * beta > threshold)
         return linear + logical_not_of(linear) * (x * beta).sigmoid()
 
@@ -290,7 +286,7 @@ def logsigmoid(input):
     """log(sigmoid(x)), computed without overflow."""
     a = _float_input(input, "log_sigmoid_cpu")
     out = (-np.logaddexp(0, -a)).astype(a.dtype)
-    return _activation(input, out, "LogSigmoidBackward0", lambda x, y: (-x).sigmoid(), saved=(input,))
+    return _activation(input, out, "LogSigmoidBackward0", lambda x: (-x).sigmoid(), saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -306,7 +302,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         return wrap(np.clip(a, min_val, max_val).astype(a.dtype))
     out = np.clip(a, min_val, max_val).astype(a.dtype)
     inside = wrap(((a > min_val) & (a < max_val)).astype(a.dtype))
-    return _activation(input, out, "HardtanhBackward0", lambda x, y: inside, saved=(input,))
+    return _activation(input, out, "HardtanhBackward0", lambda x: inside, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -323,7 +319,7 @@ def hardsigmoid(input, inplace=False):
     a = _float_input(input, "hardsigmoid_cpu")
     out = np.clip(a / 6 + 0.5, 0, 1).astype(a.dtype)
     inside = wrap((((a > -3) & (a < 3)) / 6).astype(a.dtype))
-    return _activation(input, out, "HardsigmoidBackward0", lambda x, y: inside, saved=(input,))
+    return _activation(input, out, "HardsigmoidBackward0", lambda x: inside, saved=(input,))
 
 
 @op("nn", method=False, function=False, differentiable=True)
@@ -334,7 +330,7 @@ def hardswish(input, inplace=False):
     a = _float_input(input, "hardswish_cpu")
     out = (a * np.clip(a / 6 + 0.5, 0, 1)).astype(a.dtype)
 
-    def derivative(x, y):
+    def derivative(x):
         xd = x._data
         middle = (xd > -3) & (xd < 3)
         return (x / 3 + 0.5) * wrap(middle.astype(xd.dtype)) + wrap((xd >= 3).astype(xd.dtype))

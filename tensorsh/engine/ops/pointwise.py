@@ -221,13 +221,16 @@ def pow(input, exponent):
         return record(out, "PowBackward0", (input, exponent), (_power_rule(input, exponent), None),
                       saved=(input,))
     if not isinstance(input, Tensor):
-        result = record(out, "PowBackward2", (input, exponent),
-                        (None, lambda g: g * result * math.log(input)), saved=(OUTPUT,))
-        return result
-    result = record(out, "PowBackward1", (input, exponent),
-                    (_power_rule(input, exponent), lambda g: g * result * log(input)),
-                    saved=(input, exponent, OUTPUT))
-    return result
+        return record(out, "PowBackward2", (input, exponent),
+                      (None, lambda g, y: g * y * math.log(input)), saved=(OUTPUT,))
+    return record(out, "PowBackward1", (input, exponent),
+                  (_ignoring_result(_power_rule(input, exponent)), lambda g, y: g * y * log(input)),
+                  saved=(input, exponent, OUTPUT))
+
+
+def _ignoring_result(derivative):
+    """A derivative `g -> grad` for a node whose backward also receives the result."""
+    return lambda g, y: derivative(g)
 
 
 def _power_rule(x, n):
@@ -446,9 +449,10 @@ def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True,
         out = _precise(np_fn, a) if precise else np_fn(a)
         if derivative is None:
             return wrap(out)
-        saved = {"input": (input,), "result": (OUTPUT,), "none": ()}[saves]
-        result = record(out, grad_fn, (input,), (lambda g: derivative(g, input, result),), saved=saved)
-        return result
+        if saves == "result":
+            return record(out, grad_fn, (input,), (lambda g, y: derivative(g, input, y),), saved=(OUTPUT,))
+        return record(out, grad_fn, (input,), (lambda g: derivative(g, input, None),),
+                      saved=(input,) if saves == "input" else ())
 
     unary.__name__ = name
     unary.__doc__ = doc
@@ -507,12 +511,11 @@ def relu(input):
     a = input._data
     if a.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
-    result = record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
-                    (lambda g: g * gt(result, 0) if not plain_backward()
-                     # dtype= multiplies by the mask without casting it to a float array first
-                     else wrap(np.multiply(g._data, result._data > 0, dtype=g._data.dtype)),),
-                    saved=(OUTPUT,))
-    return result
+    return record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
+                  (lambda g, y: g * gt(y, 0) if not plain_backward()
+                   # dtype= multiplies by the mask without casting it to a float array first
+                   else wrap(np.multiply(g._data, y._data > 0, dtype=g._data.dtype)),),
+                  saved=(OUTPUT,))
 
 
 @op("pointwise", differentiable=True)

@@ -268,7 +268,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     a = input._data
     out = np.prod(a, axis=axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype))
 
-    def backward(g):
+    def backward(g, result):
         g = expand_back(g, shape, axes, keepdim)
         x = input._data
         if not (x == 0).any():
@@ -276,9 +276,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         # With zeros, prod / x is undefined: use the product of the other elements.
         return (g * wrap(_prod_of_others(x, axes)),)
 
-    result = record(np.asarray(out, dtype=out_dtype.np), "ProdBackward0" if dim is None else "ProdBackward1",
-                    (input,), backward, saved=(input, OUTPUT))
-    return result
+    return record(np.asarray(out, dtype=out_dtype.np), "ProdBackward0" if dim is None else "ProdBackward1",
+                  (input,), backward, saved=(input, OUTPUT))
 
 
 def _prod_of_others(x: np.ndarray, axes: tuple) -> np.ndarray:
@@ -497,7 +496,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dim, correction = _correction(dim, unbiased, correction, "std")
     v, shape, axes, n = _moments(input, dim, correction, keepdim, "std")
 
-    def backward(g):
+    def backward(g, result):
         centred = input - input.mean(axes, keepdim=True)
         zero = result._data == 0
         if zero.any():  # a constant slice has std 0: PyTorch gives it a zero gradient, not 0/0
@@ -506,8 +505,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
             scale = g / (result * (n - correction))
         return (expand_back(scale, shape, axes, keepdim) * centred,)
 
-    result = record(np.sqrt(v), "StdBackward0", (input,), backward, saved=(input, OUTPUT))
-    return result
+    return record(np.sqrt(v), "StdBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
 @op("reduction")
@@ -565,7 +563,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         out = np.sum(mag ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
     out = np.asarray(out, dtype=mag.dtype)
 
-    def backward(g):
+    def backward(g, result):
         g = expand_back(g, shape, axes, keepdim)
         norm = expand_back(result, shape, axes, keepdim)
         if p == 0:
@@ -583,8 +581,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         absx = input.abs()
         return (g * input.sign() * absx ** (p - 1) / safe ** (p - 1),)
 
-    result = record(out, "LinalgVectorNormBackward0", (input,), backward, saved=(input, OUTPUT))
-    return result
+    return record(out, "LinalgVectorNormBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
 @op("reduction", differentiable=True)
@@ -671,7 +668,7 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None):
     """Running products along dim."""
     out, axis, scalar = _scan(input, dim, dtype, "cumprod", np.cumprod)
 
-    def backward(g):
+    def backward(g, result):
         if scalar:
             return (g,)
         x = input._data
@@ -680,8 +677,7 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None):
             return ((w.sum(axis, keepdim=True) - w.cumsum(axis) + w) / input,)
         return (wrap(_cumprod_grad(x, g._data, axis)),)
 
-    result = record(out, "CumprodBackward0", (input,), backward, saved=(input, OUTPUT))
-    return result
+    return record(out, "CumprodBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
 def _cumprod_grad(x: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
@@ -713,12 +709,11 @@ def logsumexp(input, dim=_REQUIRED, keepdim=False):
         if not keepdim:
             out = out.reshape(tuple(d for i, d in enumerate(shape) if i not in axes))
 
-    def backward(g):
+    def backward(g, result):
         return (expand_back(g, shape, axes, keepdim) * (input - expand_back(result, shape, axes, keepdim)).exp(),)
 
-    result = record(np.asarray(out, dtype=a.dtype), "LogsumexpBackward0", (input,), backward,
-                    saved=(input, OUTPUT))
-    return result
+    return record(np.asarray(out, dtype=a.dtype), "LogsumexpBackward0", (input,), backward,
+                  saved=(input, OUTPUT))
 
 
 def _scatter_add_along(values: Tensor, index: np.ndarray, axis: int, shape: tuple) -> Tensor:
