@@ -19,6 +19,9 @@ import sys
 
 import numpy as np
 
+# tensor.py imports this module; only functions here use `tensor_module`, after both are loaded.
+from . import tensor as tensor_module
+
 _grad_enabled = True
 
 
@@ -121,14 +124,16 @@ class Node:
         self.backward = backward
         nexts, metas = [], []
         for t in inputs:
-            # Inputs are tensors, numbers or None; tested in that order of cost.
-            if t is None or isinstance(t, _NOT_TENSORS) or not t._requires_grad:
+            # Inputs are tensors, numbers or None: only tensors have _requires_grad.
+            if getattr(t, "_requires_grad", False):
+                grad_fn = t.grad_fn
+                nexts.append((grad_fn if grad_fn is not None else _accumulator_of(t), 0))
+                # The shape and dtype the gradient for this input is reduced and cast to.
+                data = t._data
+                metas.append((data.shape, data.dtype))
+            else:
                 nexts.append(_NO_EDGE)
                 metas.append(None)
-            else:
-                nexts.append((_node_of(t), 0))
-                # The shape and dtype the gradient for this input is reduced and cast to.
-                metas.append((t._data.shape, t._data.dtype))
         # (node, 0) pairs as PyTorch shows them; None for inputs outside the graph.
         self.next_functions = tuple(nexts)
         self.inputs_meta = metas
@@ -179,24 +184,20 @@ class Node:
             self.output = None
 
     def input_grads(self, g):
-        """(child node, meta, gradient) for every input that needs a gradient."""
+        """The gradient for each input, given the gradient g of the result; None for an input
+        outside the graph (the derivative functions of those are not called)."""
         backward = self.backward
         args = (g,) if self.output is None else (g, self.result())
         if type(backward) is tuple:
-            return [(child, meta, derivative(*args))
-                    for (child, _), meta, derivative in zip(self.next_functions, self.inputs_meta, backward)
-                    if child is not None]
-        return [(child, meta, grad)
-                for (child, _), meta, grad in zip(self.next_functions, self.inputs_meta, backward(*args))
-                if child is not None]
+            return [None if child is None else derivative(*args)
+                    for (child, _), derivative in zip(self.next_functions, backward)]
+        return backward(*args)
 
     def result(self):
         """The op's result, for its backward: a tensor over the saved array, made by this node
         (so that with create_graph the gradient also flows through the result)."""
-        from .tensor import _new, Tensor
-
         array, counter = self.output
-        y = _new(Tensor)
+        y = tensor_module._new(tensor_module.Tensor)
         y._data = array
         y._version = counter
         y._requires_grad = True
@@ -226,9 +227,13 @@ def _node_of(t):
         return None
     if t.grad_fn is not None:
         return t.grad_fn
-    acc = t._accumulator
+    return _accumulator_of(t)
+
+
+def _accumulator_of(leaf):
+    acc = leaf._accumulator
     if acc is None:
-        acc = t._accumulator = AccumulateGrad(t)
+        acc = leaf._accumulator = AccumulateGrad(leaf)
     return acc
 
 
@@ -306,8 +311,8 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 continue
             if node.saved or node.freed:
                 node.check_saved()
-            for child, meta, ig in node.input_grads(g):
-                if ig is None:
+            for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, node.input_grads(g)):
+                if ig is None or child is None:
                     continue
                 data = ig._data
                 if data.shape != meta[0] or data.dtype != meta[1]:
@@ -322,14 +327,12 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
 
 
 def _deposit(tensor, g, create_graph):
-    """Add g into tensor.grad, as AccumulateGrad does."""
-    if not create_graph:
-        g = g.detach()
+    """Add g into tensor.grad, as AccumulateGrad does (grad mode is create_graph here)."""
     current = tensor._grad
     if current is None:
-        # The gradient may be a view of something else (expand, broadcasting): own it.
-        owned = g._base is None and g._data.flags.writeable
-        tensor._grad = g if create_graph or owned else g.clone()
+        # Without a graph to keep, .grad gets its own copy: g may be shared (an identity
+        # backward hands one gradient to several inputs), a view (expand), or the caller's.
+        tensor._grad = g if create_graph else tensor_module.wrap(g._data.copy())
     elif create_graph or not current._data.flags.writeable:
         tensor._grad = current + g
     else:
@@ -338,16 +341,10 @@ def _deposit(tensor, g, create_graph):
 
 def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute the gradient of `tensor` with respect to the graph's leaves."""
-    from .ops.creation import ones_like_for_grad
-
-    if not tensor.requires_grad:
+    if not tensor._requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     if gradient is None:
-        if tensor.numel() != 1:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        if not tensor.dtype.is_floating_point and not tensor.dtype.is_complex:
-            raise RuntimeError("grad can be implicitly created only for real scalar outputs")
-        gradient = ones_like_for_grad(tensor)
+        gradient = _implicit_grad(tensor)
     else:
         gradient = _as_grad(gradient, tensor)
     if retain_graph is None:
@@ -357,6 +354,16 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False, input
         inputs = [inputs] if hasattr(inputs, "_data") else list(inputs)
         only = {id(_node_of(t)) for t in inputs}
     _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph, only=only)
+
+
+def _implicit_grad(output):
+    """The gradient `backward()` starts from without one given: a one, for a scalar output."""
+    data = output._data
+    if data.size != 1:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    if data.dtype.kind != "f":
+        raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {output.dtype}")
+    return tensor_module.wrap(np.ones(data.shape, data.dtype))
 
 
 class RemovableHandle:
@@ -382,9 +389,7 @@ def register_hook(tensor, hook) -> RemovableHandle:
 
 
 def _as_grad(gradient, like):
-    from .tensor import Tensor
-
-    if not isinstance(gradient, Tensor):
+    if not isinstance(gradient, tensor_module.Tensor):
         raise TypeError(f"gradient must be a Tensor, not {type(gradient).__name__}")
     if gradient.shape != like.shape:
         raise RuntimeError(
@@ -397,9 +402,7 @@ def _as_grad(gradient, like):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned as a tuple (torch.autograd.grad)."""
-    from .ops.creation import ones_like_for_grad
-    from .tensor import Tensor
-
+    Tensor = tensor_module.Tensor
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:
@@ -413,9 +416,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not out.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
-            if out.numel() != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = ones_like_for_grad(out)
+            g = _implicit_grad(out)
         else:
             g = _as_grad(g, out)
         roots.append(_node_of(out))

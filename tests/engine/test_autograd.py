@@ -1,5 +1,7 @@
 """Autograd semantics: accumulation, graph freeing, grad modes, higher derivatives, errors."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -163,3 +165,16 @@ def test_broadcast_gradients_reduce_to_each_input_shape(data):
     expected_y = expected_y.sum(axis=tuple(range(lead)))
     expected_y = expected_y.sum(axis=tuple(i for i, d in enumerate(yshape) if d == 1), keepdims=True)
     np.testing.assert_allclose(y.grad.numpy(), expected_y.reshape(yshape))
+
+
+def test_implicit_gradient_needs_a_real_scalar():
+    # Messages as PyTorch 2.13 gives them.
+    x = torch.tensor(1 + 2j, requires_grad=True)
+    message = "grad can be implicitly created only for real scalar outputs but got torch.complex64"
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        (x * x).backward()
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        torch.autograd.grad(x * x, x)
+    w = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (w * 2).backward()

@@ -260,11 +260,6 @@ def _tensor_input(input) -> None:
         raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
 
-def ones_like_for_grad(t: Tensor) -> Tensor:
-    """The implicit gradient of a scalar output: one, in its dtype."""
-    return wrap(np.ones(t._data.shape, dtype=t._data.dtype))
-
-
 @op("creation", function=False)
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     """Zeros of the given size with self's dtype."""

@@ -69,7 +69,8 @@ def _scaled(factor):
 _ADD = (_identity, _identity)
 
 
-@op("pointwise", operators=("__add__",), reflected_operators=("__radd__",), differentiable=True)
+# Sums and products commute exactly, so `2 + t` runs as `t + 2` (tensor first: the fast path), as in PyTorch.
+@op("pointwise", operators=("__add__", "__radd__"), differentiable=True)
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
@@ -109,7 +110,7 @@ def _subtraction_operands(input, other, alpha):
     return a, b
 
 
-@op("pointwise", operators=("__mul__",), reflected_operators=("__rmul__",), differentiable=True)
+@op("pointwise", operators=("__mul__", "__rmul__"), differentiable=True)
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
