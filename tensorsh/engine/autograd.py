@@ -238,18 +238,20 @@ def _accumulator_of(leaf):
 
 
 def _topological(roots) -> list[Node]:
-    """Nodes reachable from the roots, each before the nodes it feeds."""
+    """Nodes reachable from the roots, each before the nodes it feeds.
+
+    Nodes hash by identity, so they are their own keys here and in _run."""
     order, seen = [], set()
     for root in roots:
-        if id(root) in seen:
+        if root in seen:
             continue
-        seen.add(id(root))
+        seen.add(root)
         stack = [(root, iter(root.next_functions))]
         while stack:
             node, children = stack[-1]
             for child, _ in children:
-                if child is not None and id(child) not in seen:
-                    seen.add(id(child))
+                if child is not None and child not in seen:
+                    seen.add(child)
                     stack.append((child, iter(child.next_functions)))
                     break
             else:
@@ -282,18 +284,17 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
     accumulates into leaves' `.grad` (only those whose nodes are in `only`, if given).
     """
     global _grad_enabled
-    grads: dict[int, object] = {}
+    grads: dict[Node, object] = {}
     for node, g in zip(roots, root_grads):
-        key = id(node)
-        grads[key] = g if key not in grads else grads[key] + g
-    wanted_at = {id(n): i for i, n in enumerate(wanted)} if wanted is not None else None
+        grads[node] = g if node not in grads else grads[node] + g
+    wanted_at = {n: i for i, n in enumerate(wanted)} if wanted is not None else None
     results = [None] * len(wanted) if wanted is not None else None
 
     prev_mode = _grad_enabled
     _grad_enabled = create_graph
     try:
         for node in _topological(roots):
-            g = grads.pop(id(node), None)
+            g = grads.pop(node, None)
             if g is None:
                 continue
             if node.hooks:
@@ -303,10 +304,10 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                         g = changed
             if node.retained is not None:
                 _deposit(node.retained, g, create_graph)
-            if wanted_at is not None and id(node) in wanted_at:
-                results[wanted_at[id(node)]] = g
+            if wanted_at is not None and node in wanted_at:
+                results[wanted_at[node]] = g
             if type(node) is AccumulateGrad:
-                if wanted_at is None and (only is None or id(node) in only):
+                if wanted_at is None and (only is None or node in only):
                     _deposit(node.variable, g, create_graph)
                 continue
             if node.saved or node.freed:
@@ -317,8 +318,7 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 data = ig._data
                 if data.shape != meta[0] or data.dtype != meta[1]:
                     ig = _fit(ig, meta)
-                key = id(child)
-                grads[key] = grads[key] + ig if key in grads else ig
+                grads[child] = grads[child] + ig if child in grads else ig
             if not retain_graph and node.saved:
                 node.free()
     finally:
@@ -352,7 +352,7 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False, input
     only = None
     if inputs is not None:
         inputs = [inputs] if hasattr(inputs, "_data") else list(inputs)
-        only = {id(_node_of(t)) for t in inputs}
+        only = {_node_of(t) for t in inputs}
     _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph, only=only)
 
 
