@@ -132,10 +132,20 @@ def _memory_size(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    # argparse's own default asks shutil for the width, and importing shutil costs more
+    # start-up time than all of argparse: ask the terminal directly.
+    try:
+        width = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        width = 80
+    return argparse.HelpFormatter(prog, width=width - 2)
+
+
 def _parser(prog: str) -> argparse.ArgumentParser:
     # argparse rather than click: click (with the `inspect` it imports) cost a sixth of the start-up.
     parser = argparse.ArgumentParser(
-        prog=prog, allow_abbrev=False,
+        prog=prog, allow_abbrev=False, formatter_class=_help_formatter,
         description="Run a tensorsh program (PyTorch-style tensor code) from FILE, -c CODE or standard "
                     "input; with none of them on a terminal, open the interactive REPL.")
     parser.add_argument("file", nargs="?", metavar="FILE", help="The program to run ('-' for standard input).")
