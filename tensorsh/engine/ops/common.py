@@ -142,10 +142,12 @@ def binary_operands(a, b):
                 check_broadcast(a, b)
             if ad.dtype == bd.dtype:
                 return ad, bd, _BY_NP[ad.dtype]
-        elif type(b) is float and ad.dtype.kind in "fc":
-            return ad, b, _BY_NP[ad.dtype]
-        elif type(b) is int and ad.dtype.kind in "fciu":
-            return ad, _wrap_int(b, ad.dtype), _BY_NP[ad.dtype]
+        elif type(b) is float or type(b) is int:
+            kind = ad.dtype.kind
+            if kind in "fc":  # a Python number takes the tensor's floating dtype
+                return ad, b, _BY_NP[ad.dtype]
+            if kind in "iu" and type(b) is int:
+                return ad, _wrap_int(b, ad.dtype), _BY_NP[ad.dtype]
     elif not isinstance(b, Tensor):
         raise TypeError(
             f"expected at least one Tensor operand, but got {type(a).__name__} and {type(b).__name__}"
