@@ -49,7 +49,7 @@ def _times(x):
     def derivative(g):
         if not plain_backward():
             return g * x
-        return wrap(np.multiply(g._data, x._data if isinstance(x, Tensor) else x))
+        return wrap(np.multiply(g._data, x._data if isinstance(x, Tensor) else x, out=...))
 
     return derivative
 
@@ -242,7 +242,7 @@ def _power_rule(x, n):
         if n == 1:
             return _identity
         if n == 2:
-            return lambda g: g * (x * 2) if not plain_backward() else wrap(g._data * (x._data * 2))
+            return lambda g: g * (x * 2) if not plain_backward() else wrap(np.multiply(g._data, x._data + x._data, out=...))
         return lambda g: g * n * x ** (n - 1)
     # A zero exponent contributes nothing, even where x ** -1 is infinite (PyTorch masks it).
     return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
