@@ -4,9 +4,11 @@ An op's body computes its result on NumPy arrays and hands it to `record` togeth
 with its grad_fn name, its inputs, its backward, and the tensors its backward reads
 (`saved`, checked against in-place modification; numbers and None there are ignored).
 The backward is a tuple of one derivative function per input (`g -> gradient`, None
-for inputs without one), or one function returning a tuple of gradients. A gradient
-may have the broadcast shape: the engine reduces and casts it (autograd._fit), so
-ops never unbroadcast by hand.
+for inputs without one), or one function returning a tuple of gradients. A backward
+that reads the op's own result lists OUTPUT in `saved` and takes it as a second
+argument (`(g, y) -> ...`); closing over the result instead would make a reference
+cycle (see autograd.Node). A gradient may have the broadcast shape: the engine
+reduces and casts it (autograd._fit), so ops never unbroadcast by hand.
 """
 
 from __future__ import annotations
