@@ -174,10 +174,11 @@ def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
     args = parser.parse_args(argv)
     if args.code is not None and args.file is not None:
         parser.error("give either -c CODE or a FILE, not both")
-    sys.exit(_main(args))
+    sys.exit(_execute(args))
 
 
-def _main(args: argparse.Namespace) -> int:
+def _execute(args: argparse.Namespace) -> int:
+    """Run what the arguments ask for; the exit status."""
     file, code, fmt, no_color, debug, vi = args.file, args.code, args.fmt, args.no_color, args.debug, args.vi
     try:
         program = _read_program(file, code)
