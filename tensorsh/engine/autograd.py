@@ -123,10 +123,10 @@ class Node:
         self._name = name
         self.backward = backward
         nexts, metas = [], []
-        for t in inputs:
-            # Inputs are tensors, numbers or None: only tensors have _requires_grad.
-            if getattr(t, "_requires_grad", False):
-                grad_fn = t.grad_fn
+        tensor = tensor_module.Tensor
+        for t in inputs:  # tensors, numbers or None
+            if isinstance(t, tensor) and tensor_module.synced(t)._requires_grad:
+                grad_fn = t._grad_fn
                 nexts.append((grad_fn if grad_fn is not None else _accumulator_of(t), 0))
                 # The shape and dtype the gradient for this input is reduced and cast to.
                 data = t._data
@@ -165,7 +165,7 @@ class Node:
         for t, counter, version in self.saved:
             if counter[0] != version:
                 # The message names the op that made a saved output, but an input's current grad_fn.
-                array, maker = (self.output[0], self) if t is None else (t._data, t.grad_fn)
+                array, maker = (self.output[0], self) if t is None else (t._data, t._grad_fn)
                 what = f"[torch.{_dtype_of(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
                 if maker is not None:
                     what += f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', maker.name())},"
@@ -201,7 +201,7 @@ class Node:
         y._data = array
         y._version = counter
         y._requires_grad = True
-        y.grad_fn = self
+        y._grad_fn = self
         return y
 
 
@@ -223,10 +223,10 @@ class AccumulateGrad(Node):
 
 def _node_of(t):
     """The node gradients for tensor `t` flow into, or None if it is outside the graph."""
-    if not getattr(t, "_requires_grad", False):
+    if not (isinstance(t, tensor_module.Tensor) and tensor_module.synced(t)._requires_grad):
         return None
-    if t.grad_fn is not None:
-        return t.grad_fn
+    if t._grad_fn is not None:
+        return t._grad_fn
     return _accumulator_of(t)
 
 
@@ -341,7 +341,7 @@ def _deposit(tensor, g, create_graph):
 
 def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute the gradient of `tensor` with respect to the graph's leaves."""
-    if not tensor._requires_grad:
+    if not tensor.requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     if gradient is None:
         gradient = _implicit_grad(tensor)

@@ -25,10 +25,15 @@ class Tensor:
     # Defaults live on the class so that making a tensor sets only what differs.
     _requires_grad = False
     _grad = None
-    grad_fn = None
+    _grad_fn = None
     _accumulator = None
     _base = None
     _retains_grad = False
+    # A view follows its base's history: after an in-place write anywhere in the base's
+    # memory, a view made before it becomes AsStridedBackward0 of the base's new history,
+    # as PyTorch regenerates a view's grad_fn. `_view_version` is the version of the shared
+    # counter the view last followed; None for tensors that do not follow a base.
+    _view_version = None
 
     __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to us.
 
@@ -128,17 +133,21 @@ class Tensor:
     # ------------------------------------------------------------ autograd state
 
     @property
+    def grad_fn(self):
+        return synced(self)._grad_fn
+
+    @property
     def requires_grad(self) -> bool:
-        return self._requires_grad
+        return synced(self)._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if self.grad_fn is not None and not value:
+        if synced(self)._grad_fn is not None and not value:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             return
         if value and self.dtype.category < dtypes.FLOAT:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -151,11 +160,11 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        return self.grad_fn is None
+        return synced(self)._grad_fn is None
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        if synced(self)._grad_fn is not None and not self._retains_grad:
             autograd.warn_non_leaf_grad()
         return self._grad
 
@@ -185,11 +194,11 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep .grad for this non-leaf tensor during backward."""
-        if not self._requires_grad:
+        if not synced(self)._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             self._retains_grad = True
-            self.grad_fn.retained = self
+            self._grad_fn.retained = self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's .grad."""
@@ -201,19 +210,20 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's memory, cut from the graph."""
-        return _view(self, self._data)
+        return _view(self, self._data, follows=False)
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from the graph, in place."""
-        if self._base is not None and self.grad_fn is not None:
+        if self._base is not None and synced(self)._grad_fn is not None:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
                 "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
                 "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
                 "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
             )
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
+        self._view_version = None  # no longer follows its base
         return self
 
     @property
@@ -338,12 +348,28 @@ def wrap(array) -> Tensor:
     return t
 
 
-def _view(base: Tensor, array: np.ndarray) -> Tensor:
-    """A tensor over `array`, a NumPy view of base's memory, sharing base's version counter."""
+def _view(base: Tensor, array: np.ndarray, follows: bool = True) -> Tensor:
+    """A tensor over `array`, a NumPy view of base's memory, sharing base's version counter.
+
+    follows: whether it takes part in autograd as a view of its base (see Tensor);
+    not so for detach() and a view as another dtype, which autograd does not follow.
+    """
     t = _new(Tensor)
     t._data = array
     t._version = base._version
     t._base = base if base._base is None else base._base
+    if follows:
+        t._view_version = base._version[0]
+    return t
+
+
+def synced(t: Tensor) -> Tensor:
+    """t, with its autograd state brought up to date if it is a view whose base's memory
+    was written in place since it last looked (see Tensor)."""
+    if t._view_version is not None and t._view_version != t._version[0]:
+        from .ops.indexing import follow_base
+
+        follow_base(t)
     return t
 
 

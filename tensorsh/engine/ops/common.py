@@ -21,7 +21,7 @@ import numpy as np
 from .. import autograd, dtypes
 from ..autograd import Node
 from ..limits import check_allocation
-from ..tensor import Tensor, _new, _view, wrap
+from ..tensor import Tensor, _new, _view, synced, wrap
 
 _BY_NP = {d.np: d for d in dtypes.ALL}
 SCALAR_TYPES = (bool, int, float, complex, np.generic)
@@ -40,9 +40,12 @@ def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tens
     if autograd._grad_enabled:
         for t in inputs:
             # Integer and bool results never require grad: they are where a graph ends.
-            if isinstance(t, Tensor) and t._requires_grad and array.dtype.kind in "fc":
+            # (A view may first have to follow its base: see Tensor. Written out, not called,
+            # for the tensors that are not views: this runs for every input of every op.)
+            if isinstance(t, Tensor) and (t._requires_grad if t._view_version is None
+                                          else synced(t)._requires_grad) and array.dtype.kind in "fc":
                 out._requires_grad = True
-                out.grad_fn = Node(name, backward, inputs, saved, output=out)
+                out._grad_fn = Node(name, backward, inputs, saved, output=out)
                 break
     return out
 
@@ -51,8 +54,10 @@ def needs_grad(input, other=None) -> bool:
     """Whether a result of these inputs goes on the tape: ops whose backward costs more to
     build than their forward on a tiny tensor ask before building it."""
     return autograd._grad_enabled and (
-        (isinstance(input, Tensor) and input._requires_grad)
-        or (isinstance(other, Tensor) and other._requires_grad))
+        (isinstance(input, Tensor) and (input._requires_grad if input._view_version is None
+                                        else synced(input)._requires_grad))
+        or (isinstance(other, Tensor) and (other._requires_grad if other._view_version is None
+                                           else synced(other)._requires_grad)))
 
 
 def plain_backward() -> bool:
@@ -62,7 +67,7 @@ def plain_backward() -> bool:
 
 def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
     """After an in-place write into self, make self the output of a new node on the tape."""
-    self.grad_fn = Node(name, backward, inputs)
+    self._grad_fn = Node(name, backward, inputs)
     self._requires_grad = True
     _rewrite_base_history(self)
 
@@ -78,9 +83,10 @@ def _rewrite_base_history(view: Tensor) -> None:
 def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
     """Like `record`, for results that share `base`'s memory."""
     out = _view(base, array)
-    if autograd._grad_enabled and base._requires_grad and array.dtype.kind in "fc":
+    if autograd._grad_enabled and (base._requires_grad if base._view_version is None
+                                   else synced(base)._requires_grad) and array.dtype.kind in "fc":
         out._requires_grad = True
-        out.grad_fn = Node(name, backward, (base,))
+        out._grad_fn = Node(name, backward, (base,))
     return out
 
 
@@ -305,20 +311,21 @@ def check_inplace(self: Tensor, *others) -> bool:
     """Refuse in-place writes autograd cannot follow; return whether the write is recorded."""
     if not autograd._grad_enabled:
         return False
-    if self._requires_grad and self.grad_fn is None:
+    synced(self)
+    if self._requires_grad and self._grad_fn is None:
         raise RuntimeError(LEAF_INPLACE)
-    if self._requires_grad and self._base is not None and self._base._requires_grad and self._base.grad_fn is None:
+    if self._requires_grad and self._base is not None and self._base._requires_grad and self._base._grad_fn is None:
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
-    return self._requires_grad or any(isinstance(t, Tensor) and t._requires_grad for t in others)
+    return self._requires_grad or any(isinstance(t, Tensor) and synced(t)._requires_grad for t in others)
 
 
 def snapshot(self: Tensor) -> Tensor:
     """A copy of self at the same place in the graph, for ops whose backward needs the old value."""
     t = wrap(self._data.copy())
     t._requires_grad = self._requires_grad
-    t.grad_fn = self.grad_fn
+    t._grad_fn = self._grad_fn
     t._accumulator = self._accumulator
     return t
 
@@ -347,8 +354,8 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
             f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {shape}"
         )
     write_array(self, result._data)
-    if result.grad_fn is not None:
-        self.grad_fn = result.grad_fn
+    if result._grad_fn is not None:
+        self._grad_fn = result._grad_fn
         self._requires_grad = True
         _rewrite_base_history(self)
     return self

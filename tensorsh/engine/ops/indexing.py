@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import autograd, dtypes
 from ..autograd import Node
-from ..tensor import Tensor, _view, wrap, wrap_dim
+from ..tensor import Tensor, _view, synced, wrap, wrap_dim
 from .common import (
     LEAF_INPLACE,
     OVERLAP,
@@ -447,7 +447,8 @@ def getitem(self, index):
         if not -shape[0] <= index < shape[0]:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {shape[0]}")
         return view_at(self, (index,), "SelectBackward0")
-    if type(index) is tuple and not (self._requires_grad and autograd._grad_enabled):
+    if type(index) is tuple and not (autograd._grad_enabled and (
+            self._requires_grad if self._view_version is None else synced(self)._requires_grad)):
         fast = _basic_view(self, index)
         if fast is not None:
             return fast
@@ -591,15 +592,15 @@ def _check_setitem(self: Tensor, value_t, whole: bool) -> bool:
     """Refuse writes autograd cannot follow, with PyTorch's messages; return whether to record."""
     if not autograd._grad_enabled:
         return False
-    if self._requires_grad:
-        if self.grad_fn is None:
+    if synced(self)._requires_grad:
+        if self._grad_fn is None:
             is_view = self._base is not None or not whole
             raise RuntimeError(VIEW_OF_LEAF if is_view else LEAF_INPLACE)
         base = self._base
-        if base is not None and base._requires_grad and base.grad_fn is None:
+        if base is not None and base._requires_grad and base._grad_fn is None:
             raise RuntimeError(VIEW_OF_LEAF)
         return True
-    return value_t is not None and value_t._requires_grad
+    return value_t is not None and synced(value_t)._requires_grad
 
 
 def _record_setitem(self, parsed, basic, adv_key, value_t, stripped, region_shape):
@@ -638,14 +639,14 @@ def _record_setitem(self, parsed, basic, adv_key, value_t, stripped, region_shap
 
 
 def propagate_to_base(view: Tensor) -> None:
-    """After an in-place op is recorded on a view (view.grad_fn is that op), rewrite the base's history.
+    """After an in-place op is recorded on a view (view._grad_fn is that op), rewrite the base's history.
 
     As PyTorch does: the base becomes the output of CopySlices(its old history, the op),
     so a gradient through the base reaches the op, and the view becomes a view of the
     new base (AsStridedBackward0). Called by every in-place op that records on a view.
     """
     base = view._base
-    if base is None or view.grad_fn is None:
+    if base is None or view._grad_fn is None:
         return
     positions = _positions_in(base._data, view._data)
     if positions is None:
@@ -655,17 +656,35 @@ def propagate_to_base(view: Tensor) -> None:
     keep = np.ones(base._data.shape, dtype=np.bool_)
     keep[positions] = False
     keep_t = wrap(keep)
-    shape = base._data.shape
-    base.grad_fn = Node("CopySlices", lambda g: (g * keep_t, take_at(g, positions)), (old, op_out))
+    base._grad_fn = Node("CopySlices", lambda g: (g * keep_t, take_at(g, positions)), (old, op_out))
     base._requires_grad = True
-    view.grad_fn = Node("AsStridedBackward0", lambda g: (put_at(g, shape, positions),), (base,))
+    _follow(view, base, positions)
+
+
+def follow_base(view: Tensor) -> None:
+    """A view made before an in-place write to its base's memory: if the base requires grad
+    now, the view becomes AsStridedBackward0 of the base's current history, as PyTorch
+    regenerates a view's grad_fn (see Tensor)."""
+    view._view_version = view._version[0]
+    base = view._base
+    if base._requires_grad:
+        positions = _positions_in(base._data, view._data)
+        if positions is not None:
+            _follow(view, base, positions)
+
+
+def _follow(view: Tensor, base: Tensor, positions) -> None:
+    shape = base._data.shape
+    view._grad_fn = Node("AsStridedBackward0", lambda g: (put_at(g, shape, positions),), (base,))
+    view._requires_grad = True
+    view._view_version = view._version[0]
 
 
 def _history_of(t: Tensor, array) -> Tensor:
     """A stand-in tensor that carries t's current place in the graph."""
     proxy = wrap(array)
     proxy._requires_grad = t._requires_grad
-    proxy.grad_fn = t.grad_fn
+    proxy._grad_fn = t._grad_fn
     proxy._accumulator = t._accumulator
     return proxy
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import autograd, dtypes, limits
 from ..limits import check_allocation
-from ..tensor import Tensor, wrap
+from ..tensor import Tensor, synced, wrap
 from .common import OUTPUT, plain_backward, _BY_NP, _short_name, needs_grad, record, tensor_arg
 from .reduction import vector_norm
 from .registry import op
@@ -54,7 +54,7 @@ def _x(shape) -> str:
 
 def _saved_for(a: Tensor, b: Tensor) -> tuple:
     """What a product's backward reads, as PyTorch saves it: each factor only if the other needs a gradient."""
-    if not (a._requires_grad or b._requires_grad):
+    if not (synced(a)._requires_grad or synced(b)._requires_grad):
         return ()
     return tuple(t for t, other in ((a, b), (b, a)) if other._requires_grad)
 
@@ -252,7 +252,7 @@ def _matmul_name(input: Tensor, other: Tensor) -> str:
         return "SqueezeBackward4"
     if d1 == 3 and d2 == 3 and s1[0] == 1 and s2[0] != 1:
         s1, d1 = s1[1:], 2
-    if d1 == 2 and d2 >= 3 and input._requires_grad:
+    if d1 == 2 and d2 >= 3 and synced(input)._requires_grad:
         # Folded through a transpose, then made contiguous: a copy unless a side is 1.
         return "TransposeBackward0" if s1[0] == 1 or s2[-1] == 1 else "CloneBackward0"
     return "UnsafeViewBackward0"

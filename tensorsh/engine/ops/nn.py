@@ -17,7 +17,7 @@ import numpy as np
 from .. import autograd, dtypes
 from .. import random as _random
 from ..limits import check_allocation
-from ..tensor import Tensor, wrap, wrap_dim
+from ..tensor import Tensor, synced, wrap, wrap_dim
 from .common import plain_backward, OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
@@ -458,7 +458,7 @@ def pad(input, pad, mode="constant", value=None):
         numpy_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)
         if numpy_mode is None:
             raise NotImplementedError(f"Unrecognised padding mode {mode}")
-        if input._requires_grad and autograd._grad_enabled:
+        if synced(input)._requires_grad and autograd._grad_enabled:
             raise NotImplementedError(f"tensorsh has no gradient for pad with mode '{mode}'")
         return wrap(np.pad(a, widths, mode=numpy_mode)[tuple(crops)])
     padded = np.pad(a, widths, constant_values=0 if value is None else value)

@@ -409,8 +409,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 def _named(name: str, *results: Tensor) -> tuple:
     """Results of an op PyTorch computes in one node, shown under that node's name (the gradients are the parts')."""
     for t in results:
-        if t.grad_fn is not None:
-            t.grad_fn._name = name
+        if t._grad_fn is not None:
+            t._grad_fn._name = name
     return results
 
 

@@ -94,7 +94,7 @@ def _view_dtype(self, target):
         ratio = target.itemsize // a.itemsize
         if target.itemsize > a.itemsize and a.shape[-1] % ratio:
             raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {how}, but got {a.shape[-1]}")
-    return _view(self, a.view(target.np))
+    return _view(self, a.view(target.np), follows=False)
 
 
 @op("shape", differentiable=True)
@@ -298,9 +298,9 @@ def _reshape_in_place(self, result, name: str):
     """Make self the view `result` computed from it (same memory), as PyTorch's squeeze_ & co. do."""
     self._data = result._data
     self._version[0] += 1
-    if result.grad_fn is not None:
-        result.grad_fn._name = name  # the in-place variant's node, e.g. UnsqueezeBackward1
-        self.grad_fn = result.grad_fn
+    if result._grad_fn is not None:
+        result._grad_fn._name = name  # the in-place variant's node, e.g. UnsqueezeBackward1
+        self._grad_fn = result._grad_fn
     return self
 
 
