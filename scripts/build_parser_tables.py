@@ -52,14 +52,102 @@ def _lexer_tables(parser) -> dict:
             raise SystemExit(f"lexer callback for {name}: the runtime supports plain keywords only")
         keywords[str(name)] = {str(t.pattern.value): str(t.name) for t in callback.scanner.terminals}
     literals = {str(t.name): str(t.pattern.value) for t in parser.terminals if isinstance(t.pattern, PatternStr)}
+    flags = scanner._mres[0].flags if scanner._mres else 0
+    terminals = [(str(t.name), t.pattern.to_regexp()) for t in scanner.terminals]
+    if "|".join(f"(?P<{name}>{regexp})" for name, regexp in terminals) != "|".join(m.pattern for m in scanner._mres):
+        raise SystemExit("Lark's scanner is no longer its terminals' patterns in order: update FIRST_CHARS")
     return {
         "PATTERNS": tuple(m.pattern for m in scanner._mres),
-        "PATTERN_FLAGS": scanner._mres[0].flags if scanner._mres else 0,
+        "PATTERN_FLAGS": flags,
+        # Each terminal's pattern in the scanner's order (PATTERNS are these joined), and the
+        # ASCII characters a match of it can begin with (None: any, or it may match nothing),
+        # so that the tokenizer tries at each place only the terminals that can start there.
+        "TERMINALS": tuple(terminals),
+        "FIRST_CHARS": {name: _first_chars(regexp, flags) for name, regexp in terminals},
         "KEYWORDS": keywords,
         "NEWLINE_TYPES": tuple(sorted(map(str, lexer.newline_types))),
         "IGNORE_TYPES": tuple(sorted(map(str, lexer.ignore_types))),
         "LITERALS": dict(sorted(literals.items())),
     }
+
+
+def _first_chars(regexp: str, flags: int) -> str | None:
+    """The ASCII characters a match of `regexp` can begin with, or None if it can begin with
+    any character or match the empty string. A superset is safe (a terminal is tried where
+    it cannot match); a missing character is not, so anything not understood gives None."""
+    import re
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    everything = frozenset(map(chr, range(128)))
+    categories = {
+        sre.CATEGORY_DIGIT: frozenset("0123456789"),
+        sre.CATEGORY_WORD: frozenset(c for c in everything if c.isalnum() or c == "_"),
+        sre.CATEGORY_SPACE: frozenset(" \t\n\r\f\v"),
+    }
+    categories[sre.CATEGORY_NOT_DIGIT] = everything - categories[sre.CATEGORY_DIGIT]
+    categories[sre.CATEGORY_NOT_WORD] = everything - categories[sre.CATEGORY_WORD]
+    categories[sre.CATEGORY_NOT_SPACE] = everything - categories[sre.CATEGORY_SPACE]
+
+    def with_case(chars, ignore_case):
+        return chars | {c.swapcase() for c in chars} if ignore_case else chars
+
+    def char_class(items, ignore_case):
+        chars, negate = set(), False
+        for op, arg in items:
+            if op is sre.NEGATE:
+                negate = True
+            elif op is sre.LITERAL:
+                if arg < 128:
+                    chars.add(chr(arg))
+            elif op is sre.RANGE:
+                chars.update(map(chr, range(arg[0], min(arg[1], 127) + 1)))
+            elif op is sre.CATEGORY and arg in categories:
+                chars |= categories[arg]
+            else:
+                return None
+        chars = with_case(chars, ignore_case)
+        return everything - chars if negate else chars
+
+    def first(items, ignore_case):
+        """(characters or None for any, whether the sequence can match the empty string)."""
+        found = set()
+        for op, arg in items:
+            if op is sre.LITERAL:
+                chars, empty = with_case({chr(arg)}, ignore_case) if arg < 128 else set(), False
+            elif op is sre.IN:
+                chars, empty = char_class(arg, ignore_case), False
+            elif op is sre.BRANCH:
+                chars, empty = set(), False
+                for branch in arg[1]:
+                    branch_chars, branch_empty = first(branch, ignore_case)
+                    if branch_chars is None:
+                        return None, False
+                    chars |= branch_chars
+                    empty = empty or branch_empty
+            elif op is sre.SUBPATTERN:
+                _, add_flags, del_flags, inner = arg
+                case = (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
+                chars, empty = first(inner, case)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                low, _, inner = arg
+                chars, empty = first(inner, ignore_case)
+                empty = empty or low == 0
+            elif op is sre.ATOMIC_GROUP:
+                chars, empty = first(arg, ignore_case)
+            elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                chars, empty = set(), True  # zero-width: ignoring what it demands only widens the set
+            else:
+                return None, False
+            if chars is None:
+                return None, False
+            found |= chars
+            if not empty:
+                return found, False
+        return found, True
+
+    chars, empty = first(sre_parse.parse(regexp, flags), bool(flags & re.I))
+    return None if chars is None or empty else "".join(sorted(chars))
 
 
 def _shape(rule, chain) -> tuple:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,32 @@ def test_a_long_line_is_parsed_in_linear_time(make_line):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] in ("ok", "error")
+
+
+# ---------------------------------------------------------------- the tokenizer tries fewer terminals
+
+_TOKEN_TEXT = st.lists(st.sampled_from(
+    [chr(i) for i in range(128)] + list("éπ∑λ") + ["0x1F", "1e5", "1.5j", "0b10", "r'x'", "u\"y\"", "**=", "//", "->",
+                                                   "...", "!=", "<<=", "# c\n", "\\\n", "_a1", "if", "lambda"]),
+    min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TOKEN_TEXT)
+def test_trying_only_the_terminals_a_character_can_start_matches_what_all_of_them_match(text):
+    from tensorsh.lang import grammar_tables
+
+    (everything,) = [re.compile(p, grammar_tables.PATTERN_FLAGS) for p in grammar_tables.PATTERNS]
+    whole = everything.match(text)
+    fast = lalr._scanner_for(text[0])(text, 0)
+    assert (whole and (whole.lastgroup, whole.end())) == (fast and (fast.lastgroup, fast.end()))
+
+
+def test_first_characters_are_computed_from_the_patterns():
+    assert build._first_chars(r"[0-9]+", 0) == "0123456789"
+    assert build._first_chars(r"(?:ab|c)d", 0) == "ac"
+    assert build._first_chars(r"x?y", 0) == "xy"
+    assert build._first_chars(r"(?i:q)", 0) == "Qq"
+    assert build._first_chars(r"[^\W\d]\w*", 0) == "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+    assert build._first_chars(r"a*", 0) is None  # can match nothing: tried everywhere
+    assert build._first_chars(r".b", 0) is None  # any character
