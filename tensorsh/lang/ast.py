@@ -17,10 +17,12 @@ class Span:
     __slots__ = ("line", "column", "end_line", "end_column")
 
     def __init__(self, line: int, column: int, end_line: int, end_column: int):
-        object.__setattr__(self, "line", line)
-        object.__setattr__(self, "column", column)
-        object.__setattr__(self, "end_line", end_line)
-        object.__setattr__(self, "end_column", end_column)
+        # The slots' own setters (Span refuses assignment): half the time of object.__setattr__,
+        # and the parser makes a span for every node.
+        _set_line(self, line)
+        _set_column(self, column)
+        _set_end_line(self, end_line)
+        _set_end_column(self, end_column)
 
     def _key(self) -> tuple:
         return (self.line, self.column, self.end_line, self.end_column)
@@ -42,6 +44,8 @@ class Span:
         return Span(self.line, self.column, other.end_line, other.end_column)
 
 
+_set_line, _set_column, _set_end_line, _set_end_column = (
+    Span.line.__set__, Span.column.__set__, Span.end_line.__set__, Span.end_column.__set__)
 NO_SPAN = Span(1, 1, 1, 1)
 
 
@@ -57,6 +61,12 @@ class Node:
 
     def __init__(self, *args: Any, span: Span = NO_SPAN, **kwargs: Any):
         names = self._fields
+        if not kwargs and len(args) == len(names):
+            # Every field given in order, as the parser builds nodes: no defaults to look up.
+            fields = self.__dict__  # writing it directly skips __setattr__, which refuses changes
+            fields.update(zip(names, args))
+            fields["span"] = span
+            return
         if len(args) > len(names):
             raise TypeError(f"{type(self).__name__}() takes {len(names)} fields but {len(args)} were given")
         values = dict(zip(names, args))
