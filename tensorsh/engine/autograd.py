@@ -197,8 +197,7 @@ class Node:
         """The op's result, for its backward: a tensor over the saved array, made by this node
         (so that with create_graph the gradient also flows through the result)."""
         array, counter = self.output
-        y = tensor_module._new(tensor_module.Tensor)
-        y._data = array
+        y = tensor_module.wrap(array)
         y._version = counter
         y._requires_grad = True
         y._grad_fn = self

@@ -31,12 +31,15 @@ from ..autograd import OUTPUT  # noqa: E402  (stands for the op's own result in 
 
 def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
     """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
-    # wrap() written out: this runs once per op, and a call is a tenth of a tiny op's time.
+    # wrap() written out (the same four attributes): this runs once per op, and a call is a
+    # tenth of a tiny op's time.
     if type(array) is not np.ndarray:
         array = np.asarray(array)
     out = _new(Tensor)
     out._data = array
     out._version = [0]
+    out._base = None
+    out._view_version = None
     if autograd._grad_enabled:
         for t in inputs:
             # Integer and bool results never require grad: they are where a graph ends.

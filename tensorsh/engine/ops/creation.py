@@ -497,6 +497,8 @@ def legacy_construct(self: Tensor, dtype, args, kwargs) -> None:
         )
     self._data = array
     self._version = [0]
+    self._base = None  # as wrap() sets them
+    self._view_version = None
 
 
 def _legacy(name: str, dtype: dtypes.dtype):
