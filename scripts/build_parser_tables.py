@@ -55,14 +55,13 @@ def _lexer_tables(parser) -> dict:
     flags = scanner._mres[0].flags if scanner._mres else 0
     terminals = [(str(t.name), t.pattern.to_regexp()) for t in scanner.terminals]
     if "|".join(f"(?P<{name}>{regexp})" for name, regexp in terminals) != "|".join(m.pattern for m in scanner._mres):
-        raise SystemExit("Lark's scanner is no longer its terminals' patterns in order: update FIRST_CHARS")
+        raise SystemExit("Lark's scanner is no longer its terminals' patterns in order: update the runtime")
     return {
-        "PATTERNS": tuple(m.pattern for m in scanner._mres),
-        "PATTERN_FLAGS": flags,
-        # Each terminal's pattern in the scanner's order (PATTERNS are these joined), and the
-        # ASCII characters a match of it can begin with (None: any, or it may match nothing),
-        # so that the tokenizer tries at each place only the terminals that can start there.
+        # Lark's scanner tries these named patterns in this order, the first match winning;
+        # with each, the ASCII characters a match can begin with (None: any, or it may match
+        # nothing), so that the tokenizer tries at each place only those that can start there.
         "TERMINALS": tuple(terminals),
+        "PATTERN_FLAGS": flags,
         "FIRST_CHARS": {name: _first_chars(regexp, flags) for name, regexp in terminals},
         "KEYWORDS": keywords,
         "NEWLINE_TYPES": tuple(sorted(map(str, lexer.newline_types))),
@@ -241,7 +240,7 @@ def generate(grammar: str) -> str:
         "",
         "Made by scripts/build_parser_tables.py with Lark " + lark.__version__ + "; run it again after",
         "changing the grammar (tests/lang/test_parser_tables.py fails until you do).",
-        "Read by tensorsh.lang.lalr: tokens are PATTERNS' named groups (KEYWORDS re-types a",
+        "Read by tensorsh.lang.lalr: tokens are TERMINALS' named patterns (KEYWORDS re-types a",
         "matched NAME); STATES[s][symbol] >= 0 shifts (or goes to) that state, < 0 reduces by",
         "RULES[-1 - value] = (origin, length, callback or None to inline, expand1, include, nones_after).",
         '"""',

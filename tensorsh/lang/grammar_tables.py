@@ -2,24 +2,12 @@
 
 Made by scripts/build_parser_tables.py with Lark 1.3.1; run it again after
 changing the grammar (tests/lang/test_parser_tables.py fails until you do).
-Read by tensorsh.lang.lalr: tokens are PATTERNS' named groups (KEYWORDS re-types a
+Read by tensorsh.lang.lalr: tokens are TERMINALS' named patterns (KEYWORDS re-types a
 matched NAME); STATES[s][symbol] >= 0 shifts (or goes to) that state, < 0 reduces by
 RULES[-1 - value] = (origin, length, callback or None to inline, expand1, include, nones_after).
 """
 
 GRAMMAR_SHA256 = '64ccff58a2cbf9aef67ad0e4d952a4b96700a33ae2ab65819cb218d2cf093241'
-
-PATTERNS = ('(?P<IMAG_NUMBER>(?:(?:[0-9](?:(?:_)?[0-9])*(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*|(?:[0-9](?:(?:_)?[0-9])*\\.(?:[0-9](?:(?:_)?[0-9])*)?|\\.[0-9](?:(?:_)?[0-9])*)(?:(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*)?)|[0-9](?:(?:_)?[0-9])*)(?:j|J))|(?P<FLOAT_NUMBER>(?:[0-9](?:(?:_)?[0-9])*(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*|(?:[0-9](?:(?:_)?[0-9])*\\.(?:[0-9](?:(?:_)?[0-9])*)?|\\.[0-9](?:(?:_)?[0-9])*)(?:(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*)?))|(?P<HEX_NUMBER>0(?:x|X)(?:(?:_)?(?:[0-9]|[a-f]|[A-F]))+)|(?P<BIN_NUMBER>0(?:b|B)(?:(?:_)?[0-1])+)|(?P<OCT_NUMBER>0(?:o|O)(?:(?:_)?[0-7])+)|(?P<STRING>(?:(?s:[ruRU]?(""".*?(?<!\\\\)(\\\\\\\\)*?"""|\'\'\'.*?(?<!\\\\)(\\\\\\\\)*?\'\'\'))|[ruRU]?("(?!"").*?(?<!\\\\)(\\\\\\\\)*?"|\'(?!\'\').*?(?<!\\\\)(\\\\\\\\)*?\')))|(?P<DEC_NUMBER>(?:0(?:(?:_)?0)*(?![1-9])|[1-9](?:(?:_)?[0-9])*))|(?P<_NEWLINE>(?:(?:\r'
- '?\n'
- '[\t ]*|#[^\n'
- ']*))+)|(?P<__IGNORE_1>\\\\[\t \x0c'
- ']*\r'
- '?\n'
- ')|(?P<NAME>[^\\W\\d]\\w*)|(?P<COMMENT>#[^\n'
- ']*)|(?P<__IGNORE_0>[\t \x0c'
- ']+)|(?P<__ANON_11><<=)|(?P<__ANON_12>>>=)|(?P<__ANON_21>\\.\\.\\.)|(?P<__ANON_4>//=)|(?P<__ANON_6>\\*\\*=)|(?P<__ANON_0>\\+=)|(?P<__ANON_1>\\-=)|(?P<__ANON_10>\\^=)|(?P<__ANON_13>==)|(?P<__ANON_14>>=)|(?P<__ANON_15><=)|(?P<__ANON_16>!=)|(?P<__ANON_17><<)|(?P<__ANON_18>>>)|(?P<__ANON_19>//)|(?P<__ANON_2>\\*=)|(?P<__ANON_20>\\*\\*)|(?P<__ANON_3>/=)|(?P<__ANON_5>%=)|(?P<__ANON_7>@=)|(?P<__ANON_8>\\&=)|(?P<__ANON_9>\\|=)|(?P<AMPERSAND>\\&)|(?P<AT>@)|(?P<CIRCUMFLEX>\\^)|(?P<COLON>:)|(?P<COMMA>,)|(?P<DOT>\\.)|(?P<EQUAL>=)|(?P<LESSTHAN><)|(?P<LPAR>\\()|(?P<LSQB>\\[)|(?P<MINUS>\\-)|(?P<MORETHAN>>)|(?P<PERCENT>%)|(?P<PLUS>\\+)|(?P<RPAR>\\))|(?P<RSQB>\\])|(?P<SEMICOLON>;)|(?P<SLASH>/)|(?P<STAR>\\*)|(?P<TILDE>\\~)|(?P<VBAR>\\|)',)
-
-PATTERN_FLAGS = 32
 
 TERMINALS = (('IMAG_NUMBER',
   '(?:(?:[0-9](?:(?:_)?[0-9])*(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*|(?:[0-9](?:(?:_)?[0-9])*\\.(?:[0-9](?:(?:_)?[0-9])*)?|\\.[0-9](?:(?:_)?[0-9])*)(?:(?:e|E)(?:(?:\\+|\\-))?[0-9](?:(?:_)?[0-9])*)?)|[0-9](?:(?:_)?[0-9])*)(?:j|J)'),
@@ -40,6 +28,8 @@ TERMINALS = (('IMAG_NUMBER',
  ('COLON', ':'), ('COMMA', ','), ('DOT', '\\.'), ('EQUAL', '='), ('LESSTHAN', '<'), ('LPAR', '\\('),
  ('LSQB', '\\['), ('MINUS', '\\-'), ('MORETHAN', '>'), ('PERCENT', '%'), ('PLUS', '\\+'), ('RPAR', '\\)'),
  ('RSQB', '\\]'), ('SEMICOLON', ';'), ('SLASH', '/'), ('STAR', '\\*'), ('TILDE', '\\~'), ('VBAR', '\\|'))
+
+PATTERN_FLAGS = 32
 
 FIRST_CHARS = {'IMAG_NUMBER': '.0123456789',
  'FLOAT_NUMBER': '.0123456789',

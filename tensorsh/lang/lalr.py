@@ -75,36 +75,27 @@ class DedentError(Exception):
 
 # ---------------------------------------------------------------- tokens
 
-_patterns = None
 _by_char: dict = {}  # an ASCII character -> the match function of the terminals that can start with it
 _by_terminals: dict = {}  # those terminals -> their match function (characters share them)
-
-
-def _scanners():
-    global _patterns
-    if _patterns is None:
-        _patterns = [re.compile(p, _tables.PATTERN_FLAGS).match for p in _tables.PATTERNS]
-    return _patterns
 
 
 def _scanner_for(char: str):
     """The match function for a token starting with `char`.
 
-    It tries, in the scanner's order, only the terminals that can begin with that
-    character (FIRST_CHARS): the first that matches is the one the whole alternation
-    would give, since the others cannot match there. A quarter of the time it takes.
+    Lark's scanner tries every terminal in turn and takes the first that matches. This
+    tries, in the same order, only those that can begin with `char` (FIRST_CHARS), which
+    gives the same token in a quarter of the time; any other character gets them all.
     """
-    if len(char) != 1 or char > "\x7f":
-        scanners = _scanners()
-        return scanners[0] if len(scanners) == 1 else (lambda text, pos: _match_any(scanners, text, pos))
     first = _tables.FIRST_CHARS
-    names = tuple(name for name, _ in _tables.TERMINALS if first[name] is None or char in first[name])
+    known = char <= "\x7f"
+    names = tuple(name for name, _ in _tables.TERMINALS if not known or first[name] is None or char in first[name])
     match = _by_terminals.get(names)
     if match is None:
         patterns = dict(_tables.TERMINALS)
         alternation = "|".join(f"(?P<{name}>{patterns[name]})" for name in names) or "(?!)"
         match = _by_terminals[names] = re.compile(alternation, _tables.PATTERN_FLAGS).match
-    _by_char[char] = match
+    if known:
+        _by_char[char] = match
     return match
 
 
@@ -182,14 +173,6 @@ def tokens(text: str):
     while len(levels) > 1:
         levels.pop()
         yield token.borrow("_DEDENT", "")
-
-
-def _match_any(scanners, text: str, pos: int):
-    for match in scanners:
-        found = match(text, pos)
-        if found is not None:
-            return found
-    return None
 
 
 # ---------------------------------------------------------------- the LALR driver

@@ -25,9 +25,9 @@ from .common import (
     needs_grad,
     rebase,
     record,
-    temporary_out,
     record_view,
     result_type,
+    temporary_out,
     tensor_arg,
 )
 from .registry import op
@@ -242,7 +242,8 @@ def _power_rule(x, n):
         if n == 1:
             return _identity
         if n == 2:
-            return lambda g: g * (x * 2) if not plain_backward() else wrap(np.multiply(g._data, x._data + x._data, out=...))
+            return lambda g: (g * (x * 2) if not plain_backward()
+                              else wrap(np.multiply(g._data, x._data + x._data, out=...)))
         return lambda g: g * n * x ** (n - 1)
     # A zero exponent contributes nothing, even where x ** -1 is infinite (PyTorch masks it).
     return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
