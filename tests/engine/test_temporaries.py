@@ -39,6 +39,8 @@ def test_a_times_b_plus_c_makes_one_array_not_two():
     a, b, c = map(torch.from_numpy, arrays())
     assert peak_bytes(lambda: a * b + c) < 1.5 * 4 * N
     assert peak_bytes(lambda: a * b * c) < 1.5 * 4 * N
+    assert peak_bytes(lambda: a * b - c) < 1.5 * 4 * N
+    assert peak_bytes(lambda: a * b / c) < 1.5 * 4 * N
     # The check is able to fail: with a variable in between there are two arrays.
     assert peak_bytes(lambda: operator.add(a * b, c)) >= 2 * 4 * N
 
@@ -49,6 +51,9 @@ def test_results_match_numpy():
     np.testing.assert_array_equal((a * b + c).numpy(), na * nb + nc)
     np.testing.assert_array_equal((a * b * c * 2.0 + 1.0).numpy(), na * nb * nc * np.float32(2.0) + np.float32(1.0))
     np.testing.assert_array_equal((a + b + c).numpy(), na + nb + nc)
+    np.testing.assert_array_equal((a * b - c).numpy(), na * nb - nc)
+    np.testing.assert_array_equal((a * b / c).numpy(), na * nb / nc)
+    np.testing.assert_array_equal(torch.sub(a * b, c, alpha=2).numpy(), na * nb - 2 * nc)
 
 
 def test_inputs_and_variables_are_never_written():

@@ -95,10 +95,6 @@ def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
 
 # ---------------------------------------------------------------- promotion
 
-def is_scalar(x) -> bool:
-    return isinstance(x, SCALAR_TYPES)
-
-
 def result_type(*operands) -> dtypes.dtype:
     """torch.result_type over tensors and Python scalars."""
     dim = zero = scalar = None

@@ -84,15 +84,16 @@ def add(input, other, *, alpha=1):
 @op("pointwise", operators=("__sub__",), differentiable=True)
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
-    a, b = _subtraction_operands(input, other, alpha)
-    out = np.subtract(a, b * alpha if alpha != 1 else b)
+    a, b, dtype = _subtraction_operands(input, other, alpha)
+    out = temporary_out(input, other, dtype)
+    out = np.subtract(a, b * alpha if alpha != 1 else b, out=out)
     return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
 
 
 @op("pointwise", method=False, operators=("__rsub__",), differentiable=True)
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `number - tensor` computes)."""
-    a, b = _subtraction_operands(input, other, alpha)
+    a, b, _ = _subtraction_operands(input, other, alpha)
     out = np.subtract(b, a * alpha if alpha != 1 else a)
     name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     return record(out, name, (input, other), (_scaled(-alpha), _identity))
@@ -107,7 +108,7 @@ def _subtraction_operands(input, other, alpha):
         )
     if alpha != 1:
         _check_alpha(alpha, dtype)
-    return a, b
+    return a, b, dtype
 
 
 @op("pointwise", operators=("__mul__", "__rmul__"), differentiable=True)
@@ -146,7 +147,8 @@ def div(input, other, *, rounding_mode=None):
         dtype = dtypes.get_default_dtype()
     a, b = _cast(input, dtype), _cast(other, dtype)
     check_broadcast(input, other)
-    out = np.true_divide(a, b, dtype=dtype.np)
+    out = temporary_out(input, other, dtype)
+    out = np.true_divide(a, b, dtype=dtype.np, out=out)
     if not needs_grad(input, other):
         return wrap(out)
     return record(out, "DivBackward0", (input, other),
