@@ -102,6 +102,7 @@ def _session(files: bool, fmt: str, seed: int | None):
 def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: bool, debug: bool) -> int:
     from tensorsh.engine import limits
     from tensorsh.lang.errors import TensorshError, render
+    from tensorsh.lang.guards import ExitRequest
 
     display = _display(fmt, no_color)
     # Everything is imported now: what the process uses from here on is the program's.
@@ -116,6 +117,8 @@ def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: b
             traceback.print_exception(error.__cause__, file=sys.stderr)
         sys.stderr.write(render(error, color=color))
         return error.exit_code
+    except ExitRequest as request:  # exit() / quit(): the program's own status
+        return request.status
     return EXIT_OK
 
 

@@ -14,9 +14,38 @@ turns it into the diagnostic users see:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from tensorsh.lang.ast import Span
+
+class Span(NamedTuple):
+    """Where a node sits in its source: 1-based lines and columns (characters), end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def _character_column(lines: list[str], line: int, byte_offset: int) -> int:
+    """CPython's positions count UTF-8 bytes; a span counts characters (1-based)."""
+    if 1 <= line <= len(lines):
+        return len(lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+    return byte_offset + 1
+
+
+def span_at(lines: list[str], line: int, end_line: int | None, column: int | None,
+            end_column: int | None) -> Span:
+    """The span of CPython positions (1-based lines, 0-based byte columns), in characters."""
+    start = _character_column(lines, line, column or 0)
+    end_line = end_line or line
+    end = _character_column(lines, end_line, end_column) if end_column is not None else start + 1
+    return Span(line, start, end_line, max(end, start + 1) if end_line == line else end)
+
+
+def span_of(node, lines: list[str]) -> Span:
+    """The span of a node from `ast.parse`."""
+    return span_at(lines, node.lineno, getattr(node, "end_lineno", None), node.col_offset,
+                   getattr(node, "end_col_offset", None))
 
 # Engine exceptions of these classes are the user's mistake (a bad shape, a bad index),
 # reported under their own class name; anything else escaping the engine is our bug.
@@ -30,8 +59,7 @@ class TensorshError(Exception):
     """A user-facing error: what went wrong and where. Never shows a Python traceback."""
 
     def __init__(self, kind: str, message: str, span: Span | None = None, note: str | None = None,
-                 *, filename: str | None = None, source: str | None = None,
-                 incomplete: bool = False, internal: bool = False):
+                 *, filename: str | None = None, source: str | None = None, internal: bool = False):
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -39,13 +67,13 @@ class TensorshError(Exception):
         self.note = note
         self.filename = filename
         self.source = source
-        self.incomplete = incomplete  # a syntax error only because the input stopped early
+        self.before_running = False  # found while parsing or validating: nothing of the program ran
         self.internal = internal
 
     @property
     def exit_code(self) -> int:
-        """2 for a syntax error (nothing ran), 1 for an error while running."""
-        return 2 if self.kind == "SyntaxError" else 1
+        """2 for an error found before the program ran (syntax, the subset), 1 for one while running."""
+        return 2 if self.before_running else 1
 
     def located(self, filename: str, source: str) -> "TensorshError":
         """Attach the file name and text the span refers to (first one wins)."""

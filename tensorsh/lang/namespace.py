@@ -10,15 +10,17 @@ starts with `_` exists.
 
 from __future__ import annotations
 
-import builtins as _py
 import math
 import operator
 import types
+import weakref
 from typing import Any, Callable, Mapping
 
 import numpy
 
-from tensorsh.lang.errors import TensorshError, did_you_mean
+from tensorsh.lang.errors import did_you_mean
+from tensorsh.lang.formatting import SafeFormatter
+from tensorsh.lang.validator import PROTOCOL
 
 
 class Namespace:
@@ -64,21 +66,31 @@ _NDARRAY = ("T", "all", "any", "argmax", "argmin", "astype", "clip", "copy", "cu
             "swapaxes", "tolist", "transpose", "var")
 _NUMPY_SCALAR = ("astype", "dtype", "imag", "item", "itemsize", "ndim", "real", "shape", "size", "tolist")
 _NUMPY_DTYPE = ("char", "itemsize", "kind", "name", "str")
-_STR = ("capitalize", "center", "count", "endswith", "find", "index", "isalnum", "isalpha", "isdigit",
-        "islower", "isspace", "isupper", "join", "ljust", "lower", "lstrip", "partition", "replace",
-        "rfind", "rjust", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "title",
-        "upper", "zfill")  # never `format`: its mini-language reaches attributes
+_STR = ("capitalize", "casefold", "center", "count", "endswith", "expandtabs", "find", "index", "isalnum",
+        "isalpha", "isascii", "isdecimal", "isdigit", "isidentifier", "islower", "isnumeric", "isprintable",
+        "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition", "removeprefix",
+        "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split",
+        "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill")  # `format` is SafeFormatter's: its fields reach attributes
 _LIST = ("append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort")
 _TUPLE = ("count", "index")
 _INT = ("bit_length", "conjugate", "denominator", "imag", "numerator", "real")
 _FLOAT = ("conjugate", "imag", "is_integer", "real")
 _COMPLEX = ("conjugate", "imag", "real")
-_DICT = ("get", "items", "keys", "values")
+_DICT = ("clear", "copy", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values")
+_SET = ("add", "clear", "copy", "difference", "difference_update", "discard", "intersection",
+        "intersection_update", "isdisjoint", "issubset", "issuperset", "pop", "remove",
+        "symmetric_difference", "symmetric_difference_update", "union", "update")
+_FROZENSET = ("copy", "difference", "intersection", "isdisjoint", "issubset", "issuperset",
+              "symmetric_difference", "union")
+_EXCEPTION = ("args",)
+_SLICE = ("indices", "start", "step", "stop")
+_PROPERTY = ("deleter", "getter", "setter")
 _RANGE = ("count", "index", "start", "step", "stop")
 
 _PYTHON_TABLES: dict[type, tuple[str, ...]] = {
     str: _STR, list: _LIST, tuple: _TUPLE, bool: _INT, int: _INT, float: _FLOAT, complex: _COMPLEX,
-    dict: _DICT, range: _RANGE, numpy.ndarray: _NDARRAY,
+    dict: _DICT, range: _RANGE, numpy.ndarray: _NDARRAY, set: _SET, frozenset: _FROZENSET,
+    BaseException: _EXCEPTION, slice: _SLICE, property: _PROPERTY,
 }
 
 # Attributes a program may assign (`w.grad = None`, `x.requires_grad = True`).
@@ -86,13 +98,23 @@ _TENSOR_SETTABLE = ("data", "grad", "requires_grad")
 
 _tables: dict[type, dict[str, Callable[[Any], Any]]] = {}
 
+# The classes a program defined (registered as each class statement finishes): their
+# attributes are the program's own, looked up directly rather than through a table.
+USER_CLASSES: "weakref.WeakSet[type]" = weakref.WeakSet()
+
+
+def _is_user_value(value: Any) -> bool:
+    """A user class, an instance of one, or `super()` inside one."""
+    cls = type(value)
+    return cls in USER_CLASSES or cls is super or (isinstance(value, type) and value in USER_CLASSES)
+
 
 def _getters(names) -> dict[str, Callable[[Any], Any]]:
     # The names come from our lists or our own classes, never from user text.
     return {name: operator.attrgetter(name) for name in names if not name.startswith("_")}
 
 
-def _is_engine_type(cls: type) -> bool:
+def is_engine_class(cls: type) -> bool:
     return any(getattr(c, "__module__", "").startswith("tensorsh.engine") for c in cls.__mro__[:-1])
 
 
@@ -104,6 +126,9 @@ def attribute_table(value: Any) -> Mapping[str, Callable[[Any], Any]]:
     """The attributes a program may read on `value`, as name -> getter."""
     if isinstance(value, Namespace):
         return {name: (lambda _, v=member: v) for name, member in value.members.items()}
+    if _is_user_value(value):  # the program's own classes change as it runs: never cached
+        return _getters(n for n in dir(value) if not n.startswith("_")
+                        and (not isinstance(value, type) or _defined_by_class(value, n)))
     cls = type(value)
     table = _tables.get(cls)
     if table is None:
@@ -138,6 +163,16 @@ def _padding(name: str) -> Callable[[str], Callable]:
     return getter
 
 
+def _expandtabs(text: str) -> Callable:
+    def expandtabs(tabsize=8):
+        if isinstance(tabsize, int):
+            _check_string_size(len(text) + text.count("\t") * max(tabsize, 0))
+        return text.expandtabs(tabsize)
+
+    expandtabs.__qualname__ = "str.expandtabs"
+    return expandtabs
+
+
 def _replace(text: str) -> Callable:
     def replace(old, new, count=-1):
         if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
@@ -153,13 +188,19 @@ def _replace(text: str) -> Callable:
 
 def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
     if isinstance(value, type):
-        return _getters(_engine_public_names(value)) if _is_engine_type(value) else {}
-    if _is_engine_type(cls):
+        if is_engine_class(value):
+            return _getters(_engine_public_names(value))
+        # Python's own types: their methods unbound (`key=str.lower`), and dict.fromkeys.
+        names = _PYTHON_TABLES.get(value, ())
+        return _getters(names + ("fromkeys",) if value is dict else names)
+    if is_engine_class(cls):
         return _getters(_engine_public_names(cls))
     if isinstance(value, str):
         table = _getters(_STR)
         table.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
+        table["expandtabs"] = _expandtabs
         table["replace"] = _replace
+        table["format"] = _FORMATTER.method
         return table
     for base, names in _PYTHON_TABLES.items():
         if isinstance(value, base):
@@ -169,6 +210,9 @@ def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
     if isinstance(value, numpy.dtype):
         return _getters(_NUMPY_DTYPE)
     return {}
+
+
+_FORMATTER = SafeFormatter(lambda value, name: get_attribute(value, name))
 
 
 def attribute_names(value: Any) -> list[str]:
@@ -184,30 +228,66 @@ def _type_name(value: Any) -> str:
 
 def get_attribute(value: Any, name: str) -> Any:
     """`value.name` through the allow-list; AttributeError (with a suggestion) otherwise."""
-    if isinstance(value, Namespace):
-        if name in value.members:
-            return value.members[name]
-        raise TensorshError("AttributeError", did_you_mean(
-            f"{_type_name(value)} has no attribute '{name}'", name, value.members))
+    cls = type(value)
+    table = _tables.get(cls)
+    if table is not None:
+        getter = table.get(name)
+        if getter is not None:
+            return getter(value)
+    elif cls is Namespace or cls is LazyNamespace:
+        members = value.members
+        if name in members:
+            return members[name]
+        raise AttributeError(did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name, members))
+    elif _is_user_value(value):
+        return _user_attribute(value, name)
+    if name.startswith("_"):
+        raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
     table = attribute_table(value)
     getter = table.get(name)
     if getter is None:
-        if not name.startswith("_") and name in dir(type(value)):  # real, but not on the allow-list
-            raise TensorshError("AttributeError", f"{_type_name(value)} attribute '{name}' is not "
-                                "available in tensorsh")
-        raise TensorshError("AttributeError",
-                            did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name, table))
+        if name in dir(cls):  # real, but not on the allow-list
+            raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
+        raise AttributeError(did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name, table))
     return getter(value)
 
 
+def _user_attribute(value: Any, name: str) -> Any:
+    """An attribute of a user class, of its instances, or of `super()`: the names the program's
+    classes define and the public names of the classes they build on; the protocol methods
+    (`super().__init__`) only on classes and `super()`."""
+    if name.startswith("_") and not (name in PROTOCOL and isinstance(value, (type, super))):
+        raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
+    if isinstance(value, type) and not name.startswith("_") and not _defined_by_class(value, name):
+        raise AttributeError(did_you_mean(f"type object '{value.__name__}' has no attribute '{name}'", name,
+                                          dir(value)))
+    try:
+        return getattr(value, name)  # name: from the program's text, checked above and by the validator
+    except AttributeError as exc:
+        if exc.obj is not value or type(value) is super:
+            raise
+        raise AttributeError(did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name,
+                                          [n for n in dir(value) if not n.startswith("_")])) from None
+
+
+def _defined_by_class(cls: type, name: str) -> bool:
+    """Whether a class or one of its bases (not its metaclass, not `object`) defines `name`."""
+    return any(name in vars(c) for c in cls.__mro__[:-1])
+
+
 def set_attribute(value: Any, name: str, new: Any) -> None:
-    """`value.name = new` for the few attributes a program may assign."""
-    settable = _TENSOR_SETTABLE if _is_engine_type(type(value)) and hasattr(type(value), "requires_grad") else ()
+    """`value.name = new` for a user class or its instances, and the few attributes of tensors
+    a program may assign (`w.grad = None`)."""
+    cls = type(value)
+    if cls is not super and _is_user_value(value):
+        setattr(value, name, new)  # name: public, checked by the validator
+        return
+    settable = _TENSOR_SETTABLE if is_engine_class(cls) and hasattr(cls, "requires_grad") else ()
     if name not in settable:
         if name in attribute_table(value):
-            raise TensorshError("AttributeError", f"attribute '{name}' of {_type_name(value)} is read-only")
-        raise TensorshError("AttributeError", did_you_mean(
-            f"{_type_name(value)} has no attribute '{name}'", name, attribute_table(value)))
+            raise AttributeError(f"attribute '{name}' of {_type_name(value)} is read-only")
+        raise AttributeError(did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name,
+                                          attribute_table(value)))
     # `name` is one of our three constants by now.
     if name == "data":
         value.data = new
@@ -215,6 +295,14 @@ def set_attribute(value: Any, name: str, new: Any) -> None:
         value.grad = new
     else:
         value.requires_grad = new
+
+
+def delete_attribute(value: Any, name: str) -> None:
+    """`del value.name`: only on user classes and their instances."""
+    if type(value) is not super and _is_user_value(value):
+        delattr(value, name)
+        return
+    raise AttributeError(f"cannot delete attribute '{name}' of {_type_name(value)}")
 
 
 # ---------------------------------------------------------------- the engine as modules
@@ -379,24 +467,7 @@ def numpy_namespace() -> Namespace:
     return Namespace("numpy", members)
 
 
-# ---------------------------------------------------------------- builtins
-
-# DESIGN.md's builtins: Python's, even where torch has a function of the same name (max, sum, round).
-PYTHON_BUILTINS = ("abs", "bool", "float", "int", "len", "list", "max", "min", "range", "round", "str",
-                   "sum", "tuple")
-# Handy for small loops; where torch has the name too (all, any, pow), torch's wins.
-PYTHON_EXTRAS = ("all", "any", "complex", "divmod", "enumerate", "pow", "repr", "reversed", "sorted", "zip")
-
-
-def make_print(write: Callable[[str], Any]) -> Callable[..., None]:
-    def print(*values, sep=" ", end="\n"):  # noqa: A001 - it is the user's print
-        """print(*values, sep=' ', end='\\n'): write the values' str, separated by sep."""
-        sep = " " if sep is None else sep
-        end = "\n" if end is None else end
-        write(str(sep).join(str(v) for v in values) + str(end))
-
-    return print
-
+# ---------------------------------------------------------------- grad
 
 def make_grad(torch: Namespace) -> Callable[..., Any] | None:
     autograd = torch.members.get("autograd")
@@ -596,50 +667,3 @@ def make_files(torch: Namespace, allowed: bool):
             raise FileFormatError(f"{path!r} is not {kind} tensorsh can read: {reason}") from None
 
     return save, load
-
-
-def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = None) -> dict[str, Any]:
-    """The top-level names every program starts with."""
-    torch = engine_namespace()
-    names: dict[str, Any] = {}
-    for name, member in torch.members.items():
-        if not isinstance(member, Namespace):
-            names[name] = member
-    nn = torch.members.get("nn")
-    functional = nn.members.get("functional") if isinstance(nn, Namespace) else None
-    names["torch"] = torch
-    if functional is not None:
-        names["F"] = functional
-    names["np"] = numpy_namespace()
-    grad = make_grad(torch)
-    if grad is not None:
-        names["grad"] = grad
-    names["save"], names["load"] = make_files(torch, files_allowed)
-    # torch.save/torch.load are ours too: .npy/.npz only, and off under --no-files.
-    torch.members["save"], torch.members["load"] = names["save"], names["load"]
-    for name in PYTHON_BUILTINS:
-        names[name] = vars(_py)[name]
-    for name in PYTHON_EXTRAS:
-        names.setdefault(name, vars(_py)[name])
-    names["print"] = make_print(write or (lambda text: _py.print(text, end="")))
-    return names
-
-
-def modules(names: Mapping[str, Any]) -> dict[str, Namespace]:
-    """What `import` may bind: every Namespace reachable from torch and np, by dotted name."""
-    found: dict[str, Namespace] = {}
-
-    def walk(path: str, ns: Namespace) -> None:
-        found[path] = ns
-        if isinstance(ns, LazyNamespace):
-            return  # it holds no namespaces, and looking would build it
-        for name, member in ns.members.items():
-            if isinstance(member, Namespace):
-                walk(f"{path}.{name}", member)
-
-    torch, np_ = names.get("torch"), names.get("np")
-    if isinstance(torch, Namespace):
-        walk("torch", torch)
-    if isinstance(np_, Namespace):
-        walk("numpy", np_)
-    return found

@@ -10,34 +10,30 @@
     session.signature(value)                     # "softmax(input, dim=None, ...)" for a callable, or None
     session.reset()                              # forget the variables
 
-`Session.run(source, filename, display)` parses the whole source first (a syntax error
-runs nothing), then runs it statement by statement, calling `display(value)` for every
-value a top-level expression statement shows (not None, no trailing `;`, not inside
-an if/for/with block). Any failure
-raises `TensorshError` with its file name and source attached, ready for
+`Session.run(source, filename, display)` parses, validates and compiles the whole source
+first (a syntax error, or a construct outside the language, runs nothing), then runs it,
+calling `display(value)` for every value a top-level expression statement shows (not
+None, no trailing `;`, not inside a block or function). Any failure raises
+`TensorshError` with its file name and source attached, ready for
 `errors.render(error, color)`; variables assigned before the failure are kept.
 Nothing else leaves `run`: a bug of ours becomes an InternalError diagnostic; only
-KeyboardInterrupt (the caller decides what an interrupt means) and BrokenPipeError
+KeyboardInterrupt (the caller decides what an interrupt means), `guards.ExitRequest`
+(`exit()`: the caller ends the program or the REPL with its status) and BrokenPipeError
 (the reader of our output left) pass through. Resources are bounded: tensors by
 `engine.limits` (the CLI also caps the process: `limits.limit_process_memory()`, which
-a REPL should call too once it has imported what it needs), Python integers and
-repetitions and lambda recursion by the evaluator.
+a REPL should call too once it has imported what it needs), Python integers,
+repetitions and format widths by the guards, recursion by Python's recursion limit.
 `print(...)` inside a program writes through `write` (default: sys.stdout at call time).
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Callable
 
-from tensorsh.lang import namespace
-from tensorsh.lang.errors import TensorshError, internal_error, user_error
+from tensorsh.lang import namespace, scope
+from tensorsh.lang.calls import signature_of
+from tensorsh.lang.errors import TensorshError, internal_error
 from tensorsh.lang.evaluator import Display, Evaluator
-from tensorsh.lang.parser import parse
-
-
-def _stdout_write(text: str) -> None:
-    sys.stdout.write(text)
 
 
 class Session:
@@ -45,38 +41,35 @@ class Session:
 
     def __init__(self, files_allowed: bool = True, write: Callable[[str], Any] | None = None,
                  builtins: dict[str, Any] | None = None):
-        self.builtins = builtins if builtins is not None else namespace.builtins(files_allowed, write or _stdout_write)
-        self.modules = namespace.modules(self.builtins)
+        self.builtins = builtins if builtins is not None else scope.builtins(files_allowed, write)
+        self.modules = scope.modules(self.builtins)
         self.variables: dict[str, Any] = {}
         self._evaluator = Evaluator(self.builtins, self.variables, self.modules)
 
     def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
-        """Parse all of `source`, then run it; raise TensorshError (located) on the first error."""
+        """Parse, validate and compile all of `source`, then run it; raise TensorshError (located) on
+        the first error."""
         try:
-            module = parse(source, filename)
+            self._evaluator.run(source, filename, display)
         except TensorshError:
             raise
-        except RecursionError as exc:
-            raise TensorshError("SyntaxError", "the program is nested too deeply to parse",
-                                filename=filename, source=source) from exc
-        except Exception as exc:  # noqa: BLE001 - the parser failing is our bug; never a traceback
+        except Exception as exc:  # noqa: BLE001 - a failure of ours outside the program; never a traceback
             raise internal_error(exc, None).located(filename, source) from exc
-        evaluator = self._evaluator
-        evaluator.call_depth = 0  # an interrupt may have left lambda calls unfinished
-        try:
-            evaluator.run(module, display)
-        except TensorshError as error:
-            raise error.located(filename, source) from error.__cause__
-        except RecursionError as exc:  # escaped the evaluator's own handlers while unwinding
-            raise user_error(exc, None).located(filename, source) from exc
-        except BrokenPipeError:
-            raise  # the reader of our output left; the CLI ends quietly
-        except Exception as exc:  # noqa: BLE001
-            raise internal_error(exc, None).located(filename, source) from exc
+
+    def prepare(self, source: str, filename: str = "<input>"):
+        """The compiled program, to run (perhaps many times) with `execute`."""
+        return self._evaluator.prepare(source, filename)
+
+    def execute(self, code, display: Display | None = None) -> None:
+        self._evaluator.execute(code, display)
 
     def names(self) -> list[str]:
         """Every name a program can use right now, sorted."""
         return self._evaluator.names()
+
+    def user_variables(self) -> dict[str, Any]:
+        """The variables the program made (not the runtime's own entries)."""
+        return {k: v for k, v in self.variables.items() if not k.startswith("_") or k == "_"}
 
     @staticmethod
     def attributes(value: Any) -> list[str]:
@@ -86,16 +79,13 @@ class Session:
     @staticmethod
     def signature(value: Any) -> str | None:
         """`name(params)` for a callable a program can call, or None when Python cannot tell."""
-        from tensorsh.lang.evaluator import Lambda, _signature_of
-
-        if isinstance(value, Lambda):
-            return f"<lambda>{value.__signature__}"
-        signature = _signature_of(value) if callable(value) else None
+        signature = signature_of(value) if callable(value) else None
         if signature is None:
             return None
-        public = [p for p in signature.parameters.values() if not p.name.startswith("_")]
-        return f"{getattr(value, '__name__', type(value).__name__)}{signature.replace(parameters=public)}"
+        return f"{getattr(value, '__name__', type(value).__name__)}{signature}"
 
     def reset(self) -> None:
         """Forget every variable; builtins stay."""
+        runtime = self.variables["__builtins__"]
         self.variables.clear()
+        self.variables["__builtins__"] = runtime

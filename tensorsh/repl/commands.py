@@ -139,7 +139,7 @@ def _shape(shape) -> str:
 @command("vars")
 def vars_command(ctx: Context, argument: str) -> None:
     """Variables: type, shape, dtype, device, requires_grad."""
-    rows = variable_rows(ctx.session.variables)
+    rows = variable_rows(ctx.session.user_variables())
     if not rows:
         ctx.printer.print("no variables yet")
         return
@@ -158,7 +158,7 @@ def vars_command(ctx: Context, argument: str) -> None:
 @command("reset")
 def reset_command(ctx: Context, argument: str) -> None:
     """Forget every variable (builtins stay)."""
-    count = len(ctx.session.variables)
+    count = len(ctx.session.user_variables())
     ctx.session.reset()
     ctx.printer.print(f"cleared {count} variable{'s' if count != 1 else ''}")
 
@@ -201,19 +201,15 @@ def time_command(ctx: Context, argument: str) -> None:
     if not argument:
         ctx.error("usage: :time STATEMENT   (for example  :time a @ b)")
         return
-    from tensorsh.lang.evaluator import Evaluator
-    from tensorsh.lang.parser import parse
-
     session = ctx.session
     try:
-        # Parse once: timing the parser would swamp small tensor ops.
-        module = parse(argument, "<time>")
+        # Compile once: timing the compiler would swamp small tensor ops.
+        code = session.prepare(argument, "<time>")
     except TensorshError as error:
         ctx.report(error)
         return
-    evaluator = Evaluator(session.builtins, session.variables, getattr(session, "modules", None))
     try:
-        timing = measure(lambda: evaluator.run(module, None))
+        timing = measure(lambda: session.execute(code))
     except TensorshError as error:
         ctx.report(error.located("<time>", argument))
         return

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tensorsh.lang.errors import TensorshError, internal_error, render
+from tensorsh.lang.guards import ExitRequest
 from tensorsh.repl.display import Printer
 
 INTERRUPTED = "KeyboardInterrupt: stopped; the variables are as they were before this input"
@@ -58,8 +59,16 @@ def execute(ctx: Context, source: str, filename: str = "<input>") -> bool:
     """Run `source` in the session, showing values as they come; True if it ran to the end."""
     variables = ctx.session.variables
     snapshot = dict(variables)
+
+    def show(value: Any) -> None:
+        ctx.printer.show(value)
+        variables["_"] = value  # the last value shown, as in Python's REPL
+
     try:
-        ctx.session.run(source, filename, ctx.printer.show)
+        ctx.session.run(source, filename, show)
+    except ExitRequest:
+        ctx.running = False
+        return True
     except TensorshError as error:
         ctx.report(error)
         return False

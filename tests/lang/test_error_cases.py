@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tensorsh.lang.errors import TensorshError, internal_error, render
-from tensorsh.lang.namespace import PYTHON_BUILTINS
+from tensorsh.lang.scope import builtins
 from tensorsh.lang.session import Session
 
 CASES = sorted((Path(__file__).parent / "errors").glob("*.tsh"))
@@ -47,9 +47,7 @@ def test_an_unexpected_exception_is_reported_as_a_bug_in_tensorsh():
     def broken():
         return {}["missing"]
 
-    names = {name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-             for name in PYTHON_BUILTINS}
-    names["broken"] = broken
+    names = {**builtins(), "broken": broken}
     with pytest.raises(TensorshError) as info:
         Session(builtins=names).run("1 + broken()", "bug.tsh")
     error = info.value

@@ -6,19 +6,14 @@ Python subset), written out by hand.
 
 from __future__ import annotations
 
-import builtins
-
 import pytest
 
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.namespace import PYTHON_BUILTINS, PYTHON_EXTRAS, make_print
 from tensorsh.lang.session import Session
 
 
 def python_session(printed=None):
-    names = {name: vars(builtins)[name] for name in PYTHON_BUILTINS + PYTHON_EXTRAS}
-    names["print"] = make_print(printed.append if printed is not None else lambda text: None)
-    return Session(builtins=names)
+    return Session(write=printed.append if printed is not None else lambda text: None)
 
 
 def run(source, session=None):

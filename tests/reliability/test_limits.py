@@ -12,7 +12,7 @@ import pytest
 
 from tensorsh.engine import limits
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.evaluator import MAX_CALL_DEPTH, MAX_INT_DIGITS
+from tensorsh.lang.guards import MAX_INT_DIGITS
 from tensorsh.lang.session import Session
 
 GiB = 2 ** 30
@@ -160,12 +160,19 @@ def test_format_widths_are_bounded():
     assert shown == ["00042|3.14"]
 
 
-def test_lambda_recursion_has_a_clear_limit():
-    error = error_of("f = lambda n: f(n + 1)\nf(0)")
+@pytest.mark.parametrize("source", [
+    "f = lambda n: f(n + 1)\nf(0)",
+    "def f(n):\n    return f(n + 1)\nf(0)",
+    "class A:\n    def __call__(self, n):\n        return self(n + 1)\nA()(0)",
+    "class A:\n    def __getitem__(self, n):\n        return self[n + 1]\nA()[0]",
+    "def f(n):\n    return sorted([1, 2], key=lambda x: f(n + 1))\nf(0)",
+    "def f(n):\n    return f(n + ones(1))\nf(0)",
+])
+def test_recursion_without_end_is_a_located_recursion_error(source):
+    error = error_of(source)
     assert error.kind == "RecursionError"
-    assert error.message == (f"maximum recursion depth exceeded: lambda calls nested more than {MAX_CALL_DEPTH} "
-                             "deep (a lambda that calls itself without end?)")
-    assert error.span.line == 1  # the call inside the lambda
+    assert error.message == "maximum recursion depth exceeded: the program nests too deeply"
+    assert error.span.line == source.count("\n")  # the call inside the function
 
 
 def test_recursion_below_the_limit_works_and_the_session_goes_on():

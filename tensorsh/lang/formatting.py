@@ -1,0 +1,85 @@
+"""Formatting a program may do — f-string fields, `format()`, `str.format`, `%` — with its
+sizes bounded, and with `str.format`'s fields reaching attributes only through the
+allow-lists (`'{0.shape}'` works, `'{0.__class__}'` does not).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any, Callable
+
+from tensorsh.engine import limits
+
+_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?")
+_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?")
+_CONVERSIONS = {-1: None, 115: str, 114: repr, 97: ascii}  # f"{x}", !s, !r, !a
+
+
+def _check_widths(numbers) -> None:
+    for number in numbers:
+        if number and (len(number) > 9 or int(number) > limits.max_memory()):
+            raise MemoryError(f"the format width {number} is too large")
+
+
+def check_percent(template: Any) -> None:
+    """`'%0999999999d' % 1`: refuse widths and precisions that would build a huge string."""
+    if type(template) is str:
+        _check_widths(n for pair in _PERCENT_WIDTH.findall(template) for n in pair)
+
+
+def check_spec(spec: str) -> None:
+    """A format spec's width and precision, bounded like `%` formatting's."""
+    match = _SPEC.match(spec)
+    if match:
+        _check_widths(match.group("width", "precision"))
+
+
+def format_field(value, conversion: int, spec: str):
+    """One f-string field: `{value!conversion:spec}`."""
+    convert = _CONVERSIONS[conversion]
+    if convert is not None:
+        value = convert(value)
+    if spec:
+        check_spec(spec)
+    return format(value, spec)
+
+
+def builtin_format(value, format_spec: str = "") -> str:
+    """format(value, format_spec=''): value formatted by the spec, as in an f-string."""
+    return format_field(value, -1, format_spec)
+
+
+class SafeFormatter(string.Formatter):
+    """`str.format` whose fields read attributes with `get_attribute` (the allow-lists) and
+    whose widths are bounded."""
+
+    def __init__(self, get_attribute: Callable[[Any, str], Any]):
+        self.get_attribute = get_attribute
+
+    def get_field(self, field_name, args, kwargs):
+        from _string import formatter_field_name_split  # what string.Formatter itself uses
+
+        first, rest = formatter_field_name_split(field_name)
+        value = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            if is_attribute:
+                if key.startswith("_"):
+                    raise AttributeError(f"format field '{field_name}': attributes that start with '_' "
+                                         "are not part of tensorsh")
+                value = self.get_attribute(value, key)
+            else:
+                value = value[key]
+        return value, first
+
+    def format_field(self, value, format_spec):
+        check_spec(format_spec)
+        return format(value, format_spec)
+
+    def method(self, text: str) -> Callable[..., str]:
+        """`text.format`, bound to the string."""
+        def format(*args, **kwargs):  # noqa: A001 - it is str.format
+            return self.vformat(text, args, kwargs)
+
+        format.__qualname__ = "str.format"
+        return format

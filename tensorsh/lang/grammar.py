@@ -1,0 +1,69 @@
+"""The language subset as data: grammar/tensorsh.asdl read into {node class name: its fields}.
+
+The file is written in CPython's ASDL notation (Parser/Python.asdl). Only what the
+validator needs is read: each constructor (`BinOp`) or product type (`arguments`),
+and the names of the fields it lists. Comments (`-- ...`) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+# In a wheel the grammar travels inside the package; in a checkout it sits at the top.
+_CANDIDATES = (_HERE.parent / "grammar" / "tensorsh.asdl", _HERE.parent.parent / "grammar" / "tensorsh.asdl")
+
+_TOKEN = re.compile(r"--[^\n]*|[A-Za-z_][A-Za-z0-9_]*|[()|,=*?{}]|\S")
+
+
+def grammar_path() -> Path:
+    for path in _CANDIDATES:
+        if path.is_file():
+            return path
+    raise FileNotFoundError("grammar/tensorsh.asdl is missing from this installation")
+
+
+def read(text: str) -> dict[str, tuple[str, ...]]:
+    """Constructor and product names -> the field names the grammar lists for them."""
+    tokens = [t for t in _TOKEN.findall(text) if not t.startswith("--")]
+    start = tokens.index("{") + 1
+    tokens = tokens[start:tokens.index("}", start)]
+    accepted: dict[str, tuple[str, ...]] = {}
+    i = 0
+    while i < len(tokens):
+        type_name = tokens[i]
+        if tokens[i + 1] != "=":
+            raise ValueError(f"grammar: expected '=' after {type_name!r}")
+        i += 2
+        if tokens[i] == "(":  # a product type: its own name holds the fields
+            fields, i = _fields(tokens, i)
+            accepted[type_name] = fields
+            continue
+        while True:  # a sum type: constructors separated by |
+            constructor = tokens[i]
+            i += 1
+            fields: tuple[str, ...] = ()
+            if i < len(tokens) and tokens[i] == "(":
+                fields, i = _fields(tokens, i)
+            accepted[constructor] = fields
+            if i < len(tokens) and tokens[i] == "|":
+                i += 1
+                continue
+            break
+    return accepted
+
+
+def _fields(tokens: list[str], i: int) -> tuple[tuple[str, ...], int]:
+    """The field names of `( type name, type* name, ... )` starting at tokens[i] == '('."""
+    end = tokens.index(")", i)
+    fields = []
+    for field in " ".join(tokens[i + 1:end]).split(","):
+        words = field.replace("*", " ").replace("?", " ").split()
+        fields.append(words[-1])
+    return tuple(fields), end + 1
+
+
+def accepted() -> dict[str, tuple[str, ...]]:
+    """The grammar shipped with tensorsh."""
+    return read(grammar_path().read_text(encoding="utf-8"))

@@ -1,0 +1,264 @@
+"""The functions a compiled program calls wherever Python would reach past the sandbox.
+
+`compiler.py` rewrites the validated tree so that every attribute read, write and
+delete, every `**mapping` in a call, every f-string field, every `except` clause and
+class statement, every import, and the operators that can build huge values
+(`*`, `**`, `<<`, `%`) call one of the functions below, by the names in `GUARDS`.
+They live in the program's builtins, where no program can name them (the validator
+refuses names that start with `_`). The policy itself (which attributes exist) is
+`namespace`'s; what is here applies it and bounds resources:
+
+- Python integers stay under MAX_INT_DIGITS digits (`10**10**10` fails at once);
+- `'a' * n`, `[0] * n`, `'%0999999999d' % 1`, `f'{x:>999999999}'` and NumPy
+  broadcasting stay under the memory limit, checked before anything is allocated.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any, Callable
+
+import numpy
+
+from tensorsh.engine import limits
+from tensorsh.lang import namespace
+from tensorsh.lang.formatting import check_percent, format_field
+
+# Python integers a program computes are bounded: Python's own limit for printing one
+# (4300 digits), so `10**10**10` fails at once instead of working for hours.
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
+
+
+# ---------------------------------------------------------------- operators
+
+def _too_big(what: str) -> OverflowError:
+    return OverflowError(f"{what}: more than tensorsh's limit of {MAX_INT_DIGITS} digits")
+
+
+def _digits(log10: Callable[[], float]) -> str:
+    """'about N digits' for a result of 10**log10(), however big."""
+    try:
+        return f"about {int(log10()) + 1} digits"
+    except OverflowError:
+        return "more digits than can be counted"
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int or type(value) is bool
+
+
+def _check_power(a: Any, b: Any) -> None:
+    if _is_int(a) and _is_int(b) and abs(a) > 1 and b > 0 \
+            and (b > _MAX_INT_BITS or b * math.log2(abs(a)) > _MAX_INT_BITS):
+        shown = a if a.bit_length() < 64 else "an integer"
+        raise _too_big(f"the result of {shown} ** {b if b.bit_length() < 64 else 'a huge exponent'} would "
+                       f"have {_digits(lambda: b * math.log10(abs(a)))}")
+
+
+def _check_shift(a: Any, b: Any) -> None:
+    if _is_int(a) and _is_int(b) and a and b > 0 and a.bit_length() + b > _MAX_INT_BITS:
+        raise _too_big(f"the result of << {b if b.bit_length() < 64 else 'a huge shift'} would have "
+                       f"{_digits(lambda: math.log10(abs(a)) + b * math.log10(2))}")
+
+
+def _check_product(a: Any, b: Any) -> None:
+    if _is_int(a) and _is_int(b):
+        if a and b and a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
+            raise _too_big(f"the product would have {_digits(lambda: math.log10(abs(a)) + math.log10(abs(b)))}")
+    elif isinstance(a, (str, bytes, list, tuple)):
+        _check_repetition(a, b)
+    elif isinstance(b, (str, bytes, list, tuple)):
+        _check_repetition(b, a)
+
+
+def _check_repetition(seq: Any, count: Any) -> None:
+    """`'a' * n` and `[0] * n`: refuse a result beyond the memory limit."""
+    try:
+        count = operator.index(count)
+    except TypeError:
+        return  # not a repetition: Python reports it
+    if count <= 0:
+        return
+    per_item = 1 if isinstance(seq, (str, bytes)) else 8
+    nbytes = len(seq) * count * per_item
+    if nbytes > limits.max_memory():
+        items = "characters" if isinstance(seq, str) else "items"
+        raise MemoryError(f"a {type(seq).__name__} of {len(seq) * count} {items} would need "
+                          f"{limits.human(nbytes)}, more than the memory limit of "
+                          f"{limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
+
+
+_ARRAY_OPERANDS = (numpy.ndarray, numpy.generic, int, float, complex)
+
+
+def _check_arrays(a: Any, b: Any, matmul: bool = False) -> None:
+    """NumPy array arithmetic: refuse a broadcast result beyond the memory limit before NumPy allocates."""
+    if not (type(a) is numpy.ndarray or type(b) is numpy.ndarray) \
+            or not (isinstance(a, _ARRAY_OPERANDS) and isinstance(b, _ARRAY_OPERANDS)):
+        return
+    try:
+        shape_a, shape_b = numpy.shape(a), numpy.shape(b)
+        if matmul:
+            if len(shape_a) < 2 or len(shape_b) < 2:
+                return
+            shape = (*numpy.broadcast_shapes(shape_a[:-2], shape_b[:-2]), shape_a[-2], shape_b[-1])
+        else:
+            shape = numpy.broadcast_shapes(shape_a, shape_b)
+        dtype = numpy.result_type(a, b)
+    except (ValueError, TypeError):
+        return  # NumPy will raise its own error
+    limits.check_allocation(shape, dtype)
+
+
+def mul(a, b):
+    _check_product(a, b)
+    _check_arrays(a, b)
+    return a * b
+
+
+def imul(a, b):
+    _check_product(a, b)
+    _check_arrays(a, b)
+    a *= b
+    return a
+
+
+def power(a, b):
+    _check_power(a, b)
+    _check_arrays(a, b)
+    return a ** b
+
+
+def ipower(a, b):
+    _check_power(a, b)
+    _check_arrays(a, b)
+    a **= b
+    return a
+
+
+def lshift(a, b):
+    _check_shift(a, b)
+    return a << b
+
+
+def ilshift(a, b):
+    _check_shift(a, b)
+    a <<= b
+    return a
+
+
+def mod(a, b):
+    check_percent(a)
+    return a % b
+
+
+def imod(a, b):
+    check_percent(a)
+    a %= b
+    return a
+
+
+def matmul(a, b):
+    _check_arrays(a, b, matmul=True)
+    return a @ b
+
+
+def imatmul(a, b):
+    _check_arrays(a, b, matmul=True)
+    a @= b
+    return a
+
+
+# The guarded operators by the AST class of their operator: binary, then in-place.
+BINARY = {"Mult": mul, "Pow": power, "LShift": lshift, "Mod": mod, "MatMult": matmul}
+INPLACE = {"Mult": imul, "Pow": ipower, "LShift": ilshift, "Mod": imod, "MatMult": imatmul}
+_PLAIN_INPLACE = {
+    "Add": operator.iadd, "Sub": operator.isub, "Div": operator.itruediv, "FloorDiv": operator.ifloordiv,
+    "BitAnd": operator.iand, "BitOr": operator.ior, "BitXor": operator.ixor, "RShift": operator.irshift,
+}
+
+
+def augment(op: str, old, operand):
+    """`old op= operand` (op: the AST class of the operator, 'Add'), guarded where it can build huge values."""
+    return (INPLACE.get(op) or _PLAIN_INPLACE[op])(old, operand)
+
+
+# ---------------------------------------------------------------- attributes and calls
+
+def assign_attribute(new, owner, name: str) -> None:
+    """`owner.name = new`, with the value first: Python evaluates it before the owner."""
+    namespace.set_attribute(owner, name, new)
+
+
+def keyword_arguments(mapping):
+    """`f(**mapping)`: its keys are keyword names, which never start with '_'."""
+    for key in mapping.keys():
+        if isinstance(key, str) and key.startswith("_"):
+            raise TypeError(f"keyword argument '{key}' starts with '_': such names are not part of tensorsh")
+    return mapping
+
+
+# ---------------------------------------------------------------- exceptions and classes
+
+class ExitRequest(BaseException):
+    """`exit()` or `quit()`: the program asks to end (with a status), not an error."""
+
+    def __init__(self, status: int = 0):
+        super().__init__(status)
+        self.status = status
+
+
+# Exceptions a program cannot catch: Ctrl-C always stops it, and exit() always leaves.
+_UNCATCHABLE = (KeyboardInterrupt, SystemExit, GeneratorExit, ExitRequest)
+
+
+def catchable(types):
+    """The classes an `except` clause catches: `except:` and `except BaseException` catch
+    every Exception, never an interrupt."""
+    if types is None or types is BaseException:
+        return Exception
+    if isinstance(types, tuple):
+        return tuple(catchable(t) for t in types)
+    if isinstance(types, type) and issubclass(types, _UNCATCHABLE):
+        return ()  # matches nothing
+    return types
+
+
+def bases(*classes):
+    """A class statement's bases: the program's classes, `object`, the exception classes,
+    and the engine's classes; never a metaclass."""
+    for cls in classes:
+        if not isinstance(cls, type):
+            raise TypeError(f"a class can only build on classes, not on {type(cls).__name__!r} values")
+        if issubclass(cls, type) or not (
+                cls is object or issubclass(cls, BaseException) and not issubclass(cls, _UNCATCHABLE)
+                or cls in namespace.USER_CLASSES or namespace.is_engine_class(cls)):
+            raise TypeError(f"a class cannot build on {cls.__name__!r} in tensorsh: it may build on the "
+                            "program's classes, object, exception classes and torch's classes")
+    return classes
+
+
+def register_class(cls: type) -> type:
+    """Applied to every class a program makes, before its own decorators."""
+    namespace.USER_CLASSES.add(cls)
+    return cls
+
+
+# ---------------------------------------------------------------- the names compiled code uses
+
+GUARDS = {
+    "_tsh_getattr": namespace.get_attribute,
+    "_tsh_setattr": assign_attribute,
+    "_tsh_delattr": namespace.delete_attribute,
+    "_tsh_augment": augment,
+    "_tsh_kwargs": keyword_arguments,
+    "_tsh_format": format_field,
+    "_tsh_catch": catchable,
+    "_tsh_bases": bases,
+    "_tsh_class": register_class,
+    "_tsh_slice": slice,
+    **{f"_tsh_{op}": fn for op, fn in BINARY.items()},
+    **{f"_tsh_i{op}": fn for op, fn in INPLACE.items()},
+}

@@ -1,0 +1,226 @@
+"""Python's builtins as a program sees them, and the modules `math` and `random`.
+
+Most are Python's own objects. A few are ours, where Python's would reach past the
+sandbox or past the memory limit:
+
+- `type(x)` takes one argument (three would build a class from a dict of anything);
+- `hasattr` and `dir` see public attributes through the allow-lists;
+- `format` bounds its widths; `pow` bounds integer results; `print` writes where the
+  session says and takes `sep`, `end` and `flush`;
+- `min`, `max`, `sum`, `abs`, `round`, `all`, `any` are Python's, as in any PyTorch
+  program; where Python's would fail on a tensor (`round(t)`, `max(m)` of a matrix)
+  or `dim=` is given, they are torch's (`torch.round(t)`, `torch.max(m)`);
+- `exit()` and `quit()` end the program (or the REPL) with a status;
+- math's `factorial`, `comb`, `perm` and `prod`, and random's `choices` and `sample`,
+  refuse results beyond tensorsh's limits before computing them.
+"""
+
+from __future__ import annotations
+
+import builtins as _py
+import math
+import random
+from typing import Any, Callable
+
+from tensorsh.engine import limits
+from tensorsh.lang import guards
+from tensorsh.lang.formatting import builtin_format
+from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute
+
+# Python's own, unchanged.
+PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "divmod", "enumerate",
+          "filter", "float", "frozenset", "hash", "hex", "id", "int", "isinstance", "issubclass", "iter",
+          "len", "list", "map", "next", "object", "oct", "ord", "property", "range", "repr", "reversed",
+          "set", "slice", "sorted", "staticmethod", "str", "super", "tuple", "zip",
+          "Ellipsis", "NotImplemented")
+# Exceptions a program may raise and catch by name: all of Python's but the ones that
+# stop a program (Ctrl-C and exit always stop it).
+EXCEPTIONS = tuple(
+    name for name, value in vars(_py).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+    and not issubclass(value, (KeyboardInterrupt, SystemExit, GeneratorExit)))
+# Python's builtins that are torch functions too: Python's wherever Python's works.
+DUAL = ("abs", "all", "any", "max", "min", "round", "sum")
+
+
+def type(obj):  # noqa: A001 - it is the program's type()
+    """type(obj): the class of obj."""
+    return _py.type(obj)
+
+
+def hasattr(obj, name):  # noqa: A001
+    """hasattr(obj, name): whether obj has the public attribute name."""
+    if not isinstance(name, str):
+        raise TypeError("hasattr(): attribute name must be string")
+    if name.startswith("_"):
+        return False
+    try:
+        get_attribute(obj, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def pow(base, exp, mod=None):  # noqa: A001
+    """pow(base, exp, mod=None): base ** exp, modulo mod if given."""
+    if mod is None:
+        return guards.power(base, exp)
+    return _py.pow(base, exp, mod)
+
+
+def make_print(write: Callable[[str], Any], flush: Callable[[], Any] | None = None) -> Callable[..., None]:
+    def print(*values, sep=" ", end="\n", flush=False):  # noqa: A001 - it is the program's print
+        """print(*values, sep=' ', end='\\n', flush=False): write the values' str, separated by sep."""
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        if not isinstance(sep, str):
+            raise TypeError(f"sep must be None or a string, not {_py.type(sep).__name__}")
+        if not isinstance(end, str):
+            raise TypeError(f"end must be None or a string, not {_py.type(end).__name__}")
+        text = []
+        try:
+            for i, value in enumerate(values):
+                if i:
+                    text.append(sep)
+                text.append(str(value))
+        except BaseException:
+            write("".join(text))  # as Python's print, which writes each value as it goes
+            raise
+        write("".join(text) + end)
+        if flush and flush_stream is not None:
+            flush_stream()
+
+    flush_stream = flush
+    return print
+
+
+def _dual(name: str, torch_function: Callable | None, tensor_type: type | None) -> Callable:
+    python_function = vars(_py)[name]
+
+    def dual(*args, **kwargs):
+        if torch_function is not None and "dim" in kwargs:
+            return torch_function(*args, **kwargs)
+        try:
+            return python_function(*args, **kwargs)
+        except (TypeError, RuntimeError, ValueError):
+            if torch_function is None or not args or not isinstance(args[0], tensor_type):
+                raise
+        return torch_function(*args, **kwargs)
+
+    dual.__name__ = dual.__qualname__ = name
+    dual.__doc__ = (f"{name}(...): Python's {name}; where Python's cannot take a tensor, or with dim=, "
+                    f"torch.{name}.")
+    return dual
+
+
+class Exit:
+    """exit() and quit(): end the program, or leave the REPL."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, code=0):
+        raise guards.ExitRequest(code if isinstance(code, int) else 1)
+
+    def __repr__(self) -> str:
+        return f"Use {self.name}() or Ctrl-D (i.e. EOF) to exit"
+
+
+def make_dir(names: Callable[[], list[str]]) -> Callable:
+    def dir(*obj):  # noqa: A001 - it is the program's dir()
+        """dir([object]): the names in scope, or the public attributes of object, sorted."""
+        if len(obj) > 1:
+            raise TypeError(f"dir expected at most 1 argument, got {len(obj)}")
+        return names() if not obj else attribute_names(obj[0])
+
+    return dir
+
+
+def python_builtins(torch: Namespace, write: Callable[[str], Any],
+                    flush: Callable[[], Any] | None = None) -> dict[str, Any]:
+    """Python's names, as a program sees them; torch's namesakes where Python's fail on tensors."""
+    names = {name: vars(_py)[name] for name in PYTHON + EXCEPTIONS}
+    names.update(type=type, hasattr=hasattr, pow=pow, format=builtin_format, print=make_print(write, flush),
+                 exit=Exit("exit"), quit=Exit("quit"))
+    tensor_type = torch.members.get("Tensor", ())
+    for name in DUAL:
+        names[name] = _dual(name, torch.members.get(name), tensor_type)
+    return names
+
+
+# ---------------------------------------------------------------- math and random
+
+def _digits_of_factorial(n: float) -> float:
+    return math.lgamma(n + 1) / math.log(10) if n > 0 else 0.0
+
+
+def _bounded(function: Callable, digits: Callable[..., float]) -> Callable:
+    def bounded(*args):
+        if all(_py.type(a) is int for a in args) and digits(*args) > guards.MAX_INT_DIGITS:
+            raise OverflowError(f"{function.__name__}{args}: the result would have about {int(digits(*args))} "
+                                f"digits, more than tensorsh's limit of {guards.MAX_INT_DIGITS}")
+        return function(*args)
+
+    bounded.__name__ = bounded.__qualname__ = function.__name__
+    bounded.__doc__ = function.__doc__
+    return bounded
+
+
+def _comb_digits(n, k=None):
+    if k is None or k < 0 or n < 0 or k > n:
+        return 0.0
+    return _digits_of_factorial(n) - _digits_of_factorial(k) - _digits_of_factorial(n - k)
+
+
+def _perm_digits(n, k=None):
+    if k is None:
+        return _digits_of_factorial(n)
+    if k < 0 or n < 0 or k > n:
+        return 0.0
+    return _digits_of_factorial(n) - _digits_of_factorial(n - k)
+
+
+def _prod(iterable, *, start=1):
+    """prod(iterable, *, start=1): the product of start and the items."""
+    result = start
+    for item in iterable:
+        result = guards.mul(result, item)
+    return result
+
+
+def math_namespace() -> Namespace:
+    members = {name: value for name, value in vars(math).items() if not name.startswith("_")}
+    members["factorial"] = _bounded(math.factorial, lambda n: _digits_of_factorial(n))
+    members["comb"] = _bounded(math.comb, _comb_digits)
+    members["perm"] = _bounded(math.perm, _perm_digits)
+    members["prod"] = _prod
+    return Namespace("math", members)
+
+
+_RANDOM = ("betavariate", "choice", "expovariate", "gammavariate", "gauss", "lognormvariate",
+           "normalvariate", "paretovariate", "randint", "random", "randrange", "seed", "shuffle",
+           "triangular", "uniform", "vonmisesvariate", "weibullvariate")
+
+
+def _check_count(k: Any, what: str) -> None:
+    if isinstance(k, int) and k * 8 > limits.max_memory():
+        raise MemoryError(f"{what}: a list of {k} items would need {limits.human(k * 8)}, more than the memory "
+                          f"limit of {limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
+
+
+def _choices(population, weights=None, *, cum_weights=None, k=1):
+    """choices(population, weights=None, *, cum_weights=None, k=1): k items drawn with replacement."""
+    _check_count(k, "choices")
+    return random.choices(population, weights, cum_weights=cum_weights, k=k)
+
+
+def _sample(population, k, *, counts=None):
+    """sample(population, k, *, counts=None): k distinct items."""
+    _check_count(k, "sample")
+    return random.sample(population, k, counts=counts)
+
+
+def random_namespace() -> Namespace:
+    members = {name: getattr(random, name) for name in _RANDOM}
+    members.update(choices=_choices, sample=_sample)
+    return Namespace("random", members)

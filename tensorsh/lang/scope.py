@@ -1,0 +1,72 @@
+"""The names a program starts with, and the modules it may import.
+
+Top-level names: every public name of torch bare (`tensor`, `softmax`, `float32`),
+`torch`, `F` (torch.nn.functional), `np` (a NumPy subset), `math`, `grad`, `save` and
+`load`, and Python's builtins (`pybuiltins`), which win where both have a name (`int`,
+`sum`). Importable: torch and its submodules, numpy, math and random.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from tensorsh.lang.namespace import LazyNamespace, Namespace, engine_namespace, make_files, make_grad, \
+    numpy_namespace
+from tensorsh.lang.pybuiltins import math_namespace, python_builtins, random_namespace
+
+
+def _stdout_write(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
+
+
+def _stdout_flush() -> None:
+    import sys
+
+    sys.stdout.flush()
+
+
+def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = None) -> dict[str, Any]:
+    """The top-level names every program starts with."""
+    torch = engine_namespace()
+    names: dict[str, Any] = {name: member for name, member in torch.members.items()
+                             if not isinstance(member, Namespace)}
+    nn = torch.members.get("nn")
+    functional = nn.members.get("functional") if isinstance(nn, Namespace) else None
+    names["torch"] = torch
+    if functional is not None:
+        names["F"] = functional
+    names["np"] = numpy_namespace()
+    names["math"] = math_namespace()
+    grad = make_grad(torch)
+    if grad is not None:
+        names["grad"] = grad
+    names["save"], names["load"] = make_files(torch, files_allowed)
+    # torch.save/torch.load are ours too: .npy/.npz only, and off under --no-files.
+    torch.members["save"], torch.members["load"] = names["save"], names["load"]
+    names.update(python_builtins(torch, write or _stdout_write, _stdout_flush if write is None else None))
+    return names
+
+
+def modules(names: Mapping[str, Any]) -> dict[str, Namespace]:
+    """What `import` may bind: every Namespace reachable from torch and np, by dotted name,
+    and Python's math and random."""
+    found: dict[str, Namespace] = {}
+
+    def walk(path: str, ns: Namespace) -> None:
+        found[path] = ns
+        if isinstance(ns, LazyNamespace):
+            return  # it holds no namespaces, and looking would build it
+        for name, member in ns.members.items():
+            if isinstance(member, Namespace):
+                walk(f"{path}.{name}", member)
+
+    torch, np_ = names.get("torch"), names.get("np")
+    if isinstance(torch, Namespace):
+        walk("torch", torch)
+    if isinstance(np_, Namespace):
+        walk("numpy", np_)
+    found["math"] = names["math"] if isinstance(names.get("math"), Namespace) else math_namespace()
+    found["random"] = random_namespace()
+    return found

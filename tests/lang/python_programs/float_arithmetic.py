@@ -1,0 +1,16 @@
+print(0.1 + 0.2, 0.1 + 0.2 == 0.3, 1 / 3, 2 / 3)
+print(round(2.5), round(3.5), round(-2.5), round(0.5), round(1.5))
+print(round(3.14159, 2), round(2.675, 2), round(1234.5678, -2), round(-0.5))
+print(1e16 + 1, 1.5e-7, 1e22, 1e-5, 123456789012345678.0)
+print(7.0 // 2, -7.5 // 2, 7.5 % 2, -7.5 % 2, divmod(7.5, 2))
+print(float("1.5"), float("-0"), float("1e3"), float(3), float("  2.25 "))
+print(int(3.9), int(-3.9), int("42"), int("-0017"), int("ff", 16), int("0b101", 0))
+print(abs(-2.5), abs(-0.0), 2 ** 0.5, 9 ** 0.5, 4 ** -0.5)
+print(float("inf") > 10 ** 300, -float("inf"), float("inf") - float("inf") == 0)
+print(3.0 == 3, 3.0.is_integer(), (2.5).is_integer(), 0.1 * 3)
+print(sum([0.1] * 10), sum([0.1] * 10) == 1.0)
+print(pow(2.0, 3), pow(2, 0.5), 10 / 4 * 4, 1e300 * 10)
+try:
+    print(1.0 / 0)
+except ZeroDivisionError as e:
+    print("float division:", e)

@@ -1,0 +1,20 @@
+people = [("ann", 31, "nyc"), ("bob", 25, "sf"), ("cid", 31, "la"), ("dee", 22, "nyc")]
+print(sorted(people))
+print(sorted(people, key=lambda p: p[1]))
+print(sorted(people, key=lambda p: (-p[1], p[0])))
+print(sorted(people, key=lambda p: p[2], reverse=True))
+print([p[0] for p in sorted(people, key=lambda p: p[1], reverse=True)])
+words = ["banana", "Apple", "cherry", "apple", "Banana"]
+print(sorted(words), sorted(words, key=str.lower), sorted(words, key=len))
+print(sorted("hello"), sorted({3: "c", 1: "a"}), sorted([3, 1, 2], reverse=True))
+nums = [5, -3, 2, -8, 7]
+nums.sort(key=abs)
+print(nums)
+nums.sort(reverse=True)
+print(nums)
+print(min(people, key=lambda p: p[1]), max(people, key=lambda p: len(p[2])))
+print(max(words, key=len), min(words, key=len), max([], default="empty"))
+print(min("bca"), max([1, 5], [1, 4, 9]), max(3, 7, key=lambda v: -v))
+pairs = sorted(zip([3, 1, 2], ["c", "a", "b"]))
+print(pairs, sorted(pairs, key=lambda t: t[1], reverse=True))
+print(sorted([(1, 2), (1, 1), (0, 5)], reverse=True), sorted([[2, "b"], [1, "z"]]))

@@ -1,0 +1,16 @@
+print("{} + {} = {}".format(1, 2, 3))
+print("{0} {1} {0}".format("tic", "tac"))
+print("{name} is {age} years".format(name="Ada", age=36))
+pair = ("left", "right")
+print("{0[1]} then {0[0]}".format(pair))
+record = {"host": "db", "port": 5432}
+print("{r[host]}:{r[port]}".format(r=record))
+print("{0[host]}/{1}".format(record, "x"))
+print("[{:>8.2f}] [{:<6}] [{:^7}]".format(2.71828, "ab", "mid"))
+print("{!r} {!s}".format("q", "q"))
+print("{0:{1}.{2}f}".format(3.14159, 10, 3))
+print("{:,} {:08.3f} {:x}".format(1234567, -3.5, 255))
+print("{{escaped}} {}".format("ok"))
+template = "{greeting}, {0}! You have {1} new {what}."
+print(template.format("Bob", 3, greeting="Hi", what="messages"))
+print(format(3.14159, ".2f"), format(42, "08b"), format("s", ">4"), format(1234.5, ",.1f"))
