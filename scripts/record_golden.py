@@ -13,7 +13,9 @@ reproduce, so such a topic is not written and the case is named on stderr.
 
 from __future__ import annotations
 
+import __future__
 import json
+import math
 import sys
 import warnings
 from pathlib import Path
@@ -29,6 +31,8 @@ import torch.nn.functional  # noqa: E402
 import runner  # noqa: E402
 
 MODULES = {
+    "__future__": __future__,
+    "math": math,
     "torch": torch,
     "numpy": numpy,
     "torch.nn": torch.nn,

@@ -8,7 +8,7 @@ options. Nothing here knows about the tensorsh language.
 import numpy as _np
 
 from . import autograd, dtypes, limits, random
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .device import cuda, device
 from .dtypes import (
     bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,

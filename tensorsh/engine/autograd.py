@@ -72,6 +72,14 @@ class enable_grad(_GradMode):
     mode = True
 
 
+class inference_mode(_GradMode):
+    """Context manager and decorator for inference: gradient recording off (mode=True), or
+    left on (mode=False)."""
+
+    def __init__(self, mode: bool = True):
+        super().__init__(not mode)
+
+
 class set_grad_enabled(_GradMode):
     """Turn recording on or off at once; also a context manager that restores the old mode."""
 

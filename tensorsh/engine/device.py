@@ -6,6 +6,8 @@ from __future__ import annotations
 class device:
     """`torch.device`: printed as `device(type='cpu')`."""
 
+    __module__ = "torch"  # as PyTorch shows it: <class 'torch.device'>
+
     __slots__ = ("type", "index")
 
     def __init__(self, type="cpu", index=None):

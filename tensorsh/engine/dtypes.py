@@ -16,6 +16,8 @@ BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
 class dtype:
     """A tensor element type, printed as PyTorch prints it (`torch.float32`)."""
 
+    __module__ = "torch"  # as PyTorch shows it: <class 'torch.dtype'>
+
     __slots__ = ("name", "np", "category", "itemsize", "legacy_name")
 
     def __init__(self, name: str, np_dtype, category: int, legacy_name: str):

@@ -8,6 +8,8 @@ import operator
 class Size(tuple):
     """A tensor's shape: a tuple of ints printed as `torch.Size([2, 3])`."""
 
+    __module__ = "torch"  # as PyTorch shows it: <class 'torch.Size'>
+
     __slots__ = ()
 
     def __new__(cls, sizes=()):

@@ -22,6 +22,7 @@ _BY_NP = {d.np: d for d in dtypes.ALL}
 
 
 class Tensor:
+    __module__ = "torch"  # as PyTorch shows it: <class 'torch.Tensor'>
     # Defaults live on the class so that making a tensor sets only what differs.
     _requires_grad = False
     _grad = None
@@ -300,9 +301,13 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        # As PyTorch: a 0-d tensor formats as its number; any other only without a spec.
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return repr(self)
+        return object.__format__(self, spec)
+
+    def __reversed__(self) -> "Tensor":
+        return self if self._data.ndim == 0 else self.flip(0)
 
     def __deepcopy__(self, memo):
         return self.clone()

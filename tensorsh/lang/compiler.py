@@ -25,6 +25,7 @@ so CPython's positions in a traceback still name the user's source span.
 from __future__ import annotations
 
 import ast
+import warnings
 from types import CodeType
 
 from tensorsh.lang.errors import Span, TensorshError, span_of
@@ -38,7 +39,11 @@ def compile_program(tree: ast.Module, source: str, filename: str) -> tuple[CodeT
     guarding = Guarding(lines)
     tree = guarding.visit(tree)
     try:
-        return compile(tree, filename, "exec", dont_inherit=True), guarding.calls
+        with warnings.catch_warnings():
+            # CPython's SyntaxWarnings ("'int' object is not subscriptable") would print unlocated
+            # on stderr; the error they foresee is reported, located, when the line runs.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return compile(tree, filename, "exec", dont_inherit=True), guarding.calls
     except SyntaxError as exc:  # 'return' outside function, 'break' outside loop, ...
         line = exc.lineno or 1
         offset = (exc.offset or 1) - 1

@@ -12,10 +12,12 @@ from typing import Any
 
 import numpy
 
+from tensorsh.lang.namespace import ENGINE_MODULES
+
 
 def _is_tensor(value: Any) -> bool:
     cls = type(value)
-    return cls.__name__ == "Tensor" and cls.__module__.startswith("tensorsh.engine")
+    return cls.__name__ == "Tensor" and cls.__module__.startswith(ENGINE_MODULES)
 
 
 def _dtype_name(dtype: Any) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins as _py
 import sys
+import warnings
 from types import CodeType, FrameType
 from typing import Any, Callable, Mapping
 
@@ -32,15 +33,36 @@ from tensorsh.lang.validator import validate
 
 Display = Callable[[Any], None]
 
-# Python frames a program may stack (its calls, and the engine's beneath them): Python's
-# default of 1000 leaves little room for recursion through the engine's own calls.
+# Python frames a program may stack (its calls, and the engine's beneath them). Each frame
+# may also take C stack (a call through sorted(key=...) takes several kilobytes), so the
+# deeper limit comes with a larger stack; where the system refuses one, Python's default.
 RECURSION_LIMIT = 4000
+STACK_BYTES = 64 << 20
+
+
+def _allow_deep_recursion() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    if soft != resource.RLIM_INFINITY and soft < STACK_BYTES:
+        try:  # the main thread's stack grows up to the soft limit in force when it grows
+            resource.setrlimit(resource.RLIMIT_STACK, (STACK_BYTES if hard == resource.RLIM_INFINITY
+                                                       else min(STACK_BYTES, hard), hard))
+        except (ValueError, OSError):
+            return
+        soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    if (soft == resource.RLIM_INFINITY or soft >= STACK_BYTES) and sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+class ShowFailed(Exception):
+    """Showing a value of ours failed (its __cause__ says how)."""
 
 
 class Evaluator:
     """Runs programs against one dict of variables, on top of fixed builtins and importable modules."""
 
-    def __init__(self, builtins: Mapping[str, Any], variables: dict[str, Any] | None = None,
+    def __init__(self, builtins: dict[str, Any], variables: dict[str, Any] | None = None,
                  modules: Mapping[str, Namespace] | None = None):
         self.builtins = builtins
         self.variables = {} if variables is None else variables
@@ -49,12 +71,12 @@ class Evaluator:
         # Each run's code is compiled under its own file name, so that a function defined
         # by one input and failing in a later one is shown in its own source.
         self._programs: dict[str, tuple[str, str, dict]] = {}
-        self.runtime = {**builtins, **GUARDS, "__build_class__": _py.__build_class__, "__name__": "__main__",
-                        "_tsh_show": self.show, "_tsh_import": self.import_module,
-                        "_tsh_import_from": self.import_from, "_tsh_import_star": self.import_star}
-        self.variables["__builtins__"] = self.runtime
-        if sys.getrecursionlimit() < RECURSION_LIMIT:
-            sys.setrecursionlimit(RECURSION_LIMIT)
+        # The program's builtins: the session's names and, under names no program can write, the guards.
+        self.runtime = builtins
+        builtins.update(GUARDS, __build_class__=_py.__build_class__, __name__="__main__", _tsh_show=self.show,
+                        _tsh_import=self.import_module, _tsh_import_from=self.import_from,
+                        _tsh_import_star=self.import_star)
+        _allow_deep_recursion()
 
     # ---------------------------------------------------------------- entry points
 
@@ -64,7 +86,10 @@ class Evaluator:
             tree = parse(source, filename)
             validate(tree, source, self.modules)
             key = self._program_name(filename)
-            code, call_sites = compile_program(tree, source, key)
+            try:
+                code, call_sites = compile_program(tree, source, key)
+            except (RecursionError, MemoryError):
+                raise _too_deep() from None
         except TensorshError as error:
             error.before_running = True
             raise error.located(filename, source) from None
@@ -74,14 +99,15 @@ class Evaluator:
     def execute(self, code: CodeType, display: Display | None = None) -> None:
         """Run prepared code; `display(value)` receives each value a top-level expression shows."""
         self.display = display
+        # Never Python's own builtins: exec would put them in a globals dict that lacks this key.
+        self.variables["__builtins__"] = self.runtime
         try:
             exec(code, self.variables)
-        except (KeyboardInterrupt, ExitRequest, BrokenPipeError):
-            raise  # the caller decides what an interrupt, an exit or a closed pipe mean
-        except TensorshError:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - every other failure becomes a located diagnostic
+        except BrokenPipeError:
+            raise  # the reader of our output left: the caller ends quietly
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a located diagnostic
             raise self.error(exc) from exc
+        # KeyboardInterrupt and ExitRequest pass: the caller decides what they mean.
         finally:
             self.display = None
 
@@ -112,11 +138,15 @@ class Evaluator:
             return
         try:
             self.display(value)
-        except ValueError as exc:
-            if str(exc).startswith("Exceeds the limit"):  # Python's own cap on printing integers
+        except (BrokenPipeError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, ValueError) and str(exc).startswith("Exceeds the limit"):  # Python's int cap
                 raise OverflowError(f"this integer cannot be shown: more than tensorsh's limit of "
                                     f"{MAX_INT_DIGITS} digits") from None
-            raise
+            if any(frame.f_globals is self.variables for frame, _ in _frames(exc)):
+                raise  # the program's own __repr__ failed
+            raise ShowFailed() from exc  # a value of ours that cannot print itself: our bug
 
     def import_module(self, dotted: str) -> Namespace:
         return self.modules[dotted]  # the validator admitted only known modules
@@ -146,13 +176,15 @@ class Evaluator:
         position = _position(frame.f_code, lasti)
         if position is not None:
             error.span = span_at(lines, *position)
-        if isinstance(exc, TypeError) and raised_by is frame and position is not None:
+        if isinstance(exc, TypeError) and position is not None:
             self._explain_call(error, frame, call_sites.get(position), lines)
         if error.note is None:
             error.note = self._call_chain(mine)
         return error.located(filename, source)
 
     def _classify(self, exc: BaseException, raised_by: FrameType | None) -> TensorshError:
+        if isinstance(exc, ShowFailed):
+            return internal_error(exc.__cause__, None)
         if isinstance(exc, FilesDisabled):
             return TensorshError("PermissionError", str(exc))
         module = raised_by.f_globals.get("__name__", "") if raised_by is not None else ""
@@ -217,14 +249,20 @@ class Evaluator:
 def parse(source: str, filename: str) -> ast.Module:
     """CPython's parse of a whole program; its syntax errors, located."""
     try:
-        return ast.parse(source, filename)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # "invalid decimal literal": unlocated noise
+            return ast.parse(source, filename)
     except SyntaxError as exc:
         raise syntax_error(exc, source) from None
     except (RecursionError, MemoryError):
-        raise TensorshError("SyntaxError", "the program is nested too deeply to parse", Span(1, 1, 1, 2),
-                            "split long expressions into several statements") from None
+        raise _too_deep() from None
     except ValueError as exc:  # "source code string cannot contain null bytes"
         raise TensorshError("SyntaxError", str(exc), Span(1, 1, 1, 2)) from None
+
+
+def _too_deep() -> TensorshError:
+    return TensorshError("SyntaxError", "the program is nested too deeply to parse", Span(1, 1, 1, 2),
+                         "split long expressions into several statements")
 
 
 def syntax_error(exc: SyntaxError, source: str) -> TensorshError:

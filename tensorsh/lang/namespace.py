@@ -98,6 +98,10 @@ _TENSOR_SETTABLE = ("data", "grad", "requires_grad")
 
 _tables: dict[type, dict[str, Callable[[Any], Any]]] = {}
 
+# Where the engine's classes live: its modules, or `torch` for the public classes that say
+# so, as PyTorch's do (`type(t)` shows `<class 'torch.Tensor'>`).
+ENGINE_MODULES = ("tensorsh.engine", "torch")
+
 # The classes a program defined (registered as each class statement finishes): their
 # attributes are the program's own, looked up directly rather than through a table.
 USER_CLASSES: "weakref.WeakSet[type]" = weakref.WeakSet()
@@ -115,7 +119,7 @@ def _getters(names) -> dict[str, Callable[[Any], Any]]:
 
 
 def is_engine_class(cls: type) -> bool:
-    return any(getattr(c, "__module__", "").startswith("tensorsh.engine") for c in cls.__mro__[:-1])
+    return any(getattr(c, "__module__", "").startswith(ENGINE_MODULES) for c in cls.__mro__[:-1])
 
 
 def _engine_public_names(cls: type) -> list[str]:
@@ -344,8 +348,8 @@ def _exportable(member: Any) -> bool:
     if isinstance(member, (bool, int, float, complex, str)) or member is None:
         return True
     if isinstance(member, (type, types.FunctionType, types.BuiltinFunctionType)):
-        return getattr(member, "__module__", "").startswith("tensorsh")
-    return type(member).__module__.startswith("tensorsh")
+        return getattr(member, "__module__", "").startswith(ENGINE_MODULES)
+    return type(member).__module__.startswith(ENGINE_MODULES)
 
 
 def _is_module_like(value: Any) -> bool:

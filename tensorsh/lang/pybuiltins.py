@@ -108,6 +108,8 @@ def _dual(name: str, torch_function: Callable | None, tensor_type: type | None) 
         return torch_function(*args, **kwargs)
 
     dual.__name__ = dual.__qualname__ = name
+    dual.__module__ = "builtins"  # Python names it so in its messages: "max() argument after * ..."
+    dual.__wrapped__ = python_function  # its signature, for help and for explaining a bad call
     dual.__doc__ = (f"{name}(...): Python's {name}; where Python's cannot take a tensor, or with dim=, "
                     f"torch.{name}.")
     return dual

@@ -51,7 +51,7 @@ class Session:
         the first error."""
         try:
             self._evaluator.run(source, filename, display)
-        except TensorshError:
+        except (TensorshError, BrokenPipeError):
             raise
         except Exception as exc:  # noqa: BLE001 - a failure of ours outside the program; never a traceback
             raise internal_error(exc, None).located(filename, source) from exc
@@ -86,6 +86,4 @@ class Session:
 
     def reset(self) -> None:
         """Forget every variable; builtins stay."""
-        runtime = self.variables["__builtins__"]
         self.variables.clear()
-        self.variables["__builtins__"] = runtime

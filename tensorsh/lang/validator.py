@@ -8,8 +8,6 @@ nodes cannot:
 - no name, attribute, parameter or keyword that starts with `_` (a lone `_` is a
   name like any other); a class may define the protocol methods in `PROTOCOL`, and a
   program may read them as attributes (`super().__init__(...)`, `Base.__init__(self)`);
-- decorators are the grad-mode ones (`@torch.no_grad()`, ...), `@staticmethod`,
-  `@classmethod`, `@property` and a property's `.setter`/`.getter`/`.deleter`;
 - imports name modules tensorsh has (`modules`), or `__future__`, whose features
   change nothing here;
 - `from M import *` only at the top level, as Python's compiler requires.
@@ -33,10 +31,6 @@ PROTOCOL = frozenset(
      "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__int__", "__float__", "__index__",
      "__neg__", "__pos__", "__abs__", "__invert__", "__round__", "__enter__", "__exit__"]
     + [f"__{prefix}{op}__" for op in _ARITHMETIC for prefix in ("", "r", "i")])
-
-DECORATORS = ("staticmethod", "classmethod", "property")
-_PROPERTY_PARTS = ("setter", "getter", "deleter")
-_GRAD_MODES = ("no_grad", "enable_grad", "inference_mode", "set_grad_enabled")
 
 # What a refused node is called in a message, where its class name is not what people type.
 _WORDS = {
@@ -155,17 +149,10 @@ class Validator:
                     if in_class else None)
             self.refuse(node, f"the function name '{node.name}' starts with '_'"
                         + ("" if in_class else ": such names are not part of tensorsh"), note)
-        for decorator in node.decorator_list:
-            if not _known_decorator(decorator):
-                self.refuse(decorator, "this decorator is not part of tensorsh",
-                            "tensorsh knows @torch.no_grad(), @torch.enable_grad(), @torch.inference_mode(), "
-                            "@staticmethod, @classmethod, @property and @NAME.setter")
 
     def class_def(self, node: ast.ClassDef, parent) -> None:
         if private(node.name):
             self.refuse_private(node, node.name, "the class name")
-        for decorator in node.decorator_list:
-            self.refuse(decorator, "decorators on a class are not part of tensorsh")
 
     def scope_names(self, node: ast.Global | ast.Nonlocal, parent) -> None:
         for name in node.names:
@@ -204,18 +191,6 @@ class Validator:
         known = sorted(self.modules)
         message = did_you_mean(f"No module named '{dotted}' in tensorsh", dotted, known)
         self.refuse(node, message, f"tensorsh can import {', '.join(known)}", kind="ImportError")
-
-
-def _known_decorator(node: ast.expr) -> bool:
-    if isinstance(node, ast.Name):
-        return node.id in DECORATORS or node.id in _GRAD_MODES
-    if isinstance(node, ast.Attribute):
-        return node.attr in _PROPERTY_PARTS or node.attr in _GRAD_MODES
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-        return name in _GRAD_MODES
-    return False
 
 
 _CHECKS = {

@@ -15,6 +15,7 @@ import inspect
 from typing import Any
 
 from tensorsh.lang import namespace
+from tensorsh.lang.namespace import ENGINE_MODULES
 
 _MAX = 72  # a meta column wider than this crowds the completion menu
 
@@ -140,7 +141,7 @@ def first_line(doc: str | None) -> str:
 
 def _is_tensor(value: Any) -> bool:
     cls = type(value)
-    return cls.__name__ == "Tensor" and cls.__module__.startswith("tensorsh.engine")
+    return cls.__name__ == "Tensor" and cls.__module__.startswith(ENGINE_MODULES)
 
 
 def _dtype_name(dtype: Any) -> str:
@@ -160,7 +161,7 @@ def describe_value(value: Any) -> str:
             return f"ndarray {value.shape} {value.dtype}"
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
-    if type(value).__name__ == "dtype" and type(value).__module__.startswith("tensorsh.engine"):
+    if type(value).__name__ == "dtype" and type(value).__module__.startswith(ENGINE_MODULES):
         return "dtype"
     if isinstance(value, (bool, int, float, complex)):
         return shorten(f"{type(value).__name__} {value!r}", 40)

@@ -8,6 +8,9 @@ edited without re-recording fails `test_recordings_are_current`.
 
 from __future__ import annotations
 
+import __future__
+import math
+
 import numpy
 import pytest
 
@@ -24,6 +27,8 @@ def _engine_modules() -> dict[str, object]:
 
     nn = getattr(engine, "nn", None)
     return {
+        "__future__": __future__,
+        "math": math,
         "torch": engine,
         "numpy": numpy,
         "torch.nn": nn,

@@ -124,7 +124,7 @@ def test_variables_survive_an_error():
     session = python_session()
     with pytest.raises(TensorshError):
         session.run("x = 1\ny = x / 0\nz = 3", "<t>")
-    assert session.variables == {"x": 1}
+    assert session.user_variables() == {"x": 1}
 
 
 # ---------------------------------------------------------------- errors with spans
@@ -153,7 +153,7 @@ def test_calling_a_non_callable():
 def test_wrong_arguments_name_the_argument_and_show_the_signature():
     error = error_of("print(1, sepp=' ')")
     assert error.message == "print() got an unexpected keyword argument 'sepp'; did you mean 'sep'?"
-    assert error.note == "signature: print(*values, sep=' ', end='\\n')"
+    assert error.note == "signature: print(*values, sep=' ', end='\\n', flush=False)"
     assert (error.span.column, error.span.end_column) == (10, 18)
     error = error_of("f = lambda x, y=1: x\nf(1, 2, 3)")
     assert error.message == "<lambda>() takes 2 positional arguments but 3 were given"
@@ -168,7 +168,7 @@ def test_recursion_is_a_runtime_error_not_a_crash():
 
 
 def test_star_argument_must_be_iterable():
-    assert error_of("max(*5)").message == "argument after * must be an iterable, not int"
+    assert error_of("max(*5)").message == "max() argument after * must be an iterable, not int"
 
 
 def test_with_needs_a_context_manager():
@@ -184,3 +184,11 @@ def test_a_value_that_fails_to_print_is_an_internal_error():
     with pytest.raises(TensorshError) as info:
         Session(builtins=names).run("thing", "<t>", lambda value: repr(value))
     assert info.value.internal and info.value.message == "ValueError: broken repr"
+
+
+def test_a_program_class_that_fails_to_print_is_the_programs_error():
+    source = "class Unprintable:\n    def __repr__(self):\n        raise ValueError('broken repr')\nUnprintable()"
+    with pytest.raises(TensorshError) as info:
+        python_session().run(source, "<t>", lambda value: repr(value))
+    assert not info.value.internal and (info.value.kind, info.value.message) == ("ValueError", "broken repr")
+    assert info.value.span.line == 3

@@ -23,7 +23,7 @@ def test_errors_are_located_in_the_source_that_failed():
     with pytest.raises(TensorshError) as info:
         session.run("y = 1\nz = y.nope", "cell-3")
     assert info.value.filename == "cell-3" and info.value.source == "y = 1\nz = y.nope"
-    assert session.variables == {"y": 1}
+    assert session.user_variables() == {"y": 1}
 
 
 def test_a_syntax_error_runs_nothing():
@@ -31,18 +31,18 @@ def test_a_syntax_error_runs_nothing():
     with pytest.raises(TensorshError) as info:
         session.run("a = 1\nb = (", "f.tsh")
     assert info.value.kind == "SyntaxError" and info.value.exit_code == 2
-    assert session.variables == {}
+    assert session.user_variables() == {}
 
 
 def test_reset_forgets_variables_but_not_builtins():
     session = Session()
     session.run("x = 5", "<repl>")
     session.reset()
-    assert session.variables == {}
+    assert session.user_variables() == {}
     with pytest.raises(TensorshError):
         session.run("x", "<repl>")
     session.run("y = len([1])", "<repl>")
-    assert session.variables == {"y": 1}
+    assert session.user_variables() == {"y": 1}
 
 
 def test_user_names_shadow_builtins():

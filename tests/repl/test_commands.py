@@ -69,7 +69,7 @@ def test_an_interrupt_restores_the_variables_as_before_the_input():
     streams.run("x = 1")
     out, err = streams.run("x = 2\ny = 3\ninterrupt()")
     assert err == INTERRUPTED + "\n"
-    assert session.variables == {"x": 1}
+    assert session.user_variables() == {"x": 1}
 
 
 def test_an_internal_error_does_not_end_the_session():
@@ -150,7 +150,7 @@ def test_unknown_command_suggests_the_closest(repl):
 def test_variable_rows():
     session = Session()
     session.run("w = torch.tensor([1., 2.], requires_grad=True)\nn = np.zeros((2, 3))\nk = 3\nimport torch as T")
-    assert variable_rows(session.variables) == [
+    assert variable_rows(session.user_variables()) == [
         ("k", "int", "", "", "", ""),
         ("n", "ndarray", "(2, 3)", "float64", "", ""),
         ("T", "module torch", "", "", "", ""),
@@ -172,7 +172,7 @@ def test_reset_forgets_variables_but_not_builtins(repl):
     repl.run("a = 1\nb = 2")
     out, _ = repl.run(":reset")
     assert out == "cleared 2 variables\n"
-    assert repl.session.variables == {}
+    assert repl.session.user_variables() == {}
     assert repl.run("torch.ones(1)")[0] == "tensor([1.])\n"
 
 

@@ -98,7 +98,7 @@ def test_ctrl_c_clears_the_line_and_the_session_goes_on(history_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == "2\n"
     assert captured.err == ""  # the cleared line never ran
-    assert session.variables == {"x": 1}
+    assert session.user_variables() == {"x": 1, "_": 2}  # `_`: the last value shown, as in Python
 
 
 def test_ctrl_d_on_an_empty_line_leaves(history_path, capsys):

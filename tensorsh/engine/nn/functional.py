@@ -1,7 +1,7 @@
 """`torch.nn.functional`: the ops of the "nn" family plus the activations PyTorch also lists here."""
 
 from ..ops import pointwise as _pointwise
-from ..ops.common import inplace as _inplace
+from ..ops.common import inplace as _inplace, tensor_arg as _tensor_arg
 from ..ops.registry import OPS
 
 _ALSO_HERE = ("sigmoid", "tanh", "softmax", "log_softmax", "normalize")
@@ -13,7 +13,9 @@ globals().update({name: entry.fn for entry in OPS.values()
 
 def relu(input, inplace=False):
     """max(input, 0), element-wise; inplace=True writes into input."""
-    return _inplace(input, _pointwise.relu) if inplace else _pointwise.relu(input)
+    if inplace:
+        return _inplace(_tensor_arg(input), _pointwise.relu)
+    return _pointwise.relu(input)
 
 
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n != "OPS")
