@@ -28,7 +28,7 @@ from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_m
     user_error
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS, ExitRequest
 from tensorsh.lang.namespace import USER_CLASSES, FilesDisabled, Namespace, get_attribute
-from tensorsh.lang.pybuiltins import Exit
+from tensorsh.lang.pybuiltins import Exit, make_dir
 from tensorsh.lang.validator import validate
 
 Display = Callable[[Any], None]
@@ -75,7 +75,7 @@ class Evaluator:
         self.runtime = builtins
         builtins.update(GUARDS, __build_class__=_py.__build_class__, __name__="__main__", _tsh_show=self.show,
                         _tsh_import=self.import_module, _tsh_import_from=self.import_from,
-                        _tsh_import_star=self.import_star)
+                        _tsh_import_star=self.import_star, dir=make_dir(self.names), help=self.help)
         _allow_deep_recursion()
 
     # ---------------------------------------------------------------- entry points
@@ -147,6 +147,21 @@ class Evaluator:
             if any(frame.f_globals is self.variables for frame, _ in _frames(exc)):
                 raise  # the program's own __repr__ failed
             raise ShowFailed() from exc  # a value of ours that cannot print itself: our bug
+
+    def help(self, *what) -> None:
+        """help(obj): what obj is and what it takes, as `:help` says it; help('syntax'): the language."""
+        from tensorsh.lang import helptext
+
+        if len(what) > 1:
+            raise TypeError(f"help() takes at most 1 argument ({len(what)} given)")
+        if not what:
+            text = "Type :help for the overview, :help NAME or help(obj) for a name, :help syntax for the language."
+        elif isinstance(what[0], str):
+            text = helptext.help_text(what[0], self) or helptext.no_help(what[0], self)
+        else:
+            obj = what[0]
+            text = helptext.value_help(getattr(obj, "__name__", None) or type(obj).__name__, obj)
+        self.builtins["print"](text)
 
     def import_module(self, dotted: str) -> Namespace:
         return self.modules[dotted]  # the validator admitted only known modules

@@ -33,12 +33,13 @@ PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "d
           "len", "list", "map", "next", "object", "oct", "ord", "property", "range", "repr", "reversed",
           "set", "slice", "sorted", "staticmethod", "str", "super", "tuple", "zip",
           "Ellipsis", "NotImplemented")
-# Exceptions a program may raise and catch by name: all of Python's but the ones that
-# stop a program (Ctrl-C and exit always stop it).
+# Exceptions a program may raise and catch by name: all of Python's but the ones that end
+# a program (exit() does). `except KeyboardInterrupt:` may be written, and catches nothing:
+# Ctrl-C always stops a program (guards.catchable).
 EXCEPTIONS = tuple(
     name for name, value in vars(_py).items()
     if isinstance(value, type) and issubclass(value, BaseException)
-    and not issubclass(value, (KeyboardInterrupt, SystemExit, GeneratorExit)))
+    and not issubclass(value, (SystemExit, GeneratorExit)))
 # Python's builtins that are torch functions too: Python's wherever Python's works.
 DUAL = ("abs", "all", "any", "max", "min", "round", "sum")
 

@@ -25,12 +25,18 @@ from tensorsh.lang.errors import TensorshError, did_you_mean, span_of
 # people write, and nothing that changes how attributes, classes or pickling work.
 _ARITHMETIC = ("add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift",
                "and", "or", "xor")
-PROTOCOL = frozenset(
-    ["__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__", "__setitem__",
-     "__delitem__", "__iter__", "__next__", "__reversed__", "__contains__", "__eq__", "__ne__", "__lt__",
-     "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__int__", "__float__", "__index__",
-     "__neg__", "__pos__", "__abs__", "__invert__", "__round__", "__enter__", "__exit__"]
-    + [f"__{prefix}{op}__" for op in _ARITHMETIC for prefix in ("", "r", "i")])
+_NAMED_PROTOCOL = (
+    "__init__", "__call__", "__repr__", "__str__", "__len__", "__getitem__", "__setitem__",
+    "__delitem__", "__iter__", "__next__", "__reversed__", "__contains__", "__eq__", "__ne__", "__lt__",
+    "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__int__", "__float__", "__index__",
+    "__neg__", "__pos__", "__abs__", "__invert__", "__round__", "__enter__", "__exit__")
+PROTOCOL = frozenset([*_NAMED_PROTOCOL, *(f"__{prefix}{op}__" for op in _ARITHMETIC for prefix in ("", "r", "i"))])
+
+
+def protocol_summary() -> str:
+    """The protocol methods a class may define, in words."""
+    arithmetic = ", ".join(f"__{op}__" for op in _ARITHMETIC)
+    return f"{', '.join(_NAMED_PROTOCOL)}, {arithmetic} (and their __r…__ and __i…__ forms)"
 
 # What a refused node is called in a message, where its class name is not what people type.
 _WORDS = {

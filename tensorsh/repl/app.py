@@ -28,7 +28,7 @@ from prompt_toolkit.styles import Style
 
 from tensorsh import __version__
 from tensorsh.repl import completer, history as history_file
-from tensorsh.repl.commands import dispatch
+from tensorsh.repl.commands import dispatch, habit
 from tensorsh.repl.display import Printer
 from tensorsh.repl.lexer import TensorshLexer
 from tensorsh.repl.multiline import (INDENT, continuation_hint, is_command, is_complete, join_operator_lines,
@@ -254,6 +254,8 @@ def run_repl(session: Any = None, vi: bool = False, fmt: str = "rich", color: bo
                 continue
             if is_command(text):
                 dispatch(ctx, text)
+            elif (answer := habit(text)) is not None:
+                ctx.error(answer)
             else:
                 execute(ctx, join_operator_lines(text))
         except KeyboardInterrupt:

@@ -9,12 +9,13 @@ closest known one.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from tensorsh.lang import namespace
 from tensorsh.lang.errors import TensorshError, closest
-from tensorsh.repl import helptext, signatures
+from tensorsh.lang import helptext, signatures
 from tensorsh.repl.display import FORMATS
 from tensorsh.repl.runner import Context, execute
 from tensorsh.repl.timing import measure
@@ -51,6 +52,27 @@ def find(name: str) -> Command | None:
     if name in COMMANDS:
         return COMMANDS[name]
     return next((c for c in COMMANDS.values() if name in c.aliases), None)
+
+
+_HABITS = (  # IPython's spellings -> tensorsh's commands
+    (re.compile(r"^\s*\?\??\s*([\w.]+)\s*$|^\s*([\w.]+)\s*\?\??\s*$"), "help"),
+    (re.compile(r"^\s*%%?timeit\b\s*(.*)$", re.S), "timeit"),
+    (re.compile(r"^\s*%%?time\b\s*(.*)$", re.S), "time"),
+    (re.compile(r"^\s*%who\b"), "vars"),
+)
+
+
+def habit(text: str) -> str | None:
+    """For IPython's `x?`, `%timeit ...`, `%time ...`, `%who`: the tensorsh command to use instead."""
+    for pattern, command in _HABITS:
+        match = pattern.match(text)
+        if match:
+            argument = next((g for g in match.groups() if g), "").strip() if match.groups() else ""
+            if command == "timeit":
+                command = "time"  # one timing command, which repeats
+            shown = f":{command} {argument}".rstrip()
+            return f"tensorsh spells that `{shown}` (commands start with ':'; :help lists them)"
+    return None
 
 
 def dispatch(ctx: Context, line: str) -> None:

@@ -24,12 +24,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from tensorsh.repl import signatures
+from tensorsh.lang import signatures
 from tensorsh.repl.multiline import is_command
 from tensorsh.repl.scanning import scan
 
-KEYWORDS = ("and", "as", "else", "False", "for", "from", "if", "import", "in", "is", "lambda", "None",
-            "not", "or", "pass", "True", "with")
+KEYWORDS = ("and", "as", "assert", "break", "class", "continue", "def", "del", "elif", "else", "except",
+            "False", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "None",
+            "nonlocal", "not", "or", "pass", "raise", "return", "True", "try", "while", "with")
 DTYPE_NAMES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool",
                "complex64", "complex128")
 FILE_FUNCTIONS = ("load", "save")

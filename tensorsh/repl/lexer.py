@@ -12,18 +12,21 @@ from pygments.lexer import RegexLexer, bygroups, include, words
 from pygments.token import (Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Text,
                             Whitespace)
 
-KEYWORDS = ("import", "from", "as", "if", "elif", "else", "for", "in", "with", "lambda", "and", "or",
-            "not", "is", "pass")
+KEYWORDS = ("import", "from", "as", "if", "elif", "else", "for", "while", "in", "with", "lambda", "and",
+            "or", "not", "is", "pass", "def", "class", "return", "try", "except", "finally", "raise", "del",
+            "global", "nonlocal", "assert", "break", "continue")
 CONSTANTS = ("None", "True", "False")
 MODULES = ("torch", "np", "F", "nn", "numpy")
 BUILTINS = ("print", "len", "range", "abs", "min", "max", "sum", "round", "int", "float", "bool", "list",
-            "tuple", "str", "complex", "all", "any", "divmod", "enumerate", "pow", "repr", "reversed",
-            "sorted", "zip", "grad", "save", "load")
+            "tuple", "dict", "set", "frozenset", "str", "complex", "all", "any", "divmod", "enumerate", "pow",
+            "repr", "reversed", "sorted", "zip", "map", "filter", "type", "isinstance", "issubclass", "id",
+            "hash", "iter", "next", "callable", "hasattr", "chr", "ord", "hex", "bin", "oct", "format",
+            "slice", "object", "super", "staticmethod", "classmethod", "property", "dir", "help", "exit",
+            "quit", "grad", "save", "load", "math")
 DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
           "complex64", "complex128", "half", "double", "short", "long", "cfloat", "cdouble")
-# Python statements the language refuses: shown as errors while typing, before the parser says so.
-UNSUPPORTED = ("def", "class", "while", "return", "try", "except", "finally", "raise", "del", "global",
-               "nonlocal", "assert", "yield", "async", "await", "break", "continue")
+# Python keywords the language refuses: shown as errors while typing, before the validator says so.
+UNSUPPORTED = ("yield", "async", "await")
 
 
 class TensorshLexer(RegexLexer):
@@ -58,11 +61,11 @@ class TensorshLexer(RegexLexer):
             (r"[()\[\]{},:;.]", Punctuation),
             (r".", Error),
         ],
-        "strings": [
-            (r'(?i)[ru]?"""', String.Double, "tdqs"),
-            (r"(?i)[ru]?'''", String.Single, "tsqs"),
-            (r'(?i)[ru]?"', String.Double, "dqs"),
-            (r"(?i)[ru]?'", String.Single, "sqs"),
+        "strings": [  # prefixes: r, u, b, f and their pairs (rb, fr, ...)
+            (r'(?i)(?:[rubf]|rb|br|rf|fr)?"""', String.Double, "tdqs"),
+            (r"(?i)(?:[rubf]|rb|br|rf|fr)?'''", String.Single, "tsqs"),
+            (r'(?i)(?:[rubf]|rb|br|rf|fr)?"', String.Double, "dqs"),
+            (r"(?i)(?:[rubf]|rb|br|rf|fr)?'", String.Single, "sqs"),
         ],
         "dqs": [(r'"', String.Double, "#pop"), (r'\\.', String.Escape), (r'[^"\\\n]+', String.Double),
                 (r"\n", Error, "#pop")],

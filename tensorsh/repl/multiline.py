@@ -5,8 +5,9 @@ Python REPL's, which a person arriving from PyTorch already knows:
 
 - an open bracket, an open triple-quoted string, a trailing `\\` or a trailing binary
   operator (`x = a +`) continue the statement;
-- a line ending in `:` opens a block (`if`, `for`, `with`), and a block ends at an
-  empty line, so an indented last line continues;
+- a line ending in `:` opens a block (`if`, `for`, `def`, `class`, ...), and a block
+  ends at an empty line, so an indented last line continues; a decorator line waits
+  for its `def`;
 - anything else is complete, including malformed input: running it shows the error.
 """
 
@@ -52,6 +53,8 @@ def is_complete(text: str) -> bool:
         return True  # an empty last line ends any block
     if code.endswith(":"):
         return False  # a block header waits for its body
+    if code.lstrip().startswith("@"):
+        return False  # a decorator waits for the def or class it decorates
     if _continues_after_operator(state):
         return False
     if last[:1] in (" ", "\t") and _opens_block(state.code_lines[:-1]):

@@ -37,8 +37,8 @@ def kind_of(text, value):
     ("x **= 2", "**=", Operator),
     ("x = 1  # note", "# note", Comment.Single),
     (":help softmax", ":help", Keyword.Pseudo),
-    ("def f(): pass", "def", Error),
-    ("while x: pass", "while", Error),
+    ("yield x", "yield", Error),
+    ("async def f(): pass", "async", Error),
 ])
 def test_token_kinds(text, value, kind):
     assert kind_of(text, value) in kind

@@ -12,16 +12,23 @@ from typing import Any
 
 from tensorsh.lang import namespace
 from tensorsh.lang.errors import closest
-from tensorsh.repl import signatures
+from tensorsh.lang import signatures
 
 
 def help_text(name: str, session: Any) -> str | None:
     """The help for a builtin, a method (`t.view`), a module member or a variable; None if unknown."""
+    if name == "syntax":
+        return SYNTAX
     try:
         value = signatures.resolve(name, session)
     except LookupError:
         entry = signatures.op_named(name.rpartition(".")[2]) if name.isidentifier() or "." in name else None
         return _op_help(entry, name, method=not entry.function) if entry is not None else None
+    return value_help(name, value)
+
+
+def value_help(name: str, value: Any) -> str:
+    """The help for a value, shown under `name` (what `help(value)` in a program prints)."""
     if isinstance(value, namespace.Namespace):
         members = sorted(value.members)
         return f"module {value.name}: {len(members)} names\n" + _columns(members)
@@ -41,7 +48,7 @@ def help_text(name: str, session: Any) -> str | None:
         doc = _doc(value)
         return f"class {name}\n{_indent(doc)}" if doc else f"class {name}"
     described = signatures.describe_value(value)
-    attributes = session.attributes(value) if hasattr(session, "attributes") else []
+    attributes = namespace.attribute_names(value)
     text = f"{name}: {described}"
     if attributes:
         text += (f"\n  {len(attributes)} attributes: Tab after `{name}.` lists them, "
@@ -92,3 +99,37 @@ def no_help(name: str, session: Any) -> str:
     suggestion = closest(head, candidates)
     hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != head else ""
     return f"no help for '{name}': it is not a name in scope{hint}"
+
+
+# ---------------------------------------------------------------- :help syntax
+
+def _protocol_list() -> str:
+    import textwrap
+
+    from tensorsh.lang.validator import protocol_summary
+
+    return textwrap.fill(protocol_summary(), width=88, initial_indent=" " * 14,
+                         subsequent_indent=" " * 14).strip()
+
+
+SYNTAX = f"""The tensorsh language is Python's syntax (parsed by CPython itself) with PyTorch's API as
+its standard library, run inside a sandbox. What Python has, tensorsh has, except:
+
+  refused     async/await, yield (generator functions; generator expressions are fine),
+              match, except*, metaclasses (class C(metaclass=M)), relative imports
+  names       nothing that starts with '_' (a lone _ is fine): no __class__, __dict__,
+              _private; a class may define the protocol methods
+              {_protocol_list()},
+              and call super().__init__(...)
+  imports     torch (and torch.nn, torch.nn.functional, torch.linalg, torch.autograd),
+              numpy (a subset), math, random; from __future__ import ... has no effect
+  builtins    Python's, without eval, exec, open, getattr, setattr, vars, globals, input;
+              type() takes one argument; min, max, sum, abs, round, all, any are Python's,
+              and torch's where Python's cannot take a tensor (round(t)) or with dim=
+  except      `except:` and `except BaseException` catch errors, never Ctrl-C or exit()
+  files       only save(obj, 'x.npy') and load('x.npz'), inside the working directory
+
+Every public name of torch is also bare (tensor, zeros, softmax, float32, pi); F is
+torch.nn.functional, np a NumPy subset, grad(outputs, inputs) torch.autograd.grad.
+A top-level expression prints its value unless the line ends with ';'.
+Errors point at the code that failed; a syntax error anywhere in a file runs nothing."""
