@@ -66,15 +66,32 @@ def _call(guard: str, args: list[ast.expr], at: ast.AST) -> ast.Call:
 
 
 def _located(node: ast.AST, at: ast.AST) -> ast.AST:
-    """`node` and its new children, at the position of `at`."""
-    for child in ast.walk(node):
-        if "lineno" in child._attributes and not hasattr(child, "lineno"):
-            ast.copy_location(child, at)
+    """`node` and its new children at the position of `at`; children from the source keep theirs."""
+    stack = [node]
+    while stack:
+        child = stack.pop()
+        if "lineno" in child.__dict__:
+            continue  # from the source, with its own position and its children's
+        if child._attributes:  # a node with a position (not an operator or a context)
+            child.lineno, child.col_offset = at.lineno, at.col_offset
+            child.end_lineno, child.end_col_offset = at.end_lineno, at.end_col_offset
+        for field in child._fields:
+            value = getattr(child, field, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
     return node
 
 
 def _statement(value: ast.expr, at: ast.AST) -> ast.Expr:
     return _located(ast.Expr(value), at)
+
+
+_METHODS: dict[type, object] = {}
+# Nodes with nothing inside to rewrite.
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(),
+                     *ast.unaryop.__subclasses__(), *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
 
 
 def _has_attribute(target: ast.expr) -> bool:
@@ -104,6 +121,34 @@ class Guarding(ast.NodeTransformer):
         # Each call's node and, when its callee is a path of names (`torch.softmax`), that path,
         # by CPython's position of the call: what explains a call whose arguments do not fit.
         self.calls: dict[tuple[int, int, int, int], tuple[ast.Call, tuple[str, ...] | None]] = {}
+
+    # ---------------------------------------------------------------- the walk
+    # NodeTransformer's own walk, with the method for each node class looked up once and the
+    # leaves (names, constants, operators) left alone: a third of the time on a long script.
+
+    def visit(self, node: ast.AST):
+        method = _METHODS.get(type(node))
+        if method is None:
+            method = _METHODS[type(node)] = getattr(type(self), f"visit_{type(node).__name__}", None) \
+                or Guarding.generic_visit
+        return method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        for field in node._fields:
+            value = getattr(node, field)
+            if type(value) is list:
+                if value and isinstance(value[0], ast.AST):
+                    items = []
+                    for item in value:
+                        result = self.visit(item)
+                        if type(result) is list:
+                            items.extend(result)
+                        elif result is not None:
+                            items.append(result)
+                    value[:] = items
+            elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+                setattr(node, field, self.visit(value))
+        return node
 
     def temporary(self) -> str:
         self.temporaries += 1

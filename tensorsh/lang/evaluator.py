@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import ast
 import builtins as _py
+import contextlib
+import gc
 import sys
 import warnings
 from types import CodeType, FrameType
@@ -82,6 +84,10 @@ class Evaluator:
 
     def prepare(self, source: str, filename: str) -> CodeType:
         """Parse, validate and compile a whole program; a located TensorshError if any of it is refused."""
+        with _collector_paused():
+            return self._prepare(source, filename)
+
+    def _prepare(self, source: str, filename: str) -> CodeType:
         try:
             tree = parse(source, filename)
             validate(tree, source, self.modules)
@@ -259,6 +265,19 @@ class Evaluator:
                 parts.append(f"called from {caller}" + (f" ({count} times)" if count > 1 else ""))
                 count = 0
         return ", ".join([f"in {mine[-1][0].f_code.co_name}()", *parts])
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while a program's tree is built: the tree holds no cycles,
+    and each collection would walk every object of the engine and the session for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse(source: str, filename: str) -> ast.Module:

@@ -56,6 +56,9 @@ _FIELD_WORDS = {
     "comprehension.is_async": "`async for` in a comprehension",
 }
 
+# Accepted nodes with no fields (operators, load/store contexts): nothing to check below them.
+_FIELDLESS = frozenset({ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(), *ast.unaryop.__subclasses__(),
+                        *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
 _ACCEPTED: dict[str, tuple[str, ...]] | None = None
 _EMPTY_FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -107,11 +110,11 @@ class Validator:
                 check(self, node, parent)
             for field in cls._fields:
                 value = getattr(node, field, None)
-                if isinstance(value, list):
+                if type(value) is list:
                     for item in value:
                         if isinstance(item, ast.AST):
                             stack.append((item, node))
-                elif isinstance(value, ast.AST):
+                elif isinstance(value, ast.AST) and type(value) not in _FIELDLESS:
                     stack.append((value, node))
 
     def refuse_node(self, node: ast.AST, parent: ast.AST | None) -> None:
