@@ -5,6 +5,8 @@ This module is the engine's public namespace: every registered op as a function
 options. Nothing here knows about the tensorsh language.
 """
 
+import math as _math
+
 import numpy as _np
 
 from . import autograd, dtypes, limits, random
@@ -33,6 +35,7 @@ half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
 strided = "torch.strided"
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 
 
 def result_type(tensor1, tensor2) -> dtype:

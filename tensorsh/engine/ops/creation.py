@@ -31,6 +31,10 @@ def _infer_dtype(data) -> dtypes.dtype:
     return dtypes.get_default_dtype()  # empty lists are float
 
 
+# What torch.tensor reads as a sequence of elements.
+_SEQUENCES = (list, tuple, range)
+
+
 def _collect_kinds(x, kinds, depth):
     if isinstance(x, (bool, np.bool_)):
         kinds.add("bool")
@@ -43,6 +47,9 @@ def _collect_kinds(x, kinds, depth):
     elif isinstance(x, Tensor):
         kinds.add({dtypes.BOOL: "bool", dtypes.INT: "int", dtypes.FLOAT: "float",
                    dtypes.COMPLEX: "complex"}[x.dtype.category])
+    elif isinstance(x, range):
+        if len(x):
+            kinds.add("int")
     elif isinstance(x, (list, tuple)):
         if depth > 64:
             raise ValueError("too many dimensions")
@@ -60,6 +67,8 @@ def _shape_of(data) -> tuple:
         return data._data.shape
     if isinstance(data, np.ndarray):
         return data.shape
+    if isinstance(data, range):
+        return (len(data),)
     if not isinstance(data, (list, tuple)):
         return ()
     if not data:
@@ -68,7 +77,7 @@ def _shape_of(data) -> tuple:
     for item in data[1:]:
         got = _shape_of(item)
         if got != inner:
-            if inner and not isinstance(item, (list, tuple, Tensor, np.ndarray)):
+            if inner and not isinstance(item, (*_SEQUENCES, Tensor, np.ndarray)):
                 raise TypeError("not a sequence")
             if not inner:
                 raise TypeError(f"'{type(item).__name__}' object cannot be interpreted as an integer")
@@ -82,7 +91,7 @@ def _plain(data):
         return data._data
     if isinstance(data, (list, tuple)):
         return [_plain(x) for x in data]
-    return data
+    return list(data) if isinstance(data, range) else data
 
 
 def _from_data(data, dtype) -> np.ndarray:
@@ -98,10 +107,11 @@ def _from_data(data, dtype) -> np.ndarray:
     if isinstance(data, (bool, numbers.Number, np.generic)):
         target = dtype or (dtypes.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _infer_dtype(data))
         return np.array(data, dtype=target.np)
-    if not isinstance(data, (list, tuple)):
+    if not isinstance(data, _SEQUENCES):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    _shape_of(data)
+    shape = _shape_of(data)
     target = dtype or _infer_dtype(data)
+    check_allocation(shape, target)
     try:
         return np.array(_plain(data), dtype=target.np)
     except OverflowError:
