@@ -1,9 +1,14 @@
-"""The tensorsh language: source -> `parser.parse` -> `ast` -> `evaluator.Evaluator`.
+"""The tensorsh language: Python's syntax, checked and run in a sandbox.
 
-`session.Session` ties them to a namespace (`namespace.builtins`) and is what front
-ends use; `errors` holds the error type and its renderer, `describe` the JSON and
-summary forms of values. Nothing here imports the terminal libraries (rich,
-prompt_toolkit) or Lark: `parser` runs on `lalr`, a small LALR driver, over tables
-compiled from grammar/tensorsh.lark (`grammar_tables`, made by
-scripts/build_parser_tables.py).
+source -> CPython's `ast.parse` -> `validator` (the subset, read from grammar/tensorsh.asdl
+by `grammar`) -> `compiler` (every reach past the sandbox through a `guards` function)
+-> CPython bytecode, run by `evaluator` with the session's variables as its globals.
+
+`session.Session` is what front ends use; `scope` makes the names a program starts with
+(torch's, `pybuiltins`, math), `namespace` holds the attribute allow-lists and the
+modules a program sees, `formatting` bounded f-strings and str.format, `errors` the
+error type and its renderer, `calls` what explains a call whose arguments do not fit,
+`helptext` and `signatures` what `help()` and the REPL say about a name, `describe` the
+JSON and summary forms of values. Nothing here imports the terminal libraries (rich,
+prompt_toolkit).
 """

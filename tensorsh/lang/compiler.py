@@ -28,7 +28,7 @@ import ast
 import warnings
 from types import CodeType
 
-from tensorsh.lang.errors import Span, TensorshError, span_of
+from tensorsh.lang.errors import TensorshError, span_of, syntax_error
 from tensorsh.lang.guards import BINARY
 
 
@@ -45,16 +45,7 @@ def compile_program(tree: ast.Module, source: str, filename: str) -> tuple[CodeT
             warnings.simplefilter("ignore", SyntaxWarning)
             return compile(tree, filename, "exec", dont_inherit=True), guarding.calls
     except SyntaxError as exc:  # 'return' outside function, 'break' outside loop, ...
-        line = exc.lineno or 1
-        offset = (exc.offset or 1) - 1
-        end = (exc.end_offset or exc.offset or 1) - 1 if (exc.end_lineno or line) == line else None
-        raise TensorshError("SyntaxError", exc.msg, span_at_characters(lines, line, offset, end)) from None
-
-
-def span_at_characters(lines: list[str], line: int, column: int, end_column: int | None) -> Span:
-    """A span from CPython's SyntaxError positions, which count characters (0-based here)."""
-    end = end_column if end_column is not None and end_column > column else column + 1
-    return Span(line, column + 1, line, end + 1)
+        raise syntax_error(exc) from None
 
 
 def _name(identifier: str) -> ast.Name:

@@ -42,6 +42,16 @@ def span_at(lines: list[str], line: int, end_line: int | None, column: int | Non
     return Span(line, start, end_line, max(end, start + 1) if end_line == line else end)
 
 
+def syntax_error(exc: SyntaxError) -> "TensorshError":
+    """CPython's SyntaxError (from parsing or compiling; its positions count characters), located."""
+    line = exc.lineno or 1
+    column = max(exc.offset or 1, 1)
+    end_line = exc.end_lineno or line
+    end = exc.end_offset if end_line == line and exc.end_offset and exc.end_offset > column else column + 1
+    kind = "IndentationError" if isinstance(exc, IndentationError) else "SyntaxError"
+    return TensorshError(kind, exc.msg, Span(line, column, line, end))
+
+
 def span_of(node, lines: list[str]) -> Span:
     """The span of a node from `ast.parse`."""
     return span_at(lines, node.lineno, getattr(node, "end_lineno", None), node.col_offset,

@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 from tensorsh.lang import calls
 from tensorsh.lang.compiler import compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
-    user_error
+    syntax_error, user_error
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS, ExitRequest
 from tensorsh.lang.namespace import USER_CLASSES, FilesDisabled, Namespace, get_attribute
 from tensorsh.lang.pybuiltins import Exit, make_dir
@@ -287,7 +287,7 @@ def parse(source: str, filename: str) -> ast.Module:
             warnings.simplefilter("ignore", SyntaxWarning)  # "invalid decimal literal": unlocated noise
             return ast.parse(source, filename)
     except SyntaxError as exc:
-        raise syntax_error(exc, source) from None
+        raise syntax_error(exc) from None
     except (RecursionError, MemoryError):
         raise _too_deep() from None
     except ValueError as exc:  # "source code string cannot contain null bytes"
@@ -297,17 +297,6 @@ def parse(source: str, filename: str) -> ast.Module:
 def _too_deep() -> TensorshError:
     return TensorshError("SyntaxError", "the program is nested too deeply to parse", Span(1, 1, 1, 2),
                          "split long expressions into several statements")
-
-
-def syntax_error(exc: SyntaxError, source: str) -> TensorshError:
-    """CPython's SyntaxError (positions in characters) as a located TensorshError."""
-    line = exc.lineno or 1
-    column = max(exc.offset or 1, 1)
-    end_line = exc.end_lineno or line
-    end = exc.end_offset if end_line == line and exc.end_offset and exc.end_offset > column else column + 1
-    kind = type(exc).__name__  # SyntaxError, IndentationError, TabError
-    return TensorshError("SyntaxError" if kind != "IndentationError" else kind, exc.msg,
-                         Span(line, column, line, end))
 
 
 def _frames(exc: BaseException) -> list[tuple[FrameType, int]]:
