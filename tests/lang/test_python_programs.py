@@ -190,12 +190,13 @@ def load(key):
 print(load("a"))
 load("b")
 """,
+    # (not `e`: tensorsh's bare torch names include torch.e, which a deleted name falls back to)
     "except_variable_is_unbound_after_the_handler": """\
 try:
     1 / 0
-except ZeroDivisionError as e:
+except ZeroDivisionError as err:
     print("caught")
-print(e)
+print(err)
 """,
     "class_body_comprehension_does_not_see_class_names": """\
 class Table:
