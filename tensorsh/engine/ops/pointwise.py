@@ -219,7 +219,9 @@ def pow(input, exponent):
     a, b, dtype = binary_operands(input, exponent)
     if dtype.category == dtypes.INT and np.any(np.asarray(b) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    out = np.power(a, b, dtype=dtype.np)
+    products = _POWERS_BY_PRODUCTS.get(exponent) if dtype.category == dtypes.FLOAT and \
+        isinstance(exponent, (int, float)) and not isinstance(exponent, bool) else None
+    out = products(a) if products is not None else np.power(a, b, dtype=dtype.np)
     if not isinstance(exponent, Tensor):
         return record(out, "PowBackward0", (input, exponent), (_power_rule(input, exponent), None),
                       saved=(input,))
@@ -229,6 +231,14 @@ def pow(input, exponent):
     return record(out, "PowBackward1", (input, exponent),
                   (_ignoring_result(_power_rule(input, exponent)), lambda g, y: g * y * log(input)),
                   saved=(input, exponent, OUTPUT))
+
+
+# Scalar exponents PyTorch's CPU kernel computes by products rather than pow(), which also
+# makes them exact to its last bit (and NumPy's pow of a negative base is slow).
+_POWERS_BY_PRODUCTS = {
+    3: lambda a: a * a * a,
+    -2: lambda a: np.reciprocal(a * a),
+}
 
 
 def _ignoring_result(derivative):
