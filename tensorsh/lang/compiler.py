@@ -128,15 +128,15 @@ class Guarding(ast.NodeTransformer):
         for field in node._fields:
             value = getattr(node, field)
             if type(value) is list:
-                if value and isinstance(value[0], ast.AST):
-                    items = []
-                    for item in value:
-                        result = self.visit(item)
-                        if type(result) is list:
-                            items.extend(result)
-                        elif result is not None:
-                            items.append(result)
-                    value[:] = items
+                # Every item: a list may start with None ({**d, k: v} keys, kw-only defaults).
+                items = []
+                for item in value:
+                    result = self.visit(item) if isinstance(item, ast.AST) else item
+                    if type(result) is list:
+                        items.extend(result)
+                    elif result is not None or not isinstance(item, ast.AST):
+                        items.append(result)
+                value[:] = items
             elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
                 setattr(node, field, self.visit(value))
         return node
