@@ -7,7 +7,9 @@
     .venv/bin/python scripts/bench.py --json out.json      # every sample, for machines
     .venv/bin/python scripts/bench.py --only dispatch,autograd --profile   # where tensorsh's time goes
 
-Rows and goals come from issue 7. A ratio is tensorsh / reference *time* (or memory),
+Rows and goals come from issue 7; the language group also measures the evaluator against
+CPython itself (a pure-Python loop) and against the bare engine (PyTorch's polynomial-fit
+tutorial run by CPython with torch = tensorsh.engine). A ratio is tensorsh / reference *time* (or memory),
 so lower is better everywhere, also for the rows shown as GFLOP/s or GB/s (there a
 goal of "at least 0.9 of NumPy's rate" is a time ratio of at most 1/0.9 = 1.11).
 
@@ -36,6 +38,7 @@ import contextlib
 import cProfile
 import dataclasses
 import gc
+import io
 import json
 import math
 import os
@@ -59,6 +62,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
 TSH, NP, TORCH = "tensorsh", "numpy", "torch"
+PYTHON, ENGINE = "python", "engine"  # CPython itself; CPython running a file with torch = tensorsh.engine
 GROUPS = ("startup", "dispatch", "language", "autograd", "large", "memory")
 
 
@@ -78,17 +82,22 @@ class Plan:
     big_seconds: float        # minimum length of one large-op sample
     mlp: tuple[int, int, int, int]   # x (n, d), W1 (d, h), W2 (h, k)
     memory_rows: int          # memory: a (rows, rows) float32 tensor
+    loop_n: int               # language: iterations of the pure-Python loop
+    poly_steps: int           # language: steps of the polynomial fit (minus a 0-step run of each process)
+    poly_rounds: int          # language: rounds of the polynomial fit's 2 x 3 processes
     warm_round: bool = True   # processes: one untimed round first (else it is the first timed one)
 
 
 FULL = Plan(startup_rounds=12, sample_seconds=0.1, repeat=9, statements=5000, script_rounds=5,
             matmul_sizes=(512, 1024, 2048), big_n=10**7, big_repeat=7, big_seconds=0.2,
-            mlp=(64, 128, 256, 10), memory_rows=10_000)
+            mlp=(64, 128, 256, 10), memory_rows=10_000, loop_n=10**6, poly_steps=8000, poly_rounds=5)
 QUICK = dataclasses.replace(FULL, startup_rounds=4, sample_seconds=0.03, repeat=5, script_rounds=2,
-                            matmul_sizes=(512, 1024), big_repeat=3, big_seconds=0.05)
+                            matmul_sizes=(512, 1024), big_repeat=3, big_seconds=0.05, poly_steps=4000,
+                            poly_rounds=2)
 TINY = dataclasses.replace(QUICK, startup_rounds=1, sample_seconds=0.002, repeat=3, statements=100,
                            script_rounds=1, matmul_sizes=(64,), big_n=10**5, big_repeat=2,
-                           big_seconds=0.0, memory_rows=1_000, warm_round=False)
+                           big_seconds=0.0, memory_rows=1_000, loop_n=10**4, poly_steps=200, poly_rounds=1,
+                           warm_round=False)
 
 
 # ================================================================ results
@@ -211,11 +220,13 @@ def time_paired(timers: dict[str, timeit.Timer], repeat: int, seconds: float) ->
     return {name: Stat(s) for name, s in samples.items()}
 
 
-def run_process(argv: list[str], timeout: float = 600) -> tuple[float, subprocess.CompletedProcess]:
+def run_process(argv: list[str], timeout: float = 600,
+                extra_env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
     """Run argv to the end; its time in seconds (CPU, user + system, or wall: see Clock), and what it printed."""
     # Bytecode caches may be written: without them every run would compile the sources again,
     # which a user never pays twice.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra_env or {})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
@@ -535,6 +546,16 @@ def numbers_in(text: str) -> list[float]:
 
 def bench_language(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
     group = "3 language"
+    rows = script_rows(sides, plan, workdir, group)
+    try:
+        rows.append(loop_row(plan, group))
+    except Exception as exc:  # noqa: BLE001  (a failing row is reported, the group goes on)
+        rows.append(error_row(group, loop_name(plan.loop_n), exc, PYTHON, LOOP_GOAL))
+    return rows + polyfit_rows(sides, plan, workdir, group)
+
+
+def script_rows(sides: Sides, plan: Plan, workdir: Path, group: str) -> list[Row]:
+    """The generated script, whole processes against python + torch; statements per second; prepare's share."""
     n = plan.statements
     name = f"{n}-statement script, whole process"
     tsh_src, py_src = language_programs(n)
@@ -570,23 +591,316 @@ def bench_language(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
     total = stats[TSH].median
     rate = Row(group, "statements per second, whole process", "stmt/s", lambda s: n / s,
                {k: v for k, v in stats.items()})
-    parse_row = Row(group, "parse share of tensorsh's whole process", "%", lambda s: s)
+    parse_row = Row(group, "parse, check and compile (Session.prepare): share of tensorsh's whole process",
+                    "%", lambda s: s)
     try:
-        from tensorsh.lang.session import Session
-
-        session = Session()
-        session.prepare("x = 1\n", "<warm-up>")  # reads the grammar outside the timing
-        # Parsing is all that comes before running: ast.parse, the subset check and compiling.
-        parse_times = [Clock.timer(lambda: session.prepare(tsh_src, "program.tsh")).timeit(1)
-                       for _ in range(max(3, plan.script_rounds))]
-        parse_s = statistics.median(parse_times)
+        # All that comes before running: ast.parse, the validator's subset check, the guarded compile.
+        times = prepare_times(tsh_file, max(3, plan.script_rounds), workdir)
+        parse_s, off_s = statistics.median(times["on"]), statistics.median(times["off"])
         parse_row.stats = {TSH: Stat([100 * parse_s / total])}
-        parse_row.note = (f"parse {parse_s * 1e3:.0f} ms of {total * 1e3:.0f} ms "
-                          f"({n / parse_s:,.0f} stmt/s parsed)")
+        parse_row.note = (f"prepare {parse_s * 1e3:.0f} ms of {total * 1e3:.0f} ms ({n / parse_s:,.0f} stmt/s), "
+                          f"garbage collector on as in tensorsh's process; {off_s * 1e3:.0f} ms with it off")
     except Exception as exc:  # noqa: BLE001
         parse_row = error_row(group, parse_row.name, exc)
     rate.note = "start-up included"
     return [row, rate, parse_row]
+
+
+# Session.prepare timed in a process of its own, whose heap is a tensorsh process's (tensorsh, NumPy),
+# not this one's (PyTorch too): prepare makes hundreds of thousands of objects (the tree, the rewritten
+# tree, code), so the garbage collector runs during it, and each collection walks every live object.
+PREPARE_SCRIPT = """\
+import gc
+import json
+import sys
+import time
+
+sys.path.append({repo!r})  # when tensorsh is not installed in this interpreter
+from tensorsh.lang.session import Session
+
+source = open(sys.argv[1], encoding="utf-8").read()
+clock = time.process_time if {cpu!r} else time.perf_counter
+Session().prepare("x = 1\\n", "<warm-up>")  # lazy imports, outside the timing
+times = {{"on": [], "off": []}}
+for r in range({rounds}):
+    for collector in ("on", "off") if r % 2 == 0 else ("off", "on"):
+        gc.collect()
+        session = Session()
+        (gc.enable if collector == "on" else gc.disable)()
+        start = clock()
+        session.prepare(source, "program.tsh")
+        times[collector].append(clock() - start)
+        gc.enable()
+        del session
+print(json.dumps(times))
+"""
+
+
+def prepare_times(source_file: Path, rounds: int, workdir: Path) -> dict[str, list[float]]:
+    """Seconds of Session.prepare on the file, with the garbage collector "on" (as tensorsh runs it) and "off"."""
+    script = workdir / "prepare_times.py"
+    script.write_text(PREPARE_SCRIPT.format(repo=str(REPO), cpu=Clock.cpu, rounds=rounds))
+    _, done = run_process([sys.executable, str(script), str(source_file)])
+    failure = process_failure(done)
+    if failure:
+        raise RuntimeError(failure)
+    return json.loads(done.stdout)
+
+
+# The evaluator on plain Python: the same loop run by tensorsh (in this process) and by CPython.
+
+LOOP_GOAL = 10.0
+
+
+def loop_program(n: int) -> str:
+    """Sums i*i for i < n; the last line shows s (a top-level expression: tensorsh displays it)."""
+    return f"s = 0\nfor i in range({n}):\n    s = s + i * i\ns\n"
+
+
+def loop_name(n: int) -> str:
+    shown = f"10**{round(math.log10(n))}" if n > 1 and 10 ** round(math.log10(n)) == n else f"{n:,}"
+    return f"evaluator: pure-Python loop, s = s + i * i for i in range({shown})"
+
+
+def loop_row(plan: Plan, group: str) -> Row:
+    """tensorsh's Session.run against exec(compile(...)) of the same source, in this process.
+
+    In-process, so start-up is excluded exactly and the only noise is the loop's own:
+    both sides parse and compile their source inside the timing (a few microseconds
+    for three lines); the Session is made once beforehand (making it is start-up).
+    """
+    from tensorsh.lang.session import Session
+
+    n = plan.loop_n
+    src = loop_program(n)
+    expected = n * (n - 1) * (2 * n - 1) // 6
+    session = Session()
+    shown: list = []
+    session.run(src, "loop.py", display=shown.append)  # also the warm-up: lazy imports on both sides
+    space: dict = {}
+    exec(compile(src, "loop.py", "exec"), space)  # noqa: S102  (our own fixed program)
+    if shown != [expected] or space["s"] != expected:
+        raise AssertionError(f"tensorsh showed {shown!r}, CPython computed {space['s']!r}, expected {expected}")
+
+    def tensorsh_side():
+        session.run(src, "loop.py", display=_discard)
+
+    def python_side():
+        exec(compile(src, "loop.py", "exec"), {})  # noqa: S102
+
+    stats = time_paired({TSH: Clock.timer(tensorsh_side), PYTHON: Clock.timer(python_side)},
+                        plan.repeat, plan.sample_seconds)
+    row = Row(group, loop_name(n), "ms", lambda s: s * 1e3, stats, ref=PYTHON, goal=LOOP_GOAL)
+    row.judge(paired_ratios(stats, PYTHON))
+    row.note = (f"vs CPython {figure_with_spread(stats[PYTHON], lambda s: s * 1e3, 'ms')}: in-process, "
+                f"Session.run(src) against exec(compile(src)) in this interpreter, start-up excluded")
+    return row
+
+
+def _discard(value: Any) -> None:
+    pass
+
+
+# The polynomial fit of PyTorch's "Tensors and autograd" tutorial (examples_autograd), as written
+# there; STEPS is replaced by the number of steps.
+
+POLY_PROGRAM = """\
+import torch
+import math
+
+dtype = torch.float
+device = "cpu"
+
+x = torch.linspace(-math.pi, math.pi, 2000, dtype=dtype)
+y = torch.sin(x)
+
+a = torch.randn((), dtype=dtype, requires_grad=True)
+b = torch.randn((), dtype=dtype, requires_grad=True)
+c = torch.randn((), dtype=dtype, requires_grad=True)
+d = torch.randn((), dtype=dtype, requires_grad=True)
+
+learning_rate = 1e-6
+for t in range(STEPS):
+    y_pred = a + b * x + c * x ** 2 + d * x ** 3
+
+    loss = (y_pred - y).pow(2).sum()
+    if t % 100 == 99:
+        print(t, loss.item())
+
+    loss.backward()
+
+    with torch.no_grad():
+        a -= learning_rate * a.grad
+        b -= learning_rate * b.grad
+        c -= learning_rate * c.grad
+        d -= learning_rate * d.grad
+
+        a.grad = None
+        b.grad = None
+        c.grad = None
+        d.grad = None
+
+print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
+"""
+# tensorsh's random numbers are not PyTorch's (PCG64, not the Mersenne Twister), so the check
+# against PyTorch starts both from these values instead of randn's (exact in float32).
+POLY_CHECK_START = (0.25, -0.5, 0.75, -0.125)
+POLY_GOAL = 1.10
+# CPython running a file with `torch` bound to tensorsh.engine; `math` and everything else are the real modules.
+ENGINE_RUNNER = """\
+import runpy
+import sys
+
+sys.path.append({repo!r})  # when tensorsh is not installed in this interpreter
+from tensorsh import engine
+
+sys.modules["torch"] = engine
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
+def polyfit_program(steps: int, start: tuple[float, ...] | None = None) -> str:
+    """The tutorial's program with `steps` steps; with `start`, a, b, c, d begin there instead of at randn()."""
+    src = POLY_PROGRAM.replace("range(STEPS)", f"range({steps})")
+    for name, value in zip("abcd", start or ()):
+        src = src.replace(f"{name} = torch.randn((), dtype=dtype, requires_grad=True)",
+                          f"{name} = torch.tensor({value!r}, dtype=dtype, requires_grad=True)")
+    return src
+
+
+def polyfit_outputs_agree(mine: str, theirs: str, rtol: float, atol: float) -> bool:
+    a, b = numbers_in(mine), numbers_in(theirs)
+    return len(mine.splitlines()) == len(theirs.splitlines()) and len(a) == len(b) \
+        and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def first_difference(mine: str, theirs: str) -> str:
+    """The first line where two outputs part, for an error note: `'line' vs 'line'` (or a count of lines)."""
+    a, b = mine.splitlines(), theirs.splitlines()
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"line {i + 1}: {x!r} vs {y!r}"
+    return f"{len(a)} lines vs {len(b)}"
+
+
+def polyfit_check_against_torch(steps: int) -> str | None:
+    """Run the program from POLY_CHECK_START in tensorsh and in PyTorch (in-process); why they differ, or None."""
+    from tensorsh.lang.session import Session
+
+    src = polyfit_program(steps, POLY_CHECK_START)
+    printed: list[str] = []
+    Session(write=printed.append).run(src, "polyfit_check.py")
+    mine = "".join(printed)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(src, "polyfit_check.py", "exec"), {"__name__": "__main__"})  # noqa: S102  (imports torch)
+    theirs = buffer.getvalue()
+    if not polyfit_outputs_agree(mine, theirs, rtol=1e-3, atol=1e-4):
+        return f"started from fixed a, b, c, d, tensorsh and PyTorch differ at {first_difference(mine, theirs)}"
+    return None
+
+
+def polyfit_rows(sides: Sides, plan: Plan, workdir: Path, group: str) -> list[Row]:
+    """The tutorial's fit per step: whole processes of `steps` steps minus the same processes with 0 steps.
+
+    Three processes: `tensorsh FILE`; CPython running FILE with torch = tensorsh.engine
+    (ENGINE_RUNNER: the engine without the evaluator); CPython + PyTorch. Each round runs
+    all six (3 sides x {steps, 0}) in rotating order, and a side's per-step figure of the
+    round is (CPU time with steps - CPU time with 0 steps) / steps; ratios are taken within
+    each round. With the CPU clock, every process gets one thread (OMP/OpenBLAS/MKL).
+    """
+    steps = plan.poly_steps
+    name_engine = "polynomial fit (autograd tutorial), per step, vs CPython running it on tensorsh.engine"
+    name_torch = "polynomial fit (autograd tutorial), per step, vs CPython + PyTorch"
+    try:
+        files = {}
+        for k in (steps, 0):
+            files[k] = workdir / f"polyfit_{k}.py"
+            files[k].write_text(polyfit_program(k))
+        runner = workdir / "run_on_engine.py"
+        runner.write_text(ENGINE_RUNNER.format(repo=str(REPO)))
+        argv = {TSH: lambda f: tensorsh_executable() + [str(f)],
+                ENGINE: lambda f: [sys.executable, str(runner), str(f)],
+                TORCH: lambda f: [sys.executable, str(f)]}
+        names = [TSH, ENGINE] + ([TORCH] if sides.torch is not None else [])
+        one_thread = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        extra_env = one_thread if Clock.cpu else None
+        if plan.warm_round:  # untimed: file and bytecode caches, tensorsh's start-up paths
+            for side in names:
+                run_process(argv[side](files[0]), extra_env=extra_env)
+        per_step: dict[str, list[float]] = {side: [] for side in names}
+        outputs: dict[str, str] = {}
+        failures: dict[str, str] = {}
+        for order in rotations([(side, k) for side in names for k in (steps, 0)], plan.poly_rounds):
+            took = {}
+            for side, k in order:
+                if side in failures:
+                    continue
+                elapsed, done = run_process(argv[side](files[k]), extra_env=extra_env)
+                failure = process_failure(done)
+                if failure:
+                    failures[side] = failure
+                    continue
+                took[side, k] = elapsed
+                if k == steps:
+                    outputs.setdefault(side, done.stdout)
+            for side in names:
+                if side not in failures:
+                    per_step[side].append((took[side, steps] - took[side, 0]) / steps)
+        check_steps = min(steps, 300)
+        torch_check = polyfit_check_against_torch(check_steps) \
+            if sides.torch is not None and TSH not in failures else None
+    except Exception as exc:  # noqa: BLE001
+        return [error_row(group, name_engine, exc, ENGINE, POLY_GOAL), error_row(group, name_torch, exc, TORCH)]
+    if TSH in failures:
+        return [error_row(group, name_engine, failures[TSH], ENGINE, POLY_GOAL),
+                error_row(group, name_torch, failures[TSH], TORCH)]
+
+    stats = {side: Stat(v) for side, v in per_step.items() if side not in failures}
+    us = lambda s: s * 1e6  # noqa: E731
+    whole = f"whole processes, {steps} steps minus 0 steps, CPU time" if Clock.cpu else \
+        f"whole processes, {steps} steps minus 0 steps, wall time"
+    rows = []
+
+    def within_rounds(ref: str) -> list[float]:
+        # Under --tiny a few steps can vanish in start-up noise; such rounds give no ratio.
+        return [a / b for a, b in zip(per_step[TSH], per_step[ref]) if a > 0 and b > 0]
+
+    expected_lines = steps // 100 + 1
+    mine = outputs.get(TSH, "")
+    shape_wrong = None
+    if len(mine.splitlines()) != expected_lines or not mine.splitlines()[-1].startswith("Result: y = "):
+        shape_wrong = (f"tensorsh printed {len(mine.splitlines())} lines ({mine[-120:]!r}), expected "
+                       f"{expected_lines - 1} loss lines and the result")
+
+    row = Row(group, name_engine, "µs", us, {k: v for k, v in stats.items() if k in (TSH, ENGINE)},
+              ref=ENGINE, goal=POLY_GOAL)
+    if ENGINE in failures:
+        row.status, row.note = "ERROR", f"CPython on tensorsh.engine failed: {failures[ENGINE]}"
+    else:
+        row.judge(within_rounds(ENGINE) or None)
+        row.note = f"CPython + tensorsh.engine {figure_with_spread(stats[ENGINE], us, 'µs')}; {whole}"
+        if row.ratio is None:
+            row.note += "; no round with both steps' times above start-up noise"
+        if shape_wrong:
+            row.status, row.note = "ERROR", shape_wrong
+        elif not polyfit_outputs_agree(mine, outputs[ENGINE], rtol=1e-6, atol=0.0):
+            row.status, row.note = "ERROR", ("tensorsh and CPython on tensorsh.engine printed different "
+                                             f"numbers, {first_difference(mine, outputs[ENGINE])}")
+    rows.append(row)
+
+    row = Row(group, name_torch, "µs", us, {k: v for k, v in stats.items() if k in (TSH, TORCH)}, ref=TORCH)
+    if sides.torch is None:
+        row.status, row.note = "n/a", f"PyTorch left out ({sides.torch_reason})"
+    elif TORCH in failures:
+        row.status, row.note = "n/a", f"python + torch failed: {failures[TORCH]}"
+    else:
+        row.judge(within_rounds(TORCH) or None)
+        row.note = f"informational, no goal; {whole}"
+        if shape_wrong or torch_check:
+            row.status, row.note = "ERROR", shape_wrong or torch_check
+    rows.append(row)
+    return rows
 
 
 # ================================================================ 4. autograd
@@ -856,6 +1170,17 @@ def _profiles(groups: list[str], sides: Sides, plan: Plan, workdir: Path) -> str
         path = workdir / "program.tsh"
         path.write_text(tsh_src)
         parts.append((f"language: {plan.statements}-statement script", profile_process([str(path)], workdir)))
+        from tensorsh.lang.session import Session
+
+        session = Session()
+        loop = loop_program(plan.loop_n)
+        session.run(loop, "loop.py", display=_discard)  # warm-up
+        parts.append((f"language: pure-Python loop of {plan.loop_n:,} iterations, Session.run in-process",
+                      profile_call(lambda: session.run(loop, "loop.py", display=_discard))))
+        poly = polyfit_program(plan.poly_steps)
+        Session(write=_discard).run(polyfit_program(2), "polyfit.py")  # warm-up
+        parts.append((f"language: polynomial fit, {plan.poly_steps} steps, Session.run in-process",
+                      profile_call(lambda: Session(write=_discard).run(poly, "polyfit.py"), top=15)))
     if "autograd" in groups:
         w = engine.tensor(3.0, requires_grad=True)
         parts.append(("autograd: scalar graph, 20,000 times", profile_call(
@@ -899,6 +1224,12 @@ def fmt_figure(x: float | None) -> str:
     return f"{x:.3g}"
 
 
+def figure_with_spread(stat: Stat, show: Callable[[float], float], unit: str = "") -> str:
+    """A side's median as the table shows it (and its unit, if given), its spread if there are several samples."""
+    figure = fmt_figure(show(stat.median)) + (f" {unit}" if unit else "")
+    return f"{figure} ±{100 * stat.spread:.0f}%" if len(stat.samples) > 1 else figure
+
+
 def render_table(rows: list[Row]) -> str:
     """The rows as a Markdown table (readable in a terminal as it is)."""
     head = ["row", "unit", "tensorsh", "NumPy", "PyTorch", "ratio", "vs", "goal", "result", "note"]
@@ -908,12 +1239,7 @@ def render_table(rows: list[Row]) -> str:
         cells = []
         for side in (TSH, NP, TORCH):
             stat = row.stats.get(side)
-            if stat is None:
-                cells.append("")
-            elif len(stat.samples) > 1:
-                cells.append(f"{fmt_figure(row.show(stat.median))} ±{100 * stat.spread:.0f}%")
-            else:
-                cells.append(fmt_figure(row.show(stat.median)))
+            cells.append("" if stat is None else figure_with_spread(stat, row.show))
         label = row.name if row.group == group else f"**{row.group}** {row.name}"
         group = row.group
         goal = f"≤ {row.goal:g}" if row.goal is not None else ""

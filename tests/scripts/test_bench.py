@@ -48,10 +48,10 @@ def test_tiny_run_produces_every_row_of_the_issue(tiny_run):
     per_group = {}
     for row in rows:
         per_group.setdefault(row["group"], []).append(row)
-    # 2 start-up refs; 7 ops + geomean; run, rate, parse share; scalar + MLP twice;
-    # matmul per size and dtype + exp, fma, sum; memory.
+    # 2 start-up refs; 7 ops + geomean; run, rate, prepare share, pure-Python loop, polynomial fit twice;
+    # scalar + MLP twice; matmul per size and dtype + exp, fma, sum; memory.
     assert {g: len(r) for g, r in per_group.items()} == {
-        "1 start-up": 2, "2 dispatch (3,5) f32": 8, "3 language": 3, "4 autograd": 3,
+        "1 start-up": 2, "2 dispatch (3,5) f32": 8, "3 language": 6, "4 autograd": 3,
         "5 large ops": 2 * len(bench.TINY.matmul_sizes) + 3, "6 memory": 1,
     }
     goals = [(r["reference"], r["goal"]) for r in rows if r["goal"] is not None]
@@ -75,6 +75,28 @@ def test_tiny_run_judges_each_ratio_against_its_goal(tiny_run):
             assert row["ratio"] == pytest.approx(float(np.median(np.divide(mine, theirs))))
 
 
+def test_tiny_run_has_the_evaluator_rows_and_none_failed(tiny_run):
+    _, report = tiny_run
+    rows = {r["name"]: r for r in report["rows"] if r["group"] == "3 language"}
+    prepare = next(r for name, r in rows.items() if "Session.prepare" in name)
+    loop = next(r for name, r in rows.items() if name.startswith("evaluator: pure-Python loop"))
+    on_engine = rows["polynomial fit (autograd tutorial), per step, vs CPython running it on tensorsh.engine"]
+    on_torch = rows["polynomial fit (autograd tutorial), per step, vs CPython + PyTorch"]
+    for row in (prepare, loop, on_engine, on_torch):
+        assert row["status"] != "ERROR", row
+    assert f"range({bench.TINY.loop_n})" not in loop["name"]  # shown as a power of ten
+    assert (loop["reference"], loop["goal"]) == ("python", 10.0)
+    assert (on_engine["reference"], on_engine["goal"]) == ("engine", 1.1)
+    assert (on_torch["reference"], on_torch["goal"]) == ("torch", None)
+    # each side's samples: one per round, paired with the reference's
+    for row, ref in ((loop, "python"), (on_engine, "engine")):
+        assert len(row["samples"]["tensorsh"]) == len(row["samples"][ref]) >= 1
+    assert len(on_engine["samples"]["engine"]) == bench.TINY.poly_rounds
+    if report["environment"]["torch"] is not None:
+        assert on_torch["status"] == "INFO"
+        assert len(on_torch["samples"]["torch"]) == bench.TINY.poly_rounds
+
+
 def test_geometric_mean_is_over_the_op_rows(tiny_run):
     _, report = tiny_run
     ops = [r for r in report["rows"] if r["group"] == "2 dispatch (3,5) f32"]
@@ -93,7 +115,7 @@ def test_tiny_run_prints_the_table_and_the_environment(tiny_run):
 
 
 def test_without_torch_the_rows_against_it_are_not_judged(tmp_path):
-    stdout, report = run_bench(tmp_path, "--no-torch", "--only", "dispatch,autograd")
+    stdout, report = run_bench(tmp_path, "--no-torch", "--only", "dispatch,language,autograd")
     assert report["environment"]["torch"] is None
     rows = report["rows"]
     assert all("torch" not in r["figures"] for r in rows)
@@ -101,6 +123,10 @@ def test_without_torch_the_rows_against_it_are_not_judged(tmp_path):
     assert against_torch and all(r["status"] in ("n/a", "ERROR") for r in against_torch)
     mlp_vs_numpy = [r for r in rows if r["reference"] == "numpy"]
     assert len(mlp_vs_numpy) == 1 and mlp_vs_numpy[0]["status"] in ("PASS", "MISS", "ERROR")
+    # the rows against CPython itself and against the bare engine do not need torch
+    for ref in ("python", "engine"):
+        row = next(r for r in rows if r["reference"] == ref)
+        assert row["status"] in ("PASS", "MISS"), row
 
 
 def test_unknown_group_is_a_usage_error():
@@ -192,3 +218,58 @@ def test_language_program_runs_in_tensorsh_and_matches_numpy():
         exec(line, {"np": np}, ns)  # noqa: S102  (our own generated statements)
     np.testing.assert_allclose(shown[0].numpy(), ns["a"], rtol=1e-5)
     np.testing.assert_allclose(shown[1].item(), ns["s"], rtol=1e-5)
+
+
+# ---------------------------------------------------------------- the evaluator's programs
+
+
+def test_loop_program_gives_the_same_sum_in_tensorsh_and_python():
+    from tensorsh.lang.session import Session
+
+    src = bench.loop_program(1000)
+    shown, space = [], {}
+    Session().run(src, "loop.py", display=shown.append)
+    exec(compile(src, "loop.py", "exec"), space)  # noqa: S102  (our own program)
+    assert shown == [space["s"]] == [sum(i * i for i in range(1000))]
+    assert bench.loop_name(10**6).endswith("range(10**6)") and bench.loop_name(300).endswith("range(300)")
+
+
+def test_polyfit_program_is_the_tutorial_with_its_step_count():
+    src = bench.polyfit_program(250)
+    assert "STEPS" not in src and "for t in range(250):" in src
+    assert src.count("torch.randn((), dtype=dtype, requires_grad=True)") == 4
+    fixed = bench.polyfit_program(250, bench.POLY_CHECK_START)
+    assert "randn" not in fixed
+    for name, value in zip("abcd", bench.POLY_CHECK_START):
+        assert f"{name} = torch.tensor({value!r}, dtype=dtype, requires_grad=True)" in fixed
+    # outside the four starting values, the check runs the same program
+    strip = lambda text: [line for line in text.splitlines() if "requires_grad=True" not in line]  # noqa: E731
+    assert strip(fixed) == strip(src)
+
+
+def test_polyfit_runs_the_same_in_tensorsh_and_on_the_bare_engine(tmp_path):
+    from tensorsh.lang.session import Session
+
+    path = tmp_path / "polyfit.py"
+    path.write_text(bench.polyfit_program(200))
+    runner = tmp_path / "run_on_engine.py"
+    runner.write_text(bench.ENGINE_RUNNER.format(repo=str(ROOT)))
+    done = subprocess.run([sys.executable, str(runner), str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    done_tsh = subprocess.run(bench.tensorsh_executable() + [str(path)], capture_output=True, text=True,
+                              timeout=120)
+    assert done_tsh.returncode == 0, done_tsh.stderr
+    lines = done_tsh.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["99", "199"] and lines[-1].startswith("Result: y = ")
+    assert bench.polyfit_outputs_agree(done_tsh.stdout, done.stdout, rtol=1e-6, atol=0.0)
+    printed = []
+    Session(write=printed.append).run(bench.polyfit_program(200), "polyfit.py")
+    assert len("".join(printed).splitlines()) == 3
+    assert not bench.polyfit_outputs_agree(done.stdout, done.stdout.replace("Result", "199 1.5\nResult"),
+                                           rtol=1e-6, atol=0.0)
+    assert bench.first_difference("99 1.5\n199 2.0\n", "99 1.5\n199 2.5\n") == "line 2: '199 2.0' vs '199 2.5'"
+
+
+def test_polyfit_from_fixed_values_agrees_with_pytorch():
+    pytest.importorskip("torch")
+    assert bench.polyfit_check_against_torch(200) is None
