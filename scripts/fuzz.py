@@ -4,8 +4,10 @@
 
 Programs come from tests/reliability/programs.py (random text, token soup, mutations of the
 golden cases and examples, valid programs built from the op registry with random shapes
-and dtypes) and run in-process through Session.run under a small memory limit and a time
-budget each; every `--cli-every`th one also runs through the `tensorsh` command, which must
+and dtypes, and valid programs from the grammar: functions, closures, lambdas, classes,
+while loops, try/except, comprehensions, generator expressions, f-strings) and run
+in-process through Session.run under a small memory limit and a time budget each
+(`--generator grammar` runs one generator only); every `--cli-every`th one also runs through the `tensorsh` command, which must
 exit 0, 1 or 2 without a Python traceback. A finding is anything else: an exception that
 is not a TensorshError, an internal error, a diagnostic without a span. Findings are grouped
 by kind and place; the shortest program of each group is printed at the end. Exit status 1
@@ -18,6 +20,7 @@ import argparse
 import collections
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.reliability.harness import Finding, describe, fuzz_limits, run_program  # noqa: E402
-from tests.reliability.programs import any_program  # noqa: E402
+from tests.reliability.programs import GENERATORS, any_program  # noqa: E402
 
 
 def cli_finding(source: str) -> Finding | None:
@@ -52,6 +55,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--cli-every", type=int, default=200, help="also run every Nth program through the CLI")
     parser.add_argument("--seconds-per-program", type=float, default=2.0)
+    parser.add_argument("--generator", choices=sorted(GENERATORS), default=None,
+                        help="run programs of this generator only (default: all, mixed)")
     options = parser.parse_args()
 
     seed = options.seed if options.seed is not None else random.randrange(2 ** 32)
@@ -64,13 +69,31 @@ def main() -> int:
     next_report = time.monotonic() + 60
     count = 0
     os.chdir(tempfile.mkdtemp(prefix="tensorsh-fuzz-"))  # save() of fuzzed programs lands here
+    interrupted = []  # set by a real Ctrl-C, as opposed to a program's own `raise KeyboardInterrupt`
+    default_handler = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        interrupted.append(True)
+        default_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, on_sigint)
     with fuzz_limits():
         while time.monotonic() < deadline:
             rng = random.Random(f"{seed}-{count}")
-            kind, source = any_program(rng)
+            if options.generator:
+                kind, source = options.generator, GENERATORS[options.generator](rng)
+            else:
+                kind, source = any_program(rng)
             count += 1
             by_kind[kind] += 1
-            result = run_program(source, options.seconds_per_program)
+            try:
+                result = run_program(source, options.seconds_per_program)
+            except KeyboardInterrupt:
+                if interrupted:
+                    raise
+                result = "interrupt"  # the program raised KeyboardInterrupt: it ends a run, by design
+            if isinstance(result, Finding) and result.signature.startswith("ExitRequest"):
+                result = "exit"  # exit()/quit(): the program asked to end, by design
             if isinstance(result, Finding):
                 outcomes["finding"] += 1
             else:

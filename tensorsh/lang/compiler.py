@@ -11,6 +11,7 @@ program runs as Python bytecode. The rewrite (`Guarding`), node by node:
     x *= y                     x = _tsh_iMult(x, y)      (and a[i] *= y through temporaries)
     f(**kw)                    f(**_tsh_kwargs(kw))
     f'{x!r:>{w}}'              f'{_tsh_format(x, 114, f"{...}")}'
+    with m:                    with _tsh_context(m):
     except E:                  except _tsh_catch(E):
     class C(B):                @_tsh_class  class C(*_tsh_bases(B)):
     import torch.nn as nn      nn = _tsh_import('torch.nn')
@@ -109,6 +110,7 @@ class Guarding(ast.NodeTransformer):
     def __init__(self, lines: list[str]):
         self.lines = lines
         self.temporaries = 0
+        self.scopes = 0  # functions and classes the walk is inside
         # Each call's node and, when its callee is a path of names (`torch.softmax`), that path,
         # by CPython's position of the call: what explains a call whose arguments do not fit.
         self.calls: dict[tuple[int, int, int, int], tuple[ast.Call, tuple[str, ...] | None]] = {}
@@ -300,7 +302,7 @@ class Guarding(ast.NodeTransformer):
     def visit_With(self, node: ast.With) -> ast.With:
         body = [s for statement in node.body for s in self.statements(statement)]
         for item in reversed(node.items):
-            item.context_expr = self.visit(item.context_expr)
+            item.context_expr = _call("_tsh_context", [self.visit(item.context_expr)], item.context_expr)
             if item.optional_vars is not None:
                 item.optional_vars, body = self.with_temporary_target(item.optional_vars, body, node)
         node.body = body
@@ -334,6 +336,13 @@ class Guarding(ast.NodeTransformer):
     # ---------------------------------------------------------------- functions, classes, exceptions
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        self.scopes += 1
+        try:
+            return self.function(node)
+        finally:
+            self.scopes -= 1
+
+    def function(self, node: ast.FunctionDef) -> ast.FunctionDef:
         node.returns = None
         arguments = node.args
         for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
@@ -344,7 +353,11 @@ class Guarding(ast.NodeTransformer):
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
-        self.generic_visit(node)
+        self.scopes += 1
+        try:
+            self.generic_visit(node)
+        finally:
+            self.scopes -= 1
         if node.bases:
             node.bases = [_located(ast.Starred(_call("_tsh_bases", node.bases, node), ast.Load()), node)]
         node.decorator_list.append(_located(_name("_tsh_class"), node))
@@ -371,6 +384,9 @@ class Guarding(ast.NodeTransformer):
         statements = []
         for alias in node.names:
             if alias.name == "*":
+                if self.scopes:  # as CPython's compiler says, which never sees this import
+                    raise TensorshError("SyntaxError", "import * only allowed at module level",
+                                        span_of(node, self.lines))
                 statements.append(_statement(_call("_tsh_import_star", [ast.Constant(node.module)], node), node))
                 continue
             value = _call("_tsh_import_from", [ast.Constant(node.module), ast.Constant(alias.name)], alias)

@@ -101,7 +101,10 @@ def user_error(exc: BaseException, span: Span | None) -> TensorshError:
     kind = type(exc).__name__
     if type(exc).__module__ != "builtins":  # e.g. NumPy's AxisError: report the builtin class it extends
         kind = next((base.__name__ for base in USER_EXCEPTIONS if isinstance(exc, base)), "RuntimeError")
-    message = str(exc)
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - a __str__ of the program's that fails, as Python shows it
+        message = "<exception str() failed>"
     if isinstance(exc, KeyError) and exc.args:
         message = repr(exc.args[0])
     elif isinstance(exc, RecursionError):

@@ -57,6 +57,16 @@ def _allow_deep_recursion() -> None:
         sys.setrecursionlimit(RECURSION_LIMIT)
 
 
+def _libraries_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """`__import__` for the libraries' own code run under the program's builtins (NumPy imports
+    lazily from C): modules this process has already loaded, and NumPy's. A program never
+    names it (`_`), and its imports are rewritten to our namespaces."""
+    top = name.partition(".")[0]
+    if level or not (top == "numpy" or name in sys.modules):
+        raise ImportError(f"No module named '{name}' in tensorsh")
+    return _py.__import__(name, globals, locals, fromlist, level)
+
+
 class ShowFailed(Exception):
     """Showing a value of ours failed (its __cause__ says how)."""
 
@@ -75,7 +85,8 @@ class Evaluator:
         self._programs: dict[str, tuple[str, str, dict]] = {}
         # The program's builtins: the session's names and, under names no program can write, the guards.
         self.runtime = builtins
-        builtins.update(GUARDS, __build_class__=_py.__build_class__, __name__="__main__", _tsh_show=self.show,
+        builtins.update(GUARDS, __build_class__=_py.__build_class__, __import__=_libraries_import,
+                        __name__="__main__", _tsh_show=self.show,
                         _tsh_import=self.import_module, _tsh_import_from=self.import_from,
                         _tsh_import_star=self.import_star, dir=make_dir(self.names), help=self.help)
         _allow_deep_recursion()
@@ -113,7 +124,10 @@ class Evaluator:
             raise  # the reader of our output left: the caller ends quietly
         except Exception as exc:  # noqa: BLE001 - every failure becomes a located diagnostic
             raise self.error(exc) from exc
-        # KeyboardInterrupt and ExitRequest pass: the caller decides what they mean.
+        except BaseException as exc:
+            if type(exc) is BaseException:  # raised by the program itself
+                raise self.error(exc) from exc
+            raise  # KeyboardInterrupt and ExitRequest: the caller decides what they mean
         finally:
             self.display = None
 
@@ -150,8 +164,9 @@ class Evaluator:
             if isinstance(exc, ValueError) and str(exc).startswith("Exceeds the limit"):  # Python's int cap
                 raise OverflowError(f"this integer cannot be shown: more than tensorsh's limit of "
                                     f"{MAX_INT_DIGITS} digits") from None
-            if any(frame.f_globals is self.variables for frame, _ in _frames(exc)):
-                raise  # the program's own __repr__ failed
+            if any(frame.f_globals is self.variables for frame, _ in _frames(exc)) \
+                    or isinstance(exc, RecursionError) or "returned non-string" in str(exc):
+                raise  # the program's own: its __repr__ failed, or returned no string, or nests without end
             raise ShowFailed() from exc  # a value of ours that cannot print itself: our bug
 
     def help(self, *what) -> None:
@@ -211,7 +226,7 @@ class Evaluator:
         module = raised_by.f_globals.get("__name__", "") if raised_by is not None else ""
         raised_by_program = raised_by is not None and (raised_by.f_globals is self.variables
                                                         or module.startswith("tensorsh.lang"))
-        if type(exc) in USER_CLASSES:
+        if type(exc) in USER_CLASSES or type(exc) is BaseException:
             return TensorshError(type(exc).__name__, _message(exc))
         if isinstance(exc, NameError) and getattr(exc, "name", None):
             return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self.names()))
@@ -317,4 +332,7 @@ def _position(code: CodeType, lasti: int) -> tuple[int, int, int, int] | None:
 
 
 def _message(exc: BaseException) -> str:
-    return repr(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    try:
+        return repr(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    except Exception:  # noqa: BLE001 - the program's __str__ failed, as Python would show it
+        return "<exception str() failed>"

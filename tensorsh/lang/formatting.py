@@ -11,21 +11,30 @@ from typing import Any, Callable
 
 from tensorsh.engine import limits
 
-_PERCENT_WIDTH = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d+))?")
+_PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d+))?")
 _SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?")
 _CONVERSIONS = {-1: None, 115: str, 114: repr, 97: ascii}  # f"{x}", !s, !r, !a
 
 
 def _check_widths(numbers) -> None:
     for number in numbers:
+        number = (number or "").lstrip("-")
         if number and (len(number) > 9 or int(number) > limits.max_memory()):
             raise MemoryError(f"the format width {number} is too large")
 
 
-def check_percent(template: Any) -> None:
-    """`'%0999999999d' % 1`: refuse widths and precisions that would build a huge string."""
-    if type(template) is str:
-        _check_widths(n for pair in _PERCENT_WIDTH.findall(template) for n in pair)
+def check_percent(template: Any, values: Any = ()) -> None:
+    """`'%0999999999d' % 1`, `'%*d' % (999999999, 1)`: refuse widths and precisions that would
+    build a huge string."""
+    if isinstance(template, (bytes, bytearray)):
+        template = bytes(template).decode("latin-1")
+    if not isinstance(template, str):
+        return
+    numbers = [n for pair in _PERCENT_WIDTH.findall(template) for n in pair]
+    _check_widths(n for n in numbers if n != "*")
+    if "*" in numbers:  # widths taken from the values
+        _check_widths(str(v) for v in (values if isinstance(values, tuple) else (values,))
+                      if isinstance(v, int) and not isinstance(v, bool))
 
 
 def check_spec(spec: str) -> None:
@@ -48,6 +57,39 @@ def format_field(value, conversion: int, spec: str):
 def builtin_format(value, format_spec: str = "") -> str:
     """format(value, format_spec=''): value formatted by the spec, as in an f-string."""
     return format_field(value, -1, format_spec)
+
+
+builtin_format.__name__ = builtin_format.__qualname__ = "format"
+
+
+def _numbered(text: str) -> str:
+    """`text` with its automatically numbered fields numbered (`{.real}` -> `{0.real}`), which
+    string.Formatter leaves to str.format's own parser; manual and automatic numbering still
+    may not mix, with str.format's error."""
+    from _string import formatter_parser  # what string.Formatter itself parses with
+
+    counter = iter(range(len(text) + 1))
+    manual = automatic = False
+
+    def rebuild(template: str) -> str:
+        nonlocal manual, automatic
+        parts = []
+        for literal, field, spec, conversion in formatter_parser(template):
+            parts.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field is None:
+                continue
+            if field == "" or field[0] in ".[":
+                automatic = True
+                field = f"{next(counter)}{field}"
+            elif field.split(".")[0].split("[")[0].isdigit():
+                manual = True
+            if manual and automatic:
+                raise ValueError("cannot switch from manual field specification to automatic field numbering")
+            parts.append("{" + field + (f"!{conversion}" if conversion else "")
+                         + (f":{rebuild(spec)}" if spec else "") + "}")
+        return "".join(parts)
+
+    return rebuild(text)
 
 
 class SafeFormatter(string.Formatter):
@@ -79,7 +121,7 @@ class SafeFormatter(string.Formatter):
     def method(self, text: str) -> Callable[..., str]:
         """`text.format`, bound to the string."""
         def format(*args, **kwargs):  # noqa: A001 - it is str.format
-            return self.vformat(text, args, kwargs)
+            return self.vformat(_numbered(text), args, kwargs)
 
         format.__qualname__ = "str.format"
         return format

@@ -63,30 +63,38 @@ def _check_shift(a: Any, b: Any) -> None:
                        f"{_digits(lambda: math.log10(abs(a)) + b * math.log10(2))}")
 
 
-def _check_product(a: Any, b: Any) -> None:
+_SEQUENCES = (str, bytes, bytearray, list, tuple)
+
+
+def _checked_product(a: Any, b: Any) -> tuple[Any, Any]:
+    """The operands of `a * b`, checked: integers bounded, a repetition's count read once
+    (an __index__ could answer differently the second time) and bounded by the memory limit."""
     if _is_int(a) and _is_int(b):
         if a and b and a.bit_length() + b.bit_length() - 1 > _MAX_INT_BITS:
             raise _too_big(f"the product would have {_digits(lambda: math.log10(abs(a)) + math.log10(abs(b)))}")
-    elif isinstance(a, (str, bytes, list, tuple)):
-        _check_repetition(a, b)
-    elif isinstance(b, (str, bytes, list, tuple)):
-        _check_repetition(b, a)
+    elif isinstance(a, _SEQUENCES) and not isinstance(b, _SEQUENCES):
+        b = _checked_repetition(a, b)
+    elif isinstance(b, _SEQUENCES) and not isinstance(a, _SEQUENCES):
+        a = _checked_repetition(b, a)
+    return a, b
 
 
-def _check_repetition(seq: Any, count: Any) -> None:
-    """`'a' * n` and `[0] * n`: refuse a result beyond the memory limit."""
+def _checked_repetition(seq: Any, count: Any) -> Any:
+    """`'a' * n` and `[0] * n`: the count as an int, refused if the result is beyond the memory limit."""
     try:
         count = operator.index(count)
     except TypeError:
-        return  # not a repetition: Python reports it
-    if count <= 0:
-        return
-    per_item = 1 if isinstance(seq, (str, bytes)) else 8
-    nbytes = len(seq) * count * per_item
+        return count  # not a repetition: Python reports it
+    text = isinstance(seq, (str, bytes, bytearray))
+    check_size(len(seq) * count * (1 if text else 8),
+               f"a {type(seq).__name__} of {len(seq) * max(count, 0)} {'characters' if text else 'items'}")
+    return count
+
+
+def check_size(nbytes: int, what: str) -> None:
+    """Refuse a Python value of nbytes beyond the memory limit, before it is built."""
     if nbytes > limits.max_memory():
-        items = "characters" if isinstance(seq, str) else "items"
-        raise MemoryError(f"a {type(seq).__name__} of {len(seq) * count} {items} would need "
-                          f"{limits.human(nbytes)}, more than the memory limit of "
+        raise MemoryError(f"{what} would need {limits.human(nbytes)}, more than the memory limit of "
                           f"{limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
 
 
@@ -113,13 +121,13 @@ def _check_arrays(a: Any, b: Any, matmul: bool = False) -> None:
 
 
 def mul(a, b):
-    _check_product(a, b)
+    a, b = _checked_product(a, b)
     _check_arrays(a, b)
     return a * b
 
 
 def imul(a, b):
-    _check_product(a, b)
+    a, b = _checked_product(a, b)
     _check_arrays(a, b)
     a *= b
     return a
@@ -150,12 +158,12 @@ def ilshift(a, b):
 
 
 def mod(a, b):
-    check_percent(a)
+    check_percent(a, b)
     return a % b
 
 
 def imod(a, b):
-    check_percent(a)
+    check_percent(a, b)
     a %= b
     return a
 
@@ -193,11 +201,13 @@ def assign_attribute(new, owner, name: str) -> None:
 
 
 def keyword_arguments(mapping):
-    """`f(**mapping)`: its keys are keyword names, which never start with '_'."""
-    for key in mapping.keys():
-        if isinstance(key, str) and key.startswith("_"):
+    """`f(**mapping)`: its keys are keyword names, which never start with '_'. A copy is checked
+    and passed on, so a mapping cannot show other keys the second time it is read."""
+    copied = dict(mapping)
+    for key in copied:
+        if isinstance(key, str) and str.startswith(key, "_"):
             raise TypeError(f"keyword argument '{key}' starts with '_': such names are not part of tensorsh")
-    return mapping
+    return copied
 
 
 # ---------------------------------------------------------------- exceptions and classes
@@ -216,14 +226,45 @@ _UNCATCHABLE = (KeyboardInterrupt, SystemExit, GeneratorExit, ExitRequest)
 
 def catchable(types):
     """The classes an `except` clause catches: `except:` and `except BaseException` catch
-    every Exception, never an interrupt."""
+    every Exception, never an interrupt or exit() (an except for those alone matches nothing)."""
     if types is None or types is BaseException:
         return Exception
     if isinstance(types, tuple):
-        return tuple(catchable(t) for t in types)
+        return tuple(c for t in types for c in _flat(catchable(t)))
     if isinstance(types, type) and issubclass(types, _UNCATCHABLE):
-        return ()  # matches nothing
+        return ()
     return types
+
+
+def _flat(types) -> tuple:
+    return types if isinstance(types, tuple) else (types,)
+
+
+class _Interruptible:
+    """A context manager of the program's, kept from swallowing Ctrl-C or exit() by its __exit__."""
+
+    __slots__ = ("manager",)
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def __enter__(self):
+        return type(self.manager).__enter__(self.manager)
+
+    def __exit__(self, kind, value, traceback):
+        suppress = type(self.manager).__exit__(self.manager, kind, value, traceback)
+        return bool(suppress) and not (kind is not None and issubclass(kind, _UNCATCHABLE))
+
+
+def context(manager):
+    """A `with` statement's manager: the engine's as they are (they never swallow an exception),
+    any other wrapped so that it cannot swallow an interrupt."""
+    kind = type(manager)
+    if namespace.is_engine_class(kind):
+        return manager
+    if not (hasattr(kind, "__enter__") and hasattr(kind, "__exit__")):
+        raise TypeError(f"'{kind.__name__}' object does not support the context manager protocol")
+    return _Interruptible(manager)
 
 
 def bases(*classes):
@@ -233,10 +274,10 @@ def bases(*classes):
         if not isinstance(cls, type):
             raise TypeError(f"a class can only build on classes, not on {type(cls).__name__!r} values")
         if issubclass(cls, type) or not (
-                cls is object or issubclass(cls, BaseException) and not issubclass(cls, _UNCATCHABLE)
+                cls is object or issubclass(cls, Exception)
                 or cls in namespace.USER_CLASSES or namespace.is_engine_class(cls)):
             raise TypeError(f"a class cannot build on {cls.__name__!r} in tensorsh: it may build on the "
-                            "program's classes, object, exception classes and torch's classes")
+                            "program's classes, object, Exception and its subclasses, and torch's classes")
     return classes
 
 
@@ -256,6 +297,7 @@ GUARDS = {
     "_tsh_kwargs": keyword_arguments,
     "_tsh_format": format_field,
     "_tsh_catch": catchable,
+    "_tsh_context": context,
     "_tsh_bases": bases,
     "_tsh_class": register_class,
     "_tsh_slice": slice,

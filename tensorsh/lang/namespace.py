@@ -71,6 +71,7 @@ _STR = ("capitalize", "casefold", "center", "count", "endswith", "expandtabs", "
         "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition", "removeprefix",
         "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split",
         "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill")  # `format` is SafeFormatter's: its fields reach attributes
+_SIZED_STR = ("center", "expandtabs", "format", "ljust", "replace", "rjust", "zfill")
 _LIST = ("append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort")
 _TUPLE = ("count", "index")
 _INT = ("bit_length", "conjugate", "denominator", "imag", "numerator", "real")
@@ -150,12 +151,21 @@ def _check_string_size(length: int) -> None:
                           f"limit of {human(max_memory())} (tensorsh --max-memory sets the limit)")
 
 
+def _index(value: Any) -> Any:
+    """An integer argument as an int (NumPy integers, 0-d tensors, __index__), else as it was."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
 def _padding(name: str) -> Callable[[str], Callable]:
     """str.center/ljust/rjust/zfill with the width checked against the memory limit first."""
     def getter(text: str) -> Callable:
         method = getattr(text, name)  # name: one of our four constants
 
         def pad(width, *fill):
+            width = _index(width)  # read once: an __index__ may not answer the same twice
             if isinstance(width, int):
                 _check_string_size(width)
             return method(width, *fill)
@@ -169,6 +179,7 @@ def _padding(name: str) -> Callable[[str], Callable]:
 
 def _expandtabs(text: str) -> Callable:
     def expandtabs(tabsize=8):
+        tabsize = _index(tabsize)
         if isinstance(tabsize, int):
             _check_string_size(len(text) + text.count("\t") * max(tabsize, 0))
         return text.expandtabs(tabsize)
@@ -179,6 +190,7 @@ def _expandtabs(text: str) -> Callable:
 
 def _replace(text: str) -> Callable:
     def replace(old, new, count=-1):
+        count = _index(count)
         if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
             times = text.count(old) if old else len(text) + 1
             if isinstance(count, int) and count >= 0:
@@ -194,8 +206,9 @@ def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
     if isinstance(value, type):
         if is_engine_class(value):
             return _getters(_engine_public_names(value))
-        # Python's own types: their methods unbound (`key=str.lower`), and dict.fromkeys.
-        names = _PYTHON_TABLES.get(value, ())
+        # Python's own types: their methods unbound (`key=str.lower`), and dict.fromkeys; not the
+        # ones whose size checks only the bound forms make (str.center(s, 10**9)).
+        names = tuple(n for n in _PYTHON_TABLES.get(value, ()) if n not in _SIZED_STR)
         return _getters(names + ("fromkeys",) if value is dict else names)
     if is_engine_class(cls):
         return _getters(_engine_public_names(cls))
@@ -262,6 +275,10 @@ def _user_attribute(value: Any, name: str) -> Any:
     (`super().__init__`) only on classes and `super()`."""
     if name.startswith("_") and not (name in PROTOCOL and isinstance(value, (type, super))):
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
+    if type(value) is super and value.__thisclass__ not in USER_CLASSES:
+        # super(C, obj) looks past C into obj's classes: only from the program's own classes.
+        raise AttributeError(f"super() of '{value.__thisclass__.__name__}' is not available in tensorsh: "
+                             "only super() inside the program's own classes")
     if isinstance(value, type) and not name.startswith("_") and not _defined_by_class(value, name):
         raise AttributeError(did_you_mean(f"type object '{value.__name__}' has no attribute '{name}'", name,
                                           dir(value)))

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import builtins as _py
 import math
+import operator
 import random
 from typing import Any, Callable
 
+import numpy
+
 from tensorsh.engine import limits
-from tensorsh.lang import guards
+from tensorsh.lang import guards, namespace
 from tensorsh.lang.formatting import builtin_format
 from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute
 
@@ -44,9 +47,65 @@ EXCEPTIONS = tuple(
 DUAL = ("abs", "all", "any", "max", "min", "round", "sum")
 
 
-def type(obj):  # noqa: A001 - it is the program's type()
-    """type(obj): the class of obj."""
-    return _py.type(obj)
+class ProgramType:
+    """The program's `type`: type(obj) gives obj's class where a program may hold it — its own
+    classes, Python's builtin ones, torch's and NumPy's scalar types — and an `OpaqueClass`
+    standing for any other (a function's, a generator's, an ndarray's), which compares and
+    checks instances like the class but cannot be called. Never Python's own `type`, which
+    would build a class from a dict of anything: type(int) is this object itself."""
+
+    def __call__(self, obj, *more):
+        if more:
+            raise TypeError("type() takes 1 argument in tensorsh (it does not build classes)")
+        cls = _py.type(obj)
+        if issubclass(cls, _py.type):
+            return self
+        if cls.__module__ in ("builtins", "__main__") or namespace.is_engine_class(cls) \
+                or issubclass(cls, numpy.generic):
+            return cls
+        return _opaque(cls)
+
+    def __instancecheck__(self, obj) -> bool:
+        return isinstance(obj, _py.type)
+
+    def __repr__(self) -> str:
+        return "<class 'type'>"
+
+
+class OpaqueClass:
+    """A class a program may see (`type(np.arange(3))`) and compare, but not call or look into."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type):
+        self.cls = cls
+
+    def __eq__(self, other) -> bool:
+        return other is self.cls or (isinstance(other, OpaqueClass) and other.cls is self.cls)
+
+    def __hash__(self) -> int:
+        return hash(self.cls)
+
+    def __instancecheck__(self, obj) -> bool:
+        return isinstance(obj, self.cls)
+
+    def __subclasscheck__(self, cls) -> bool:
+        return issubclass(cls, self.cls)
+
+    def __repr__(self) -> str:
+        return repr(self.cls)
+
+
+_OPAQUE: dict[type, OpaqueClass] = {}
+
+
+def _opaque(cls: type) -> OpaqueClass:
+    if cls not in _OPAQUE:
+        _OPAQUE[cls] = OpaqueClass(cls)
+    return _OPAQUE[cls]
+
+
+type = ProgramType()  # noqa: A001 - it is the program's type
 
 
 def hasattr(obj, name):  # noqa: A001
@@ -92,6 +151,7 @@ def make_print(write: Callable[[str], Any], flush: Callable[[], Any] | None = No
             flush_stream()
 
     flush_stream = flush
+    print.__qualname__ = "print"
     return print
 
 
@@ -136,6 +196,7 @@ def make_dir(names: Callable[[], list[str]]) -> Callable:
             raise TypeError(f"dir expected at most 1 argument, got {len(obj)}")
         return names() if not obj else attribute_names(obj[0])
 
+    dir.__qualname__ = "dir"
     return dir
 
 
@@ -159,6 +220,7 @@ def _digits_of_factorial(n: float) -> float:
 
 def _bounded(function: Callable, digits: Callable[..., float]) -> Callable:
     def bounded(*args):
+        args = tuple(_as_int(a) for a in args)  # read once, as the function will use them
         if all(_py.type(a) is int for a in args) and digits(*args) > guards.MAX_INT_DIGITS:
             raise OverflowError(f"{function.__name__}{args}: the result would have about {int(digits(*args))} "
                                 f"digits, more than tensorsh's limit of {guards.MAX_INT_DIGITS}")
@@ -167,6 +229,13 @@ def _bounded(function: Callable, digits: Callable[..., float]) -> Callable:
     bounded.__name__ = bounded.__qualname__ = function.__name__
     bounded.__doc__ = function.__doc__
     return bounded
+
+
+def _as_int(value: Any) -> Any:
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value  # math reports what is not an integer
 
 
 def _comb_digits(n, k=None):
@@ -205,22 +274,22 @@ _RANDOM = ("betavariate", "choice", "expovariate", "gammavariate", "gauss", "log
            "triangular", "uniform", "vonmisesvariate", "weibullvariate")
 
 
-def _check_count(k: Any, what: str) -> None:
-    if isinstance(k, int) and k * 8 > limits.max_memory():
-        raise MemoryError(f"{what}: a list of {k} items would need {limits.human(k * 8)}, more than the memory "
-                          f"limit of {limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
+def _count(k: Any, what: str) -> Any:
+    """A number of items to draw, as an int, bounded by the memory limit."""
+    k = _as_int(k)
+    if isinstance(k, int):
+        guards.check_size(k * 8, f"{what}: a list of {k} items")
+    return k
 
 
 def _choices(population, weights=None, *, cum_weights=None, k=1):
     """choices(population, weights=None, *, cum_weights=None, k=1): k items drawn with replacement."""
-    _check_count(k, "choices")
-    return random.choices(population, weights, cum_weights=cum_weights, k=k)
+    return random.choices(population, weights, cum_weights=cum_weights, k=_count(k, "choices"))
 
 
 def _sample(population, k, *, counts=None):
     """sample(population, k, *, counts=None): k distinct items."""
-    _check_count(k, "sample")
-    return random.sample(population, k, counts=counts)
+    return random.sample(population, _count(k, "sample"), counts=counts)
 
 
 def random_namespace() -> Namespace:

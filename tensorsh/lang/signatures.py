@@ -24,6 +24,8 @@ def resolve(dotted: str, session) -> Any:
     """The value of `name` or `name.attr.attr` in the session; LookupError if it has none."""
     parts = [p.strip() for p in dotted.split(".")]
     head = parts[0]
+    if head.startswith("_") and head != "_":
+        raise LookupError(head)  # the runtime's own names (the guards), never a program's
     if head in session.variables:
         value = session.variables[head]
     elif head in session.builtins:

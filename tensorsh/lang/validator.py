@@ -168,6 +168,14 @@ class Validator:
             if private(name):
                 self.refuse_private(node, name, "the name")
 
+    def try_(self, node: ast.Try, parent) -> None:
+        exit_ = _leaving(node.finalbody, in_loop=False)
+        if exit_ is not None:
+            word = type(exit_).__name__.lower()
+            self.refuse(exit_, f"`{word}` out of a `finally` block is not part of tensorsh",
+                        "it would swallow the exception in flight, Ctrl-C included (Python 3.14 warns "
+                        "of it too, PEP 765)")
+
     def except_handler(self, node: ast.ExceptHandler, parent) -> None:
         if private(node.name):
             self.refuse_private(node, node.name, "the name")
@@ -181,13 +189,10 @@ class Validator:
                 self.refuse_private(alias, alias.asname, "the name")
 
     def import_from(self, node: ast.ImportFrom, parent) -> None:
-        if node.module == "__future__":
-            return  # a feature of Python's compiler; tensorsh's behaviour is the same either way
-        self.known_module(node, node.module or "")
+        if node.module != "__future__":  # __future__: a feature of Python's compiler, the same here
+            self.known_module(node, node.module or "")
         for alias in node.names:
             if alias.name == "*":
-                if not isinstance(parent, ast.Module):
-                    self.refuse(node, "import * only allowed at module level")
                 continue
             if private(alias.name):
                 self.refuse_private(alias, alias.name, "the name")
@@ -202,6 +207,27 @@ class Validator:
         self.refuse(node, message, f"tensorsh can import {', '.join(known)}", kind="ImportError")
 
 
+def _leaving(statements: list[ast.stmt], in_loop: bool) -> ast.stmt | None:
+    """The first `return`, or `break`/`continue` not inside a loop of its own, that leaves these
+    statements; functions and classes defined inside are their own scopes."""
+    for statement in statements:
+        if isinstance(statement, ast.Return) or (isinstance(statement, (ast.Break, ast.Continue))
+                                                 and not in_loop):
+            return statement
+        if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        loop = in_loop or isinstance(statement, (ast.For, ast.While))
+        for field in ("body", "orelse", "finalbody"):
+            found = _leaving(getattr(statement, field, []), loop if field == "body" else in_loop)
+            if found is not None:
+                return found
+        for handler in getattr(statement, "handlers", []):
+            found = _leaving(handler.body, in_loop)
+            if found is not None:
+                return found
+    return None
+
+
 _CHECKS = {
     ast.Name: Validator.name,
     ast.Attribute: Validator.attribute,
@@ -212,6 +238,7 @@ _CHECKS = {
     ast.Global: Validator.scope_names,
     ast.Nonlocal: Validator.scope_names,
     ast.ExceptHandler: Validator.except_handler,
+    ast.Try: Validator.try_,
     ast.Import: Validator.import_,
     ast.ImportFrom: Validator.import_from,
 }

@@ -24,6 +24,11 @@ TOKENS = [
     "view", "reshape", "expand", "repeat", "shape", "dtype", "float32", "int64", "bool", "backward",
     "requires_grad", "no_grad", "print", "len", "range", "list", "max", "save", "load", "item", "T",
     "softmax", "relu", "linear", "numpy", "from_numpy", "__class__", "_x", "'x.npy'", "dim=", "keepdim=True",
+    # the statements and constructs of the Python language tensorsh runs
+    "def", "return", "class", "self", "__init__", "super()", "while", "break", "continue", "try", "except",
+    "finally", "raise", "ValueError", "Exception", "global", "nonlocal", "del", "assert", ":=", "yield", "async",
+    "f'{x}'", "f'{x!r:>5}'", "'{}'.format", "type", "isinstance", "hasattr", "dir", "iter", "next", "super",
+    "object", "[v for v in xs]", "(v for v in xs)", "{v: v for v in xs}", "__getattr__", "_tsh_getattr",
 ]
 
 DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "complex64",
@@ -229,7 +234,9 @@ _METHODS = ["sum()", "mean()", "shape", "T", "dtype", "view(-1)", "reshape(-1, 1
             "softmax(0)", "flip(0)", "expand(2, -1)", "numpy()", "contiguous()", "sort()", "unbind()"]
 _CALLS = ["len", "range", "list", "tuple", "max", "min", "sum", "abs", "sorted", "zip", "enumerate", "str",
           "repr", "int", "float", "bool", "round", "reversed", "all", "any", "tensor", "torch.tensor",
-          "torch.stack", "torch.cat", "F.relu", "np.array", "print"]
+          "torch.stack", "torch.cat", "F.relu", "np.array", "print", "type", "hash", "format", "set", "dict",
+          "callable", "iter", "dir", "divmod", "pow"]
+_FORMAT_SPECS = ["", "!r", "!s", ":>8", ":<6", ":^7", ":.3f", ":.2e", ":,", ":08.2f", ":+d", ":x", "!r:>10", ":{w}"]
 
 
 def _expr(rng: random.Random, depth: int) -> str:
@@ -251,7 +258,7 @@ def _expr(rng: random.Random, depth: int) -> str:
         return f"({_expr(rng, d)} {rng.choice(['and', 'or'])} {_expr(rng, d)})"
     if kind == 5:
         params = rng.choice(["", "v", "v, w=2", "v=1"])
-        body = re.sub(r"\bn\b", "v", _expr(rng, d)) if "v" in params else _expr(rng, d)
+        body = _using(_expr(rng, d), "v") if "v" in params else _expr(rng, d)
         args = {"": "", "v": _expr(rng, d), "v, w=2": f"{_expr(rng, d)}, w={_expr(rng, d)}", "v=1": ""}[params]
         return f"(lambda {params}: {body})({args})"
     if kind == 6:
@@ -273,11 +280,71 @@ def _expr(rng: random.Random, depth: int) -> str:
         return f"torch.{rng.choice(['zeros', 'ones', 'randn', 'arange'])}({rng.randint(0, 4)}, {rng.randint(1, 3)})"
     if kind == 12:
         return f"'{rng.choice(['%s', '%d', '%5.2f', 'x'])}' % {_expr(rng, d)}"
+    if kind == 14:  # comprehensions over a loop variable, filtered or not
+        body = _using(_expr(rng, d), "v")
+        source = rng.choice(["xs", "range(3)", "a", "s", "zip(xs, xs)" if "v" not in body else "xs", _expr(rng, d)])
+        condition = rng.choice(["", " if " + _using(_expr(rng, d), "v"), " if v"])
+        return rng.choice([f"[{body} for v in {source}{condition}]", f"{{{body} for v in {source}{condition}}}",
+                           f"{{v: {body} for v in {source}{condition}}}",
+                           f"[[v, w] for v in range(2) for w in {source}]"])
+    if kind == 15:  # generator expressions, as arguments and on their own
+        body = _using(_expr(rng, d), "v")
+        return rng.choice([f"{rng.choice(['sum', 'list', 'any', 'all', 'max', 'min', 'tuple', 'sorted'])}"
+                           f"({body} for v in {rng.choice(['xs', 'range(3)', 'a', _expr(rng, d)])})",
+                           f"({body} for v in xs)", f"next(({body} for v in xs), None)"])
+    if kind == 16:  # f-strings: conversions, specs, nested specs
+        return _fstring(rng, d)
+    if kind == 17:  # str.format and format()
+        return rng.choice([f"'{{}} and {{!r}}'.format({_expr(rng, d)}, {_expr(rng, d)})",
+                           f"'{{0}}{{1:>4}}'.format({_expr(rng, d)}, {_expr(rng, d)})",
+                           f"'{{x.real}}'.format(x={_expr(rng, d)})", f"format({_expr(rng, d)}, '>6')",
+                           f"'{{0[0]}}'.format({_expr(rng, d)})"])
+    if kind == 18:  # the assignment expression
+        return f"(y := {_expr(rng, d)})"
+    if kind == 19:  # builtins that ask about values
+        return rng.choice([f"isinstance({_expr(rng, d)}, {rng.choice(['int', '(int, float)', 'str', 'torch.Tensor', 'list', 'Exception'])})",
+                           f"hasattr({_expr(rng, d)}, {rng.choice(['shape', 'real', 'append', 'x'])!r})",
+                           f"type({_expr(rng, d)})", f"len(dir({_expr(rng, d)}))", f"callable({_expr(rng, d)})"])
     return f"a.{rng.choice(['sum', 'mean', 'max', 'softmax'])}(dim={rng.randint(-2, 1)})"
 
 
+def _using(expression: str, name: str) -> str:
+    """`expression` with the variable n read from `name` instead (a loop variable, a parameter)."""
+    return re.sub(r"\bn\b", name, expression)
+
+
+def _fstring(rng: random.Random, depth: int) -> str:
+    """An f-string with one to three fields; each field's expression is checked to fit inside one."""
+    import ast
+
+    parts = []
+    for _ in range(rng.randint(1, 3)):
+        inner = _expr(rng, depth)
+        if '"' in inner or "\\" in inner or "{" in inner or "}" in inner or "!=" in inner or ":" in inner:
+            inner = rng.choice(_ATOMS[:12])  # an f-string field cannot hold these (before Python 3.12)
+        spec = rng.choice(_FORMAT_SPECS)
+        parts.append(rng.choice(["", "x=", " ", "; "]) + "{" + f"({inner})" + spec + "}")
+    text = 'f"' + "".join(parts) + '"'
+    if "{w}" in text:
+        text = f"(lambda w: {text})({rng.choice(['3', '0', '12', '-1', '10**9', chr(39) + '>5' + chr(39)])})"
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return "f\"{n!r:>6}\""
+    return text
+
+
+def _block(rng: random.Random, depth: int, indent: str, count: tuple[int, int] = (1, 2)) -> list[str]:
+    """One or more random statements, indented; `pass` where depth runs out."""
+    if depth <= 0:
+        return [f"{indent}pass"]
+    return [line for _ in range(rng.randint(*count)) for line in _statement(rng, depth - 1, indent)]
+
+
 def _statement(rng: random.Random, depth: int, indent: str = "") -> list[str]:
-    kind = rng.randrange(12)
+    kind = rng.randrange(22)
+    if kind >= 12:
+        return _python_statement(rng, kind, depth, indent)
     e = lambda: _expr(rng, depth)  # noqa: E731
     if kind == 0:
         return [f"{indent}{rng.choice(['a', 'b', 'n', 's', 'xs', 'y'])} = {e()}"]
@@ -309,14 +376,110 @@ def _statement(rng: random.Random, depth: int, indent: str = "") -> list[str]:
     return [f"{indent}pass"]
 
 
+def _python_statement(rng: random.Random, kind: int, depth: int, indent: str) -> list[str]:
+    """The statements of Python beyond expressions and blocks: functions, closures, lambdas, classes,
+    while loops, try/except/finally, raise, comprehensions, f-strings, del, global."""
+    e = lambda: _expr(rng, depth)  # noqa: E731
+    inner = indent + "    "
+    v_expr = lambda: _using(_expr(rng, depth), "v")  # noqa: E731 - an expression of the parameter
+    name = f"f{rng.randint(0, 9)}"
+    if kind == 12:  # def / return, called at once
+        params = rng.choice(["v", "v, w=2", "v, *rest", "v, *, k=1", "v=None, **kw", "v, /, w=0"])
+        body = _block(rng, depth, inner) if rng.random() < 0.5 else []
+        args = rng.choice([e(), f"{e()}, {e()}", f"v={e()}", f"*{rng.choice(['xs', '[1]', '()'])}"])
+        return [f"{indent}def {name}({params}):", *body, f"{inner}return {v_expr()}",
+                f"{indent}y = {name}({args if 'v=' not in args or params.startswith('v=') else e()})"]
+    if kind == 13:  # a closure, nonlocal, and a recursive function with a base case
+        choice = rng.randrange(3)
+        if choice == 0:
+            return [f"{indent}def {name}(k):", f"{inner}def inner(v):", f"{inner}    return {v_expr()} if k else v",
+                    f"{inner}return inner", f"{indent}y = {name}({e()})({e()})"]
+        if choice == 1:
+            return [f"{indent}def {name}():", f"{inner}count = 0", f"{inner}def bump():",
+                    f"{inner}    nonlocal count", f"{inner}    count += 1", f"{inner}    return count",
+                    f"{inner}return bump", f"{indent}counter = {name}()", f"{indent}y = counter() + counter()"]
+        return [f"{indent}def {name}(v):", f"{inner}return {rng.choice(['1', 'v', e()])} if v <= 0 else "
+                f"{name}(v - 1) + 1", f"{indent}y = {name}({rng.choice(['3', '0', '-1', '50', 'True'])})"]
+    if kind == 14:  # lambdas, default arguments, sorted with a key
+        return [rng.choice([f"{indent}g = lambda v, w=1: {v_expr()}", f"{indent}g = lambda *v: len(v)",
+                            f"{indent}g = lambda v=[]: v"]),
+                rng.choice([f"{indent}y = g({e()})", f"{indent}y = sorted(xs, key=lambda v: {v_expr()})",
+                            f"{indent}y = list(map(lambda v: {v_expr()}, xs))"])]
+    if kind == 15:  # a class with __init__, a method, a property, maybe a subclass calling super()
+        cls = f"C{rng.randint(0, 9)}"
+        lines = [f"{indent}class {cls}:", f"{inner}kind = {rng.choice(['1', repr('k'), 'None'])}",
+                 f"{inner}def __init__(self, v, w=2):", f"{inner}    self.v = v", f"{inner}    self.w = w",
+                 f"{inner}def get(self, k=1):", f"{inner}    return " + _using(_expr(rng, depth), "self.v")]
+        if rng.random() < 0.5:
+            lines += [f"{inner}def __repr__(self):", f"{inner}    return f\"{cls}({{self.v!r}})\""]
+        if rng.random() < 0.4:
+            lines += [f"{inner}@property", f"{inner}def twice(self):", f"{inner}    return self.w * 2"]
+        if rng.random() < 0.4:
+            lines += [f"{inner}def __len__(self):", f"{inner}    return 3",
+                      f"{inner}def __getitem__(self, i):", f"{inner}    return [self.v, self.w, 0][i]"]
+        obj = cls
+        if rng.random() < 0.4:
+            obj = f"D{cls[1:]}"
+            lines += [f"{indent}class {obj}({cls}):", f"{inner}def get(self, k=1):",
+                      f"{inner}    return super().get(k)"]
+        lines += [f"{indent}p = {obj}({e()})", rng.choice([f"{indent}y = p.get()", f"{indent}p.v = {e()}",
+                                                          f"{indent}p.w += 1", f"{indent}y = p", f"{indent}p",
+                                                          f"{indent}y = isinstance(p, {cls})", f"{indent}y = p.kind"])]
+        return lines
+    if kind == 16:  # while with break / continue, bounded by a counter no other statement writes
+        tick = f"tick{len(indent) // 4}"
+        return [f"{indent}{tick} = 0", f"{indent}while {rng.choice([f'{tick} < 3', 'True', f'{tick} < len(xs)'])}:",
+                f"{inner}{tick} += 1", *_block(rng, depth, inner, (0, 1)),
+                f"{inner}if {tick} {rng.choice(['>=', '>'])} {rng.choice(['2', '3'])}:", f"{inner}    break",
+                f"{inner}{rng.choice(['continue', 'pass'])}"]
+    if kind == 17:  # try / except / else / finally, raise
+        head = rng.choice(["ValueError", "(TypeError, ValueError)", "Exception", "ZeroDivisionError",
+                           "IndexError", "RuntimeError", "KeyError", "BaseException", ""])
+        lines = [f"{indent}try:", *_block(rng, depth, inner)]
+        if rng.random() < 0.3:
+            lines.append(f"{inner}raise {rng.choice(['ValueError', 'RuntimeError', 'KeyError'])}({e()})")
+        lines += [f"{indent}except {head}{' as err' if head and rng.random() < 0.5 else ''}:",
+                  f"{inner}{rng.choice(['y = 0', 'pass', 'print(1)'])}"]
+        if rng.random() < 0.3:
+            lines += [f"{indent}else:", f"{inner}y = 1"]
+        if rng.random() < 0.3:
+            lines += [f"{indent}finally:", f"{inner}z = 2"]
+        return lines
+    if kind == 18:  # comprehensions and generator expressions as statements
+        body = _using(_expr(rng, depth), "v")
+        return [rng.choice([f"{indent}ys = [{body} for v in xs]", f"{indent}total = sum({body} for v in range(3))",
+                            f"{indent}table = {{v: {body} for v in xs if v}}",
+                            f"{indent}ys = [v for row in [xs, xs] for v in row if v > 1]"])]
+    if kind == 19:  # f-strings printed and assigned
+        return [rng.choice([f"{indent}print({_fstring(rng, depth)})", f"{indent}s = {_fstring(rng, depth)}"])]
+    if kind == 20:  # del, global, assert
+        choice = rng.randrange(3)
+        if choice == 0:
+            return [f"{indent}y = {e()}", f"{indent}del {rng.choice(['y', 'xs[0]', 'xs[:1]'])}"]
+        if choice == 1:
+            return [f"{indent}def {name}():", f"{inner}global n", f"{inner}n = {e()}", f"{indent}{name}()"]
+        return [f"{indent}assert {e()}{rng.choice(['', ', ' + repr('message')])}"]
+    # kind 21: a decorated function, under torch.no_grad() or a decorator of the program's own
+    return [f"{indent}def deco(fn):", f"{indent}    return fn",
+            f"{indent}@{rng.choice(['deco', 'torch.no_grad()'])}", f"{indent}def {name}(v):",
+            f"{inner}return {v_expr()}", f"{indent}y = {name}({e()})"]
+
+
 def grammar_program(rng: random.Random) -> str:
     """A syntactically valid program: a few variables, then random statements of every grammar rule
-    (assignment forms, blocks, imports, lambdas, slices, ternaries, comparisons) over them."""
+    (assignment forms, blocks, imports, lambdas, slices, ternaries, comparisons, functions, closures,
+    classes, while loops, try/except, comprehensions, generator expressions, f-strings) over them."""
     lines = [f"a = {_tensor(rng, _shape(rng) or (2,), rng.choice(DTYPES))}",
              f"b = {_tensor(rng, _shape(rng), rng.choice(DTYPES))}",
              f"n = {rng.choice(['0', '3', '-2', '2.5', 'True'])}", "s = 'text'", "xs = [1, 2, 3]"]
     for _ in range(rng.randint(1, 6)):
-        lines.extend(_statement(rng, rng.randint(1, 3)))
+        statement = _statement(rng, rng.randint(1, 3))
+        if rng.random() < 0.5 and not any("import *" in line for line in statement):
+            # Most random statements fail; caught, the program goes on to the statements after them.
+            handler = rng.choice(["Exception", "Exception as err", "(TypeError, ValueError, RuntimeError)", ""])
+            statement = ["try:", *("    " + line for line in statement), f"except {handler}:".replace(" :", ":"),
+                         "    pass"]
+        lines.extend(statement)
     return "\n".join(lines) + "\n"
 
 
