@@ -8,6 +8,7 @@ the error goes to stderr. The interactive path (REPL, rich) is imported only whe
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -107,6 +108,8 @@ def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: b
     display = _display(fmt, no_color)
     # Everything is imported now: what the process uses from here on is the program's.
     limits.limit_process_memory()
+    # Nor will any of it become garbage: the collector need not walk it again while the program runs.
+    gc.freeze()
     try:
         session.run(source, filename, display)
     except TensorshError as error:

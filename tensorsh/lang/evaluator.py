@@ -29,7 +29,7 @@ from tensorsh.lang.compiler import compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
     syntax_error, user_error
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS, ExitRequest
-from tensorsh.lang.namespace import USER_CLASSES, FilesDisabled, Namespace, get_attribute
+from tensorsh.lang.namespace import FilesDisabled, Namespace, get_attribute, is_program_class
 from tensorsh.lang.pybuiltins import Exit, make_dir
 from tensorsh.lang.validator import validate
 
@@ -226,7 +226,7 @@ class Evaluator:
         module = raised_by.f_globals.get("__name__", "") if raised_by is not None else ""
         raised_by_program = raised_by is not None and (raised_by.f_globals is self.variables
                                                         or module.startswith("tensorsh.lang"))
-        if type(exc) in USER_CLASSES or type(exc) is BaseException:
+        if is_program_class(type(exc)) or type(exc) is BaseException:
             return TensorshError(type(exc).__name__, _message(exc))
         if isinstance(exc, NameError) and getattr(exc, "name", None):
             return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self.names()))

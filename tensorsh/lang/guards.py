@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy
 
 from tensorsh.engine import limits
+from tensorsh.engine.tensor import Tensor
 from tensorsh.lang import namespace
 from tensorsh.lang.formatting import check_percent, format_field
 
@@ -120,28 +121,35 @@ def _check_arrays(a: Any, b: Any, matmul: bool = False) -> None:
     limits.check_allocation(shape, dtype)
 
 
+# An operation with a tensor is the engine's, which checks the memory limit itself.
+
+
 def mul(a, b):
-    a, b = _checked_product(a, b)
-    _check_arrays(a, b)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        a, b = _checked_product(a, b)
+        _check_arrays(a, b)
     return a * b
 
 
 def imul(a, b):
-    a, b = _checked_product(a, b)
-    _check_arrays(a, b)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        a, b = _checked_product(a, b)
+        _check_arrays(a, b)
     a *= b
     return a
 
 
 def power(a, b):
-    _check_power(a, b)
-    _check_arrays(a, b)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        _check_power(a, b)
+        _check_arrays(a, b)
     return a ** b
 
 
 def ipower(a, b):
-    _check_power(a, b)
-    _check_arrays(a, b)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        _check_power(a, b)
+        _check_arrays(a, b)
     a **= b
     return a
 
@@ -169,12 +177,14 @@ def imod(a, b):
 
 
 def matmul(a, b):
-    _check_arrays(a, b, matmul=True)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        _check_arrays(a, b, matmul=True)
     return a @ b
 
 
 def imatmul(a, b):
-    _check_arrays(a, b, matmul=True)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        _check_arrays(a, b, matmul=True)
     a @= b
     return a
 
@@ -194,11 +204,6 @@ def augment(op: str, old, operand):
 
 
 # ---------------------------------------------------------------- attributes and calls
-
-def assign_attribute(new, owner, name: str) -> None:
-    """`owner.name = new`, with the value first: Python evaluates it before the owner."""
-    namespace.set_attribute(owner, name, new)
-
 
 def keyword_arguments(mapping):
     """`f(**mapping)`: its keys are keyword names, which never start with '_'. A copy is checked
@@ -256,11 +261,17 @@ class _Interruptible:
         return bool(suppress) and not (kind is not None and issubclass(kind, _UNCATCHABLE))
 
 
+_ENGINE_MANAGERS: set[type] = set()
+
+
 def context(manager):
     """A `with` statement's manager: the engine's as they are (they never swallow an exception),
     any other wrapped so that it cannot swallow an interrupt."""
     kind = type(manager)
-    if namespace.is_engine_class(kind):
+    if kind in _ENGINE_MANAGERS:
+        return manager
+    if namespace.is_engine_class(kind) and not namespace.is_program_class(kind):
+        _ENGINE_MANAGERS.add(kind)
         return manager
     if not (hasattr(kind, "__enter__") and hasattr(kind, "__exit__")):
         raise TypeError(f"'{kind.__name__}' object does not support the context manager protocol")
@@ -275,7 +286,7 @@ def bases(*classes):
             raise TypeError(f"a class can only build on classes, not on {type(cls).__name__!r} values")
         if issubclass(cls, type) or not (
                 cls is object or issubclass(cls, Exception)
-                or cls in namespace.USER_CLASSES or namespace.is_engine_class(cls)):
+                or namespace.is_program_class(cls) or namespace.is_engine_class(cls)):
             raise TypeError(f"a class cannot build on {cls.__name__!r} in tensorsh: it may build on the "
                             "program's classes, object, Exception and its subclasses, and torch's classes")
     return classes
@@ -283,7 +294,7 @@ def bases(*classes):
 
 def register_class(cls: type) -> type:
     """Applied to every class a program makes, before its own decorators."""
-    namespace.USER_CLASSES.add(cls)
+    namespace.mark_program_class(cls)
     return cls
 
 
@@ -291,7 +302,7 @@ def register_class(cls: type) -> type:
 
 GUARDS = {
     "_tsh_getattr": namespace.get_attribute,
-    "_tsh_setattr": assign_attribute,
+    "_tsh_setattr": namespace.assign_attribute,
     "_tsh_delattr": namespace.delete_attribute,
     "_tsh_augment": augment,
     "_tsh_kwargs": keyword_arguments,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import operator
 import types
-import weakref
 from typing import Any, Callable, Mapping
 
 import numpy
@@ -103,15 +102,25 @@ _tables: dict[type, dict[str, Callable[[Any], Any]]] = {}
 # so, as PyTorch's do (`type(t)` shows `<class 'torch.Tensor'>`).
 ENGINE_MODULES = ("tensorsh.engine", "torch")
 
-# The classes a program defined (registered as each class statement finishes): their
-# attributes are the program's own, looked up directly rather than through a table.
-USER_CLASSES: "weakref.WeakSet[type]" = weakref.WeakSet()
+# The classes a program defines carry this mark (set as each class statement finishes, under
+# a name no program can write): their attributes are the program's own, looked up directly
+# rather than through a table, and they may be built on.
+_PROGRAM_CLASS = "_tsh_program_class"
+
+
+def mark_program_class(cls: type) -> None:
+    setattr(cls, _PROGRAM_CLASS, True)
+
+
+def is_program_class(cls: Any) -> bool:
+    """A class the program defined (or one built on such a class)."""
+    return isinstance(cls, type) and getattr(cls, _PROGRAM_CLASS, False) is True
 
 
 def _is_user_value(value: Any) -> bool:
-    """A user class, an instance of one, or `super()` inside one."""
+    """A class of the program's, an instance of one, or `super()` inside one."""
     cls = type(value)
-    return cls in USER_CLASSES or cls is super or (isinstance(value, type) and value in USER_CLASSES)
+    return cls is super or is_program_class(cls) or is_program_class(value)
 
 
 def _getters(names) -> dict[str, Callable[[Any], Any]]:
@@ -120,7 +129,15 @@ def _getters(names) -> dict[str, Callable[[Any], Any]]:
 
 
 def is_engine_class(cls: type) -> bool:
-    return any(getattr(c, "__module__", "").startswith(ENGINE_MODULES) for c in cls.__mro__[:-1])
+    """A class of the engine's, or built on one."""
+    known = _ENGINE_CLASSES.get(cls)
+    if known is None:
+        known = _ENGINE_CLASSES[cls] = any(getattr(c, "__module__", "").startswith(ENGINE_MODULES)
+                                           for c in cls.__mro__[:-1])
+    return known
+
+
+_ENGINE_CLASSES: dict[type, bool] = {}
 
 
 def _engine_public_names(cls: type) -> list[str]:
@@ -275,7 +292,7 @@ def _user_attribute(value: Any, name: str) -> Any:
     (`super().__init__`) only on classes and `super()`."""
     if name.startswith("_") and not (name in PROTOCOL and isinstance(value, (type, super))):
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
-    if type(value) is super and value.__thisclass__ not in USER_CLASSES:
+    if type(value) is super and not is_program_class(value.__thisclass__):
         # super(C, obj) looks past C into obj's classes: only from the program's own classes.
         raise AttributeError(f"super() of '{value.__thisclass__.__name__}' is not available in tensorsh: "
                              "only super() inside the program's own classes")
@@ -296,14 +313,28 @@ def _defined_by_class(cls: type, name: str) -> bool:
     return any(name in vars(c) for c in cls.__mro__[:-1])
 
 
-def set_attribute(value: Any, name: str, new: Any) -> None:
+_ANY_NAME = ("any public name",)
+_SETTABLE: dict[type, tuple[str, ...]] = {}
+
+
+def _settable(cls: type) -> tuple[str, ...]:
+    """What a program may assign on instances of cls: any public name on its own classes'."""
+    if is_program_class(cls):
+        return _ANY_NAME
+    return _TENSOR_SETTABLE if is_engine_class(cls) and hasattr(cls, "requires_grad") else ()
+
+
+def assign_attribute(new: Any, value: Any, name: str) -> None:
     """`value.name = new` for a user class or its instances, and the few attributes of tensors
-    a program may assign (`w.grad = None`)."""
+    a program may assign (`w.grad = None`). The new value comes first, as Python evaluates it
+    before the object it is assigned on."""
     cls = type(value)
-    if cls is not super and _is_user_value(value):
+    settable = _SETTABLE.get(cls)
+    if settable is None:
+        settable = _SETTABLE[cls] = _settable(cls)
+    if settable is _ANY_NAME or is_program_class(value):
         setattr(value, name, new)  # name: public, checked by the validator
         return
-    settable = _TENSOR_SETTABLE if is_engine_class(cls) and hasattr(cls, "requires_grad") else ()
     if name not in settable:
         if name in attribute_table(value):
             raise AttributeError(f"attribute '{name}' of {_type_name(value)} is read-only")
