@@ -103,7 +103,7 @@ def _session(files: bool, fmt: str, seed: int | None):
 def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: bool, debug: bool) -> int:
     from tensorsh.engine import limits
     from tensorsh.lang.errors import TensorshError, render
-    from tensorsh.lang.guards import ExitRequest
+    from tensorsh.lang.exits import ExitRequest
 
     display = _display(fmt, no_color)
     # Everything is imported now: what the process uses from here on is the program's.

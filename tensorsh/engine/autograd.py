@@ -308,6 +308,8 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 for hook in node.hooks:
                     changed = hook(g)
                     if changed is not None:
+                        if not isinstance(changed, tensor_module.Tensor):
+                            raise TypeError(f"expected Variable, but hook returned '{type(changed).__name__}'")
                         g = changed
             if node.retained is not None:
                 _deposit(node.retained, g, create_graph)

@@ -28,7 +28,8 @@ from tensorsh.lang import calls
 from tensorsh.lang.compiler import compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
     syntax_error, user_error
-from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS, ExitRequest
+from tensorsh.lang.exits import PENDING_EXIT, ExitRequest, raise_pending_exit
+from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS
 from tensorsh.lang.namespace import FilesDisabled, Namespace, get_attribute, is_program_class
 from tensorsh.lang.pybuiltins import Exit, make_dir
 from tensorsh.lang.validator import validate
@@ -118,8 +119,10 @@ class Evaluator:
         self.display = display
         # Never Python's own builtins: exec would put them in a globals dict that lacks this key.
         self.variables["__builtins__"] = self.runtime
+        PENDING_EXIT.clear()
         try:
             exec(code, self.variables)
+            raise_pending_exit()  # an exit() that C code swallowed ends the program here at the latest
         except BrokenPipeError:
             raise  # the reader of our output left: the caller ends quietly
         except Exception as exc:  # noqa: BLE001 - every failure becomes a located diagnostic
@@ -130,6 +133,7 @@ class Evaluator:
             raise  # KeyboardInterrupt and ExitRequest: the caller decides what they mean
         finally:
             self.display = None
+            PENDING_EXIT.clear()
 
     def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
         self.execute(self.prepare(source, filename), display)
@@ -164,7 +168,7 @@ class Evaluator:
             if isinstance(exc, ValueError) and str(exc).startswith("Exceeds the limit"):  # Python's int cap
                 raise OverflowError(f"this integer cannot be shown: more than tensorsh's limit of "
                                     f"{MAX_INT_DIGITS} digits") from None
-            if any(frame.f_globals is self.variables for frame, _ in _frames(exc)) \
+            if any(frame.f_globals is self.variables for frame, _ in _frames(exc)) or _about_program_object(exc) \
                     or isinstance(exc, RecursionError) or "returned non-string" in str(exc):
                 raise  # the program's own: its __repr__ failed, or returned no string, or nests without end
             raise ShowFailed() from exc  # a value of ours that cannot print itself: our bug
@@ -230,7 +234,7 @@ class Evaluator:
             return TensorshError(type(exc).__name__, _message(exc))
         if isinstance(exc, NameError) and getattr(exc, "name", None):
             return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self.names()))
-        if raised_by_program or isinstance(exc, (*USER_EXCEPTIONS, OSError)):
+        if raised_by_program or isinstance(exc, (*USER_EXCEPTIONS, OSError)) or _about_program_object(exc):
             return user_error(exc, None)
         if isinstance(exc, AssertionError) and str(exc):
             # PyTorch itself raises AssertionError for a user's mistake: "Torch not compiled with CUDA enabled".
@@ -329,6 +333,12 @@ def _position(code: CodeType, lasti: int) -> tuple[int, int, int, int] | None:
         if index == lasti // 2:
             return position if position[0] is not None else None
     return None
+
+
+def _about_program_object(exc: BaseException) -> bool:
+    """An AttributeError about an object of the program's classes: a subclass of an engine class
+    whose __init__ skipped super().__init__(), say. The engine assumed its own attribute."""
+    return isinstance(exc, AttributeError) and is_program_class(_py.type(getattr(exc, "obj", None)))
 
 
 def _message(exc: BaseException) -> str:

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from tensorsh.engine import limits
 
-_PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d+))?")
-_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?")
+_PERCENT_FIELD = re.compile(r"[-+ #0]*(\*|\d*)(?:\.(\*|\d+))?")
+_SPEC = re.compile(r"(?s)(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?")
 _CONVERSIONS = {-1: None, 115: str, 114: repr, 97: ascii}  # f"{x}", !s, !r, !a
 
 
@@ -30,11 +30,29 @@ def check_percent(template: Any, values: Any = ()) -> None:
         template = bytes(template).decode("latin-1")
     if not isinstance(template, str):
         return
-    numbers = [n for pair in _PERCENT_WIDTH.findall(template) for n in pair]
+    numbers = [n for pair in _percent_fields(template) for n in pair]
     _check_widths(n for n in numbers if n != "*")
-    if "*" in numbers:  # widths taken from the values
-        _check_widths(str(v) for v in (values if isinstance(values, tuple) else (values,))
-                      if isinstance(v, int) and not isinstance(v, bool))
+    if "*" in numbers:  # widths taken from the values: the items `%` itself reads
+        items = [tuple.__getitem__(values, i) for i in range(tuple.__len__(values))] \
+            if isinstance(values, tuple) else [values]
+        _check_widths(str(v) for v in items if isinstance(v, int) and not isinstance(v, bool))
+
+
+def _percent_fields(template: str):
+    """(width, precision) of each `%` conversion; a mapping key may hold nested brackets."""
+    i = template.find("%")
+    while i != -1:
+        i += 1
+        if template.startswith("(", i):
+            depth = 0
+            while i < len(template):
+                depth += {"(": 1, ")": -1}.get(template[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        match = _PERCENT_FIELD.match(template, i)
+        yield match.groups("")
+        i = template.find("%", match.end() + (1 if template.startswith("%", match.end()) else 0))
 
 
 def check_spec(spec: str) -> None:

@@ -24,6 +24,7 @@ import numpy
 from tensorsh.engine import limits
 from tensorsh.engine.tensor import Tensor
 from tensorsh.lang import namespace
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.formatting import check_percent, format_field
 
 # Python integers a program computes are bounded: Python's own limit for printing one
@@ -87,9 +88,17 @@ def _checked_repetition(seq: Any, count: Any) -> Any:
     except TypeError:
         return count  # not a repetition: Python reports it
     text = isinstance(seq, (str, bytes, bytearray))
-    check_size(len(seq) * count * (1 if text else 8),
-               f"a {type(seq).__name__} of {len(seq) * max(count, 0)} {'characters' if text else 'items'}")
+    length = real_length(seq)
+    check_size(length * count * (1 if text else 8),
+               f"a {type(seq).__name__} of {length * max(count, 0)} {'characters' if text else 'items'}")
     return count
+
+
+def real_length(seq: Any) -> int:
+    """A builtin sequence's length as Python's own operations see it, whatever __len__ a
+    subclass (the program's, of torch.Size) claims."""
+    base = next(b for b in (str, bytes, bytearray, list, tuple) if isinstance(seq, b))
+    return base.__len__(seq)
 
 
 def check_size(nbytes: int, what: str) -> None:
@@ -216,14 +225,6 @@ def keyword_arguments(mapping):
 
 
 # ---------------------------------------------------------------- exceptions and classes
-
-class ExitRequest(BaseException):
-    """`exit()` or `quit()`: the program asks to end (with a status), not an error."""
-
-    def __init__(self, status: int = 0):
-        super().__init__(status)
-        self.status = status
-
 
 # Exceptions a program cannot catch: Ctrl-C always stops it, and exit() always leaves.
 _UNCATCHABLE = (KeyboardInterrupt, SystemExit, GeneratorExit, ExitRequest)

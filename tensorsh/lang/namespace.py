@@ -19,6 +19,7 @@ import numpy
 
 from tensorsh.lang.errors import did_you_mean
 from tensorsh.lang.formatting import SafeFormatter
+from tensorsh.lang.exits import raise_pending_exit
 from tensorsh.lang.validator import PROTOCOL
 
 
@@ -238,7 +239,10 @@ def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
         return table
     for base, names in _PYTHON_TABLES.items():
         if isinstance(value, base):
-            return _getters(names)
+            table = _getters(names)
+            if base is numpy.ndarray:
+                table["astype"] = lambda array: _without_objects(array.astype)
+            return table
     if isinstance(value, numpy.generic):
         return _getters(_NUMPY_SCALAR)
     if isinstance(value, numpy.dtype):
@@ -506,7 +510,31 @@ def _guarded(name: str, function: Callable) -> Callable:
 
 
 def _numpy_member(name: str, function: Any) -> Any:
-    return _guarded(name, function) if name in _NUMPY_RESULT_SIZE else function
+    if not callable(function) or isinstance(function, type):
+        return function  # constants and scalar types (np.pi, np.float32)
+    return _without_objects(_guarded(name, function) if name in _NUMPY_RESULT_SIZE else function)
+
+
+def _check_no_objects(result: Any) -> Any:
+    if isinstance(result, numpy.ndarray) and result.dtype.hasobject:
+        raise TypeError("arrays of Python objects (dtype=object) are not part of tensorsh: NumPy works on them "
+                        "in C code that no limit or Ctrl-C reaches")
+    return result
+
+
+def _without_objects(function: Callable) -> Callable:
+    """`function`, refusing to hand the program an array of Python objects, and passing on an
+    exit() that NumPy's conversion of the program's objects swallowed."""
+    def checked(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+        finally:
+            raise_pending_exit()
+        return _check_no_objects(result)
+
+    checked.__name__ = checked.__qualname__ = function.__name__
+    checked.__doc__ = function.__doc__
+    return checked
 
 
 def numpy_namespace() -> Namespace:
@@ -672,6 +700,7 @@ def make_files(torch: Namespace, allowed: bool):
             array = obj.detach().numpy() if hasattr(obj, "detach") else obj.numpy()
         else:
             array = numpy.asarray(obj)
+            raise_pending_exit()
         if array.dtype.hasobject:
             raise TypeError("save only writes numbers: this value holds Python objects")
         return array

@@ -27,13 +27,14 @@ import numpy
 
 from tensorsh.engine import limits
 from tensorsh.lang import guards, namespace
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.formatting import builtin_format
 from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute
 
 # Python's own, unchanged.
 PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "divmod", "enumerate",
-          "filter", "float", "frozenset", "hash", "hex", "id", "int", "isinstance", "issubclass", "iter",
-          "len", "list", "map", "next", "object", "oct", "ord", "property", "range", "repr", "reversed",
+          "float", "frozenset", "hash", "hex", "id", "int", "isinstance", "issubclass", "iter",
+          "len", "list", "next", "object", "oct", "ord", "property", "range", "repr", "reversed",
           "set", "slice", "sorted", "staticmethod", "str", "super", "tuple", "zip",
           "Ellipsis", "NotImplemented")
 # Exceptions a program may raise and catch by name: all of Python's but the ones that end
@@ -45,6 +46,48 @@ EXCEPTIONS = tuple(
     and not issubclass(value, (SystemExit, GeneratorExit)))
 # Python's builtins that are torch functions too: Python's wherever Python's works.
 DUAL = ("abs", "all", "any", "max", "min", "round", "sum")
+
+
+class map:  # noqa: N801 - it is the program's map
+    """map(function, iterable, ...): function applied to the items, lazily.
+
+    Python's own map and filter nest in C without a depth check, so a million nested maps
+    overflow the C stack; these take their items in Python, where the recursion limit holds."""
+
+    __module__ = "builtins"
+    __slots__ = ("function", "items")
+
+    def __init__(self, function, *iterables):
+        if not iterables:
+            raise TypeError("map() must have at least two arguments.")
+        self.function = function
+        self.items = zip(*iterables)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.function(*next(self.items))
+
+
+class filter:  # noqa: N801 - it is the program's filter
+    """filter(function or None, iterable): the items for which function(item) is true."""
+
+    __module__ = "builtins"
+    __slots__ = ("function", "items")
+
+    def __init__(self, function, iterable):
+        self.function = bool if function is None else function
+        self.items = iter(iterable)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        for item in self.items:
+            if self.function(item):
+                return item
+        raise StopIteration
 
 
 class ProgramType:
@@ -60,7 +103,7 @@ class ProgramType:
         cls = _py.type(obj)
         if issubclass(cls, _py.type):
             return self
-        if cls.__module__ in ("builtins", "__main__") or namespace.is_engine_class(cls) \
+        if cls in _NAMED_CLASSES or namespace.is_program_class(cls) or namespace.is_engine_class(cls) \
                 or issubclass(cls, numpy.generic):
             return cls
         return _opaque(cls)
@@ -106,6 +149,10 @@ def _opaque(cls: type) -> OpaqueClass:
 
 
 type = ProgramType()  # noqa: A001 - it is the program's type
+
+# Python's classes a program can name anyway (int, list, ValueError, ...), and None's.
+_NAMED_CLASSES = frozenset([*(vars(_py)[name] for name in PYTHON + EXCEPTIONS if isinstance(vars(_py)[name], _py.type)),
+                            map, filter, _py.type(None), _py.type(...), _py.type(NotImplemented)])
 
 
 def hasattr(obj, name):  # noqa: A001
@@ -183,7 +230,7 @@ class Exit:
         self.name = name
 
     def __call__(self, code=0):
-        raise guards.ExitRequest(code if isinstance(code, int) else 1)
+        raise ExitRequest(code if isinstance(code, int) else 1)
 
     def __repr__(self) -> str:
         return f"Use {self.name}() or Ctrl-D (i.e. EOF) to exit"
@@ -205,6 +252,7 @@ def python_builtins(torch: Namespace, write: Callable[[str], Any],
     """Python's names, as a program sees them; torch's namesakes where Python's fail on tensors."""
     names = {name: vars(_py)[name] for name in PYTHON + EXCEPTIONS}
     names.update(type=type, hasattr=hasattr, pow=pow, format=builtin_format, print=make_print(write, flush),
+                 map=map, filter=filter,
                  exit=Exit("exit"), quit=Exit("quit"))
     tensor_type = torch.members.get("Tensor", ())
     for name in DUAL:
@@ -222,8 +270,10 @@ def _bounded(function: Callable, digits: Callable[..., float]) -> Callable:
     def bounded(*args):
         args = tuple(_as_int(a) for a in args)  # read once, as the function will use them
         if all(_py.type(a) is int for a in args) and digits(*args) > guards.MAX_INT_DIGITS:
-            raise OverflowError(f"{function.__name__}{args}: the result would have about {int(digits(*args))} "
-                                f"digits, more than tensorsh's limit of {guards.MAX_INT_DIGITS}")
+            shown = f"{function.__name__}{args}" if len(args) <= 3 and len(repr(args)) <= 60 \
+                else f"{function.__name__}() of {len(args)} numbers"
+            raise OverflowError(f"{shown}: the result would have about {int(digits(*args))} digits, more than "
+                                f"tensorsh's limit of {guards.MAX_INT_DIGITS}")
         return function(*args)
 
     bounded.__name__ = bounded.__qualname__ = function.__name__
@@ -266,6 +316,8 @@ def math_namespace() -> Namespace:
     members["comb"] = _bounded(math.comb, _comb_digits)
     members["perm"] = _bounded(math.perm, _perm_digits)
     members["prod"] = _prod
+    # lcm's result has at most the digits of all its arguments together.
+    members["lcm"] = _bounded(math.lcm, lambda *numbers: sum(math.log10(abs(n)) if n else 0 for n in numbers))
     return Namespace("math", members)
 
 

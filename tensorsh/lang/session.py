@@ -17,7 +17,7 @@ None, no trailing `;`, not inside a block or function). Any failure raises
 `TensorshError` with its file name and source attached, ready for
 `errors.render(error, color)`; variables assigned before the failure are kept.
 Nothing else leaves `run`: a bug of ours becomes an InternalError diagnostic; only
-KeyboardInterrupt (the caller decides what an interrupt means), `guards.ExitRequest`
+KeyboardInterrupt (the caller decides what an interrupt means), `exits.ExitRequest`
 (`exit()`: the caller ends the program or the REPL with its status) and BrokenPipeError
 (the reader of our output left) pass through. Resources are bounded: tensors by
 `engine.limits` (the CLI also caps the process: `limits.limit_process_memory()`, which

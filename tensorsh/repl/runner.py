@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tensorsh.lang.errors import TensorshError, internal_error, render
-from tensorsh.lang.guards import ExitRequest
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.repl.display import Printer
 
 INTERRUPTED = "KeyboardInterrupt: stopped; the variables are as they were before this input"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tensorsh.lang.errors import TensorshError, render
-from tensorsh.lang.guards import ExitRequest
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]

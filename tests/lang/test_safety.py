@@ -9,7 +9,7 @@ import pytest
 
 from tensorsh.lang import scope
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.guards import ExitRequest
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.namespace import Namespace
 from tensorsh.lang.session import Session
 

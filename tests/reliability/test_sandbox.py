@@ -32,7 +32,7 @@ import pytest
 from tensorsh.engine import limits
 from tensorsh.lang import namespace
 from tensorsh.lang.errors import TensorshError
-from tensorsh.lang.guards import ExitRequest
+from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.session import Session
 
 # Names, attributes, parameters and keywords that start with `_`: refused before running.
@@ -441,7 +441,6 @@ ATTRIBUTE_ATTEMPTS = [
     'g = (x for x in [1])\ng.send(None)',
     'g = (x for x in [1])\ng.throw(ValueError)',
     'g = (x for x in [1])\ng.close()',
-    'g = (x for x in [1])\nsuper(type(g), g).gi_frame',
     "'{0.gi_frame}'.format((x for x in [1]))",
     # exceptions and tracebacks: no frames
     'try:\n    1/0\nexcept Exception as e:\n    e.with_traceback(None)',
@@ -455,8 +454,6 @@ ATTRIBUTE_ATTEMPTS = [
     '        self.tb = tb\n        return True\ns = S()\nwith s:\n    1/0\ns.tb.tb_frame',
     'class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, t, v, tb):\n'
     '        self.tb = tb\n        return True\ns = S()\nwith s:\n    1/0\ns.tb.tb_next',
-    'class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, t, v, tb):\n'
-    '        self.tb = tb\n        return True\ns = S()\nwith s:\n    1/0\nt = s.tb\nsuper(type(t), t).tb_frame',
     'class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, t, v, tb):\n'
     '        self.v = v\n        return True\ns = S()\nwith s:\n    1/0\ns.v.with_traceback(None)',
     # super(): only what the allow-lists give, whatever the class it starts from
@@ -635,6 +632,20 @@ PERMISSION_ATTEMPTS = [
 ]
 
 TYPE_ATTEMPTS = [
+    # refused at the first step now: type() of a generator or traceback is not a class super()
+    # takes, a string does not repeat by a tensor, and arrays of Python objects are not made
+    'g = (x for x in [1])\nsuper(type(g), g).gi_frame',
+    "x = 'ab'\nx * tensor(10**9)",
+    'class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, t, v, tb):\n'
+    '        self.tb = tb\n        return True\ns = S()\nwith s:\n    1/0\nt = s.tb\nsuper(type(t), t).tb_frame',
+    'a = np.array([10], dtype=object)\nb = a ** 10**5',
+    'a = np.array([10], dtype=object)\na **= 10**5',
+    'a = np.array([2], dtype=object)\nb = a << 10**6',
+    'a = np.array([10**4000], dtype=object)\nb = a * a',
+    'b = np.prod(np.array([10**1000] * 10, dtype=object))',
+    'a = np.array([10**1000] * 10, dtype=object)\nb = a.prod()',
+    'b = np.dot(np.array([10**3000], dtype=object), np.array([10**3000], dtype=object))',
+
     'super(type(int), int).mro',  # type(int) is the program's type, not a class
     "save([print], 'p.npz')",
     "save(np.array([print]), 'p.npy')",
@@ -724,7 +735,6 @@ MEMORY_ATTEMPTS = [
     "class O:\n    def __init__(self):\n        self.v = [0]\no = O()\no.v *= 10**12",
     "a = ['a']\na[0] *= 10**12",
     "d = {'k': [0]}\nd['k'] *= 10**12",
-    "x = 'ab'\nx * tensor(10**9)",
     "x = 'ab'\nx * np.int64(10**12)",
     "class N:\n    def __index__(self):\n        return 10**12\n'a' * N()",
     'x = 1\nf"{x:>9999999999}"',
@@ -785,6 +795,8 @@ OVERFLOW_ATTEMPTS = [
     'import math\nmath.prod(range(1, 10**6))',
     'import math\nmath.isqrt(10**10000)',
     'import random\nrandom.randrange(10**5000)',
+    'import math\nb = math.lcm(*range(1, 30000))',
+    'import math\nb = math.lcm(10**4000, 10**4000 + 1)',
 ]
 
 # Recursion without end is a RecursionError, wherever it recurses (through our guards too).
@@ -851,6 +863,8 @@ CASES = [(kind, source) for kind, sources in EXPECTED_KINDS for source in source
 
 # Run through the `tensorsh` command (--max-memory 64M, the process capped as the CLI caps it):
 # attempts that would allocate past the limit if a check were missing, or crash the process.
+_C_RECURSION_OPEN = pytest.mark.xfail(strict=True, reason="open: CPython hashes a nested tuple by recursing in C "
+                                     "without a depth check; bounding it needs a larger stack than a process gets")
 PROCESS_ATTEMPTS = [
     # widths and counts that are not digits in the template
     ("MemoryError", "len('%*d' % (999999999, 1))"),
@@ -888,7 +902,39 @@ PROCESS_ATTEMPTS = [
     ("TypeError", "T = type(int)\nS = T('S', (str,), {})\nlen(S('%0999999999d') % 1)"),
     ("TypeError", "T = type(int)\nA = T('A', (type(np.arange(1)),), {'__module__': 'tensorsh.engine.x'})\n"
                   "a = A(3)\na.tofile('@OUT@')"),
+    # C code that recurses without a Python frame: a segfault (exit -11) if nothing stops it
+    ("RecursionError", "x = iter([1])\nfor i in range(10**6):\n    x = map(abs, x)\nnext(x)"),
+    ("RecursionError", "x = [[1]]\nfor i in range(10**6):\n    x = map(sorted, x)\nlist(x)"),
+    ("RecursionError", "x = [1]\nfor i in range(5 * 10**6):\n    x = filter(abs, x)\nlist(x)"),
+    pytest.param("RecursionError", "t = ()\nfor i in range(5 * 10**6):\n    t = (t,)\nhash(t)", marks=_C_RECURSION_OPEN),
+    pytest.param("RecursionError", "t = ()\nfor i in range(5 * 10**6):\n    t = (t,)\nlen({t: 1})", marks=_C_RECURSION_OPEN),
+    # a NumPy object array that holds itself: NumPy's C loops recurse into it
+    ("TypeError", "a = np.array([None, None], dtype=object)\na[0] = a\nb = a + 1"),
+    ("TypeError", "a = np.array([None], dtype=object)\na[0] = a\nb = -a"),
+    ("TypeError", "a = np.array([None, None], dtype=object)\na[0] = a\nb = np.sum(a)"),
+    # torch.Size is a tuple the program may build on: its __len__ and __iter__ are the program's
+    ("MemoryError", "class S(torch.Size):\n    def __len__(self):\n        return 0\nlen(S([1] * 1000) * 10**5)"),
+    ("MemoryError", "class S(torch.Size):\n    def __len__(self):\n        return 0\nx = S([1] * 1000)\n"
+                    "x *= 10**5\nlen(x)"),
+    ("MemoryError", "class S(torch.Size):\n    def __iter__(self):\n        return iter([1, 1])\n"
+                    "len('%*d' % S([999999999, 1]))"),
+    ("MemoryError", "R = type(torch.max(tensor([1.0, 2.0]), 0))\nclass S(R):\n    def __len__(self):\n"
+                    "        return 0\nlen(S(1, 2) * (5 * 10**7))"),
+    # format widths the checks' patterns do not see
+    ("MemoryError", "len(format(1, '\\n>999999999'))"),
+    ("MemoryError", "len('{0:\\n>999999999}'.format(1))"),
+    ("MemoryError", "len(f'{1:{chr(10)}>999999999}')"),
+    ("MemoryError", "len('%(a(b)c)0999999999d' % {'a(b)c': 1})"),
+    ("MemoryError", "len('%(a)s%(b(c)d)999999999s' % {'a': 1, 'b(c)d': 1})"),
+    ("MemoryError", "len(b'%(a(b)c)0999999999d' % {b'a(b)c': 1})"),
 ]
+
+# Known open, left for issue 15 ("every computation interruptible"): NumPy drops an exception
+# raised in a program object's __len__ while converting the object, and an interrupt raised
+# there is lost with it (an exit() is kept and raised again after any NumPy function of the
+# subset, but `==` on an array calls no function of ours).
+_NUMPY_DROPS_OPEN = pytest.mark.xfail(strict=False, reason="issue 15: NumPy drops exceptions raised in __len__ "
+                                      "(not strict: whether NumPy retries the conversion varies)")
 
 # Ctrl-C stops a program whatever it catches, and whatever its `finally` blocks and
 # context managers do: SIGINT, then the `tensorsh` command exits 130 at once.
@@ -902,6 +948,18 @@ INTERRUPT_ATTEMPTS = [
     "class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return True\n"
     "while True:\n    with S():\n        while True:\n            pass",
     "g = (x for x in iter(int, 1))\nfor x in g:\n    pass",
+    # a program's class built on one of the engine's context managers is still the program's
+    "class N(torch.no_grad):\n    def __exit__(self, *a):\n        return True\nwith N():\n    while True:\n"
+    "        pass\nprint('survived')",
+    "class N(torch.enable_grad):\n    def __exit__(self, *a):\n        return True\nwhile True:\n    with N():\n"
+    "        while True:\n            pass",
+    # NumPy's conversion of a sequence drops what its __len__ raises
+    pytest.param("class C:\n    def __len__(self):\n        while True:\n            pass\n"
+                 "    def __getitem__(self, i):\n        return 1\nnp.array(C())\nprint('survived')",
+                 marks=_NUMPY_DROPS_OPEN),
+    pytest.param("class C:\n    def __len__(self):\n        while True:\n            pass\n"
+                 "    def __getitem__(self, i):\n        return 1\nnp.arange(2) == C()\nprint('survived')",
+                 marks=_NUMPY_DROPS_OPEN),
 ]
 
 # What would let a program swallow Ctrl-C or exit() is refused before the program runs:
@@ -939,6 +997,18 @@ EXIT_ATTEMPTS = [
     ("try:\n    exit(3)\nfinally:\n    print('finally ran')", 3),
     ("class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return True\n"
      "with S():\n    exit(3)\nprint('survived')", 3),
+    ("class N(torch.no_grad):\n    def __exit__(self, *a):\n        return True\nwith N():\n    exit(3)\n"
+     "print('survived')", 3),
+    ("class N(torch.set_grad_enabled):\n    def __exit__(self, *a):\n        return True\nwith N(False):\n"
+     "    exit(3)\nprint('survived')", 3),
+    ("class N(torch.inference_mode):\n    def __exit__(self, *a):\n        return True\ndef f():\n"
+     "    with N():\n        exit(3)\nf()\nprint('survived')", 3),
+    *((f"class C:\n    def __len__(self):\n        exit(3)\n    def __getitem__(self, i):\n        return 1\n"
+       f"{call}\nprint('survived')", 3)
+      for call in ("np.array(C())", "np.asarray(C())", "np.sum(C())", "np.concatenate([C()])",
+                   "np.where(C(), 1, 0)", "np.isclose(C(), 1)", "save(C(), 'x.npy')")),
+    pytest.param("class C:\n    def __len__(self):\n        exit(3)\n    def __getitem__(self, i):\n        return 1\n"
+                 "np.arange(2) == C()\nprint('survived')", 3, marks=_NUMPY_DROPS_OPEN),
 ]
 
 
@@ -1090,6 +1160,14 @@ RAISED_INTERRUPT_ATTEMPTS = [
     "class S:\n    def __enter__(self):\n        return self\n    def __exit__(self, t, v, tb):\n"
     "        return t is not None\nwith S():\n    raise KeyboardInterrupt\nprint('survived')",
     "g = (1 / 0 for i in [1])\ntry:\n    raise KeyboardInterrupt\nexcept ZeroDivisionError:\n    print('caught')",
+    "class N(torch.no_grad):\n    def __exit__(self, *a):\n        return True\nwith N():\n"
+    "    raise KeyboardInterrupt\nprint('survived')",
+    "class N(torch.enable_grad):\n    def __exit__(self, t, v, tb):\n        return t is not None\nwith N():\n"
+    "    raise KeyboardInterrupt\nprint('survived')",
+    pytest.param("class C:\n    def __len__(self):\n        raise KeyboardInterrupt\n    def __getitem__(self, i):\n"
+                 "        return 1\nnp.array(C())\nprint('survived')", marks=_NUMPY_DROPS_OPEN),
+    pytest.param("class C:\n    def __len__(self):\n        raise KeyboardInterrupt\nnp.arange(2) == C()\n"
+                 "print('survived')", marks=_NUMPY_DROPS_OPEN),
 ]
 
 
@@ -1290,11 +1368,96 @@ def test_attempts_through_the_cli_exit_1_or_2_without_a_traceback(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+# Values beyond the memory limit (64M here), refused before they are built: run through the
+# `tensorsh` command, sizes between the limit and the process cap (limit + 1 GiB), so that a
+# missing check shows as a program that succeeds. Either error kind of a refused size will do.
+SIZE_KINDS = ("MemoryError", "RuntimeError")
+# ... or never built at all: bytes' class is not callable through type(), and arrays of
+# Python objects are not part of the language.
+NEVER_BUILT_ATTEMPTS = [
+    "len(type(b'')(10**9))",
+    "B = type(b'')\nb = B(5 * 10**8)\nlen(b)",
+    "a = np.array(['ab'], dtype=object)\nlen((a * 10**8)[0])",
+    "a = np.array(['ab'], dtype=object)\na *= 10**8\nlen(a[0])",
+    "a = np.array([None], dtype=object)\na[0] = [0]\nlen((a * 10**8)[0])",
+]
+# Known open, left for issue 15 ("every route bounded"): the NumPy subset's functions and the
+# array operators other than * ** @ are bounded only by the process cap. Strict: a fix fails them.
+_NUMPY_SUBSET_OPEN = pytest.mark.xfail(strict=True, reason="issue 15: the NumPy subset's sizes are not checked")
+LIMIT_ATTEMPTS = [
+    # NumPy broadcasting outside the guarded operators (*, **, @)
+    pytest.param("(np.ones((1, 9000)) + np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((1, 9000)) - np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((1, 9000)) / np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((1, 9000)) > np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("a = np.ones((1, 9000))\na = a + np.ones((9000, 1))\na.nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.where(np.ones((9000, 1)) > 0, np.ones((1, 9000)), 0.0).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.maximum(np.ones((1, 9000)), np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.minimum(np.ones((1, 9000)), np.ones((9000, 1))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.clip(np.ones((9000, 1)), np.ones((1, 9000)), 2).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.dot(np.ones((9000, 1)), np.ones((1, 9000))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.matmul(np.ones((9000, 1)), np.ones((1, 9000))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((9000, 1)) * [[1.0] * 9000]).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((9000, 1)) ** [[1.0] * 9000]).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.ones((9000, 1)) % np.ones((1, 9000))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("(np.arange(9000).reshape(9000, 1) << np.arange(9000)).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.isclose(np.ones((9000, 1)), np.ones((1, 9000)), 0.5).nbytes * 8", marks=_NUMPY_SUBSET_OPEN),
+    # NumPy sizes given other than by shape
+    pytest.param("np.zeros_like(np.ones(1), shape=(9000, 9000)).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.ones_like(np.ones(1), shape=(9000, 9000)).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.full_like(np.ones(1), 2.0, shape=(9000, 9000)).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.array(1, dtype='U200000000').nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.array(0, dtype=('f8', (9000, 9000))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+    pytest.param("np.asarray(0, dtype=('f8', (9000, 9000))).nbytes", marks=_NUMPY_SUBSET_OPEN),
+]
+
+
+@pytest.mark.parametrize("source", NEVER_BUILT_ATTEMPTS)
+def test_values_beyond_the_memory_limit_are_never_built(source, jail):
+    work, _ = jail
+    done = _tensorsh(source, work)
+    assert done.returncode == 1 and done.stderr.startswith("error[TypeError]"), (source, done.stderr[-2000:])
+
+
+@pytest.mark.parametrize("source", LIMIT_ATTEMPTS)
+def test_values_beyond_the_memory_limit_are_refused_before_they_are_built(source, jail):
+    work, _ = jail
+    before = _state(jail)
+    done = _tensorsh(source, work)
+    assert _state(jail) == before, source
+    assert done.returncode == 1, (source, done.returncode, done.stdout[-200:], done.stderr[-2000:])
+    assert "Traceback" not in done.stderr and "InternalError" not in done.stderr, done.stderr
+    assert done.stderr.startswith(tuple(f"error[{kind}]" for kind in SIZE_KINDS)), (source, done.stderr)
+
+
+# A program's mistakes in classes built on the engine's, or in the callbacks the engine calls,
+# are the program's errors (located, of any kind), never an InternalError.
+ENGINE_CALLBACK_MISTAKES = [
+    "class T(torch.Tensor):\n    def __init__(self, *a):\n        pass\nt = T([1.0])\nt + 1",
+    "class T(torch.Tensor):\n    def __init__(self, *a):\n        pass\nT()",
+    "class G(torch.Generator):\n    def __init__(self):\n        pass\ntorch.rand(2, generator=G())",
+    "class D(torch.device):\n    def __init__(self):\n        pass\nD()",
+    "class D(torch.device):\n    def __init__(self):\n        pass\ntensor([1.0], device=D())",
+    "class D(torch.dtype):\n    def __init__(self):\n        pass\nD()",
+    "class D(torch.dtype):\n    def __init__(self):\n        pass\ntensor([1.0], dtype=D())",
+    "class N(torch.no_grad):\n    def __enter__(self):\n        return 5\nwith N() as v:\n    v",
+    "x = tensor([1.0], requires_grad=True)\ny = x * 2\ny.register_hook(lambda g: 'x')\ny.backward()",
+]
+
+
+@pytest.mark.parametrize("source", ENGINE_CALLBACK_MISTAKES)
+def test_mistakes_in_engine_subclasses_and_callbacks_are_the_programs(source, jail):
+    error = attempt(source, jail)
+    assert error.message, source
+
+
+
+
 def test_the_number_of_attempts():
     # The report counts them; keep the suite from shrinking unnoticed.
     total = (len(CASES) + len(LINK_ATTEMPTS) + len(NO_FILES_ATTEMPTS) + len(PROCESS_ATTEMPTS)
              + len(INTERRUPT_ATTEMPTS) + len(EXIT_ATTEMPTS) + len(RAISED_INTERRUPT_ATTEMPTS)
-             + len(SWALLOWING_ATTEMPTS))
+             + len(SWALLOWING_ATTEMPTS) + len(LIMIT_ATTEMPTS) + len(ENGINE_CALLBACK_MISTAKES))
     assert total >= 780
 
 
