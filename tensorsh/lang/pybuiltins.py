@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 import numpy
 
-from tensorsh.engine import limits
 from tensorsh.lang import guards, namespace
 from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.formatting import builtin_format

@@ -163,11 +163,12 @@ def binary_operands(a, b):
     return operand(a, dtype), operand(b, dtype), dtype
 
 
-def tensor_arg(x, name: str = "input") -> Tensor:
-    """Check that an argument is a tensor, with PyTorch's TypeError otherwise."""
+def tensor_arg(x, name: str = "input", depth: int = 1) -> Tensor:
+    """Check that an argument is a tensor, with PyTorch's TypeError otherwise; the op it names is
+    the caller's, or the one `depth` frames up for a helper that checks for its op."""
     if not isinstance(x, Tensor):
         # Only on this error path: name the calling op and the argument's position, as PyTorch does.
-        caller = sys._getframe(1).f_code
+        caller = sys._getframe(depth).f_code
         params = caller.co_varnames[:caller.co_argcount + caller.co_kwonlyargcount]
         position = f" (position {params.index(name) + 1})" if name in params else ""
         raise TypeError(

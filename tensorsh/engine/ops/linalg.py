@@ -387,6 +387,8 @@ def tensordot(a, b, dims=2):
 
 def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
     """Operand subscripts and output subscripts with '...' spelled out, and each subscript's size."""
+    if not isinstance(equation, str):
+        raise TypeError(f"einsum(): argument 'equation' (position 1) must be str, not {type(equation).__name__}")
     eq = equation.replace(" ", "")
     lhs, arrow, rhs = eq.partition("->")
     terms = lhs.split(",")

@@ -136,7 +136,7 @@ def _float_input(input, kernel: str) -> np.ndarray:
 
 def _in_place(input, fn):
     """Run fn on input and write the result into input (the `inplace=True` of F's activations)."""
-    return inplace(input, fn)
+    return inplace(tensor_arg(input, depth=2), fn)
 
 
 def _normal_cdf_array(a: np.ndarray) -> np.ndarray:
