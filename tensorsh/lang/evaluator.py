@@ -273,10 +273,16 @@ class Evaluator:
         if mine[-1][0].f_code.co_name == "<module>":
             return None
         callers: list[str] = []
+        here = mine[-1][0].f_code.co_filename
         for frame, lasti in reversed(mine[:-1]):
             position = _position(frame.f_code, lasti)
+            line = f"line {position[0] if position else '?'}"
+            if frame.f_code.co_filename != here:  # a function defined by another input or file
+                shown = self._programs.get(frame.f_code.co_filename, (frame.f_code.co_filename,))[0]
+                line = f"{line} of another input" if shown == self._programs.get(here, (here,))[0] \
+                    else f"{shown}:{line[5:]}"
             inside = "" if frame.f_code.co_name == "<module>" else f" (in {frame.f_code.co_name})"
-            callers.append(f"line {position[0] if position else '?'}{inside}")
+            callers.append(f"{line}{inside}")
         parts, count = [], 0
         for i, caller in enumerate(callers):
             count += 1

@@ -31,8 +31,8 @@ from tensorsh.repl import completer, history as history_file
 from tensorsh.repl.commands import dispatch, habit
 from tensorsh.repl.display import Printer
 from tensorsh.repl.lexer import TensorshLexer
-from tensorsh.repl.multiline import (INDENT, continuation_hint, is_command, is_complete, join_operator_lines,
-                                     next_indent)
+from tensorsh.repl.multiline import (INDENT, continuation_hint, dedent_clause, is_command, is_complete,
+                                     join_operator_lines, next_indent)
 from tensorsh.repl.runner import Context, execute
 
 PROMPT = "tsh> "
@@ -151,7 +151,10 @@ def key_bindings() -> KeyBindings:
         if (at_end or "\n" not in document.text) and is_complete(document.text):
             buffer.validate_and_handle()
             return
-        buffer.insert_text("\n" + next_indent(document.text_before_cursor))
+        if at_end and (clause := dedent_clause(document.text)) != document.text:
+            buffer.text = clause
+            buffer.cursor_position = len(clause)
+        buffer.insert_text("\n" + next_indent(buffer.document.text_before_cursor))
 
     @kb.add("escape", "enter", filter=focused)
     def _newline(event) -> None:

@@ -7,7 +7,8 @@ Python REPL's, which a person arriving from PyTorch already knows:
   operator (`x = a +`) continue the statement;
 - a line ending in `:` opens a block (`if`, `for`, `def`, `class`, ...), and a block
   ends at an empty line, so an indented last line continues; a decorator line waits
-  for its `def`;
+  for its `def`; `else:`, `except:` and `finally:` typed at the body's depth move one
+  step left, as IPython moves them;
 - anything else is complete, including malformed input: running it shows the error.
 """
 
@@ -111,6 +112,24 @@ def continuation_hint(text: str) -> str | None:
     if state.code_lines[-1].rstrip().endswith(":") or text.split("\n")[-1][:1] in (" ", "\t"):
         return "in a block: an empty line ends it and runs the input"
     return "the line ends in an operator: the statement goes on · Ctrl-C discards the input"
+
+
+_CLAUSE = re.compile(r"^([ \t]+)(?:else|elif|except|finally)\b[^\n]*:[ \t]*(?:#.*)?$")
+
+
+def dedent_clause(text: str) -> str:
+    """The text with its last line one step left if it is a clause (`else:`, `except E:`,
+    `finally:`) typed where Enter's indentation left it: at the depth of the body before it."""
+    lines = text.split("\n")
+    match = _CLAUSE.match(lines[-1])
+    previous = next((line for line in reversed(lines[:-1]) if line.strip()), None)
+    if match is None or previous is None:
+        return text
+    indent = len(match.group(1))
+    if len(previous) - len(previous.lstrip(" \t")) < indent:
+        return text  # left of the body already: placed by hand
+    lines[-1] = lines[-1][min(len(INDENT), indent):]
+    return "\n".join(lines)
 
 
 def next_indent(text: str) -> str:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tensorsh.repl.multiline import continuation_hint, is_command, is_complete, join_operator_lines, next_indent
+from tensorsh.repl.multiline import (continuation_hint, dedent_clause, is_command, is_complete, join_operator_lines,
+                                     next_indent)
 from tensorsh.repl.scanning import scan
 
 COMPLETE = [
@@ -146,3 +147,16 @@ def test_continuation_hint_says_why_enter_goes_on(text, hint):
 @pytest.mark.parametrize("text", COMPLETE)
 def test_no_continuation_hint_for_complete_input(text):
     assert continuation_hint(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("try:\n    x = 1\n    except ValueError:", "try:\n    x = 1\nexcept ValueError:"),
+    ("if a:\n    b\n    else:", "if a:\n    b\nelse:"),
+    ("if a:\n    if b:\n        c\n        elif d:  # note", "if a:\n    if b:\n        c\n    elif d:  # note"),
+    ("try:\n    x\n    finally:", "try:\n    x\nfinally:"),
+    ("try:\n    x\nexcept E:", "try:\n    x\nexcept E:"),  # placed by hand: left alone
+    ("    else:", "    else:"),  # nothing before it
+    ("x = 1\n    elsewhere = 2", "x = 1\n    elsewhere = 2"),  # not a clause
+])
+def test_a_clause_typed_at_the_bodys_depth_moves_one_step_left(text, expected):
+    assert dedent_clause(text) == expected
