@@ -85,7 +85,6 @@ class Evaluator:
         # by one input and failing in a later one is shown in its own source.
         self._programs: dict[str, tuple[str, str, dict]] = {}
         # The program's builtins: the session's names and, under names no program can write, the guards.
-        self.runtime = builtins
         builtins.update(GUARDS, __build_class__=_py.__build_class__, __import__=_libraries_import,
                         __name__="__main__", _tsh_show=self.show,
                         _tsh_import=self.import_module, _tsh_import_from=self.import_from,
@@ -118,7 +117,7 @@ class Evaluator:
         """Run prepared code; `display(value)` receives each value a top-level expression shows."""
         self.display = display
         # Never Python's own builtins: exec would put them in a globals dict that lacks this key.
-        self.variables["__builtins__"] = self.runtime
+        self.variables["__builtins__"] = self.builtins
         PENDING_EXIT.clear()
         try:
             exec(code, self.variables)
@@ -254,7 +253,7 @@ class Evaluator:
     def _resolve(self, path: tuple[str, ...], frame: FrameType) -> Any:
         """A call's callee again, from a path of names (`torch.softmax`): no code of the program runs."""
         first, *rest = path
-        for scope in (frame.f_locals, frame.f_globals, self.runtime):
+        for scope in (frame.f_locals, frame.f_globals, self.builtins):
             if first in scope:
                 value = scope[first]
                 break
@@ -262,6 +261,8 @@ class Evaluator:
             return None
         try:
             for name in rest:
+                if is_program_class(value) or is_program_class(type(value)):
+                    return None  # its attributes may be properties: program code, which must not run here
                 value = get_attribute(value, name)
         except Exception:  # noqa: BLE001 - only an explanation is at stake
             return None
