@@ -9,9 +9,10 @@ A case file (`cases/<topic>.tsh`) holds many cases, each opened by a header line
 
     #: case <name> [flag, flag]
 
-Flags: `python-only` (uses Python outside the tensorsh language: statements such
-as `with`/`if`, or builtins the language lacks such as `str`), `class-only` (compare the exception class but not its message, for
-messages that carry C++ internals or addresses we should not imitate).
+Flags: `python-only` (uses Python outside the tensorsh language: what its validator
+refuses, such as names starting with `_`, or builtins it lacks such as `getattr`),
+`class-only` (compare the exception class but not its message, for messages that carry
+C++ internals or addresses we should not imitate).
 
 Running a case (as a REPL or notebook does): every top-level statement runs in
 order in a fresh namespace holding `torch`, `np` and `F`; an expression statement
