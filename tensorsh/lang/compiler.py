@@ -29,6 +29,7 @@ import ast
 import warnings
 from types import CodeType
 
+from tensorsh.lang import grammar
 from tensorsh.lang.errors import TensorshError, span_of, syntax_error
 from tensorsh.lang.guards import BINARY
 
@@ -54,7 +55,19 @@ def _name(identifier: str) -> ast.Name:
 
 
 def _call(guard: str, args: list[ast.expr], at: ast.AST) -> ast.Call:
-    return _located(ast.Call(_name(guard), args, []), at)
+    position = _position(at)
+    for arg in args:
+        if "lineno" not in arg.__dict__:  # a new argument (the attribute's name): here too
+            _located(arg, at)
+    return ast.Call(ast.Name(guard, _LOAD, **position), args, [], **position)
+
+
+_LOAD = ast.Load()
+
+
+def _position(node: ast.AST) -> dict[str, int]:
+    return {"lineno": node.lineno, "col_offset": node.col_offset,
+            "end_lineno": node.end_lineno, "end_col_offset": node.end_col_offset}
 
 
 def _located(node: ast.AST, at: ast.AST) -> ast.AST:
@@ -81,6 +94,7 @@ def _statement(value: ast.expr, at: ast.AST) -> ast.Expr:
 
 
 _METHODS: dict[type, object] = {}
+_CHILD_FIELDS = grammar.child_fields()
 # Nodes with nothing inside to rewrite.
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(),
                      *ast.unaryop.__subclasses__(), *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
@@ -95,7 +109,7 @@ def _has_attribute(target: ast.expr) -> bool:
     return isinstance(target, ast.Starred) and _has_attribute(target.value)
 
 
-def _path(node: ast.expr) -> tuple[str, ...] | None:
+def callee_path(node: ast.expr) -> tuple[str, ...] | None:
     """`torch.nn.functional.softmax` as ('torch', 'nn', 'functional', 'softmax'); None for other callees."""
     names = []
     while isinstance(node, ast.Attribute):
@@ -111,9 +125,9 @@ class Guarding(ast.NodeTransformer):
         self.lines = lines
         self.temporaries = 0
         self.scopes = 0  # functions and classes the walk is inside
-        # Each call's node and, when its callee is a path of names (`torch.softmax`), that path,
-        # by CPython's position of the call: what explains a call whose arguments do not fit.
-        self.calls: dict[tuple[int, int, int, int], tuple[ast.Call, tuple[str, ...] | None]] = {}
+        # Each call's node and its callee as written, by CPython's position of the call: what
+        # explains a call whose arguments do not fit (see `callee_path`).
+        self.calls: dict[tuple[int, int, int, int], tuple[ast.Call, ast.expr]] = {}
 
     # ---------------------------------------------------------------- the walk
     # NodeTransformer's own walk, with the method for each node class looked up once and the
@@ -127,16 +141,19 @@ class Guarding(ast.NodeTransformer):
         return method(self, node)
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
-        for field in node._fields:
+        for field in _CHILD_FIELDS[type(node)]:  # the validator has checked every node's class
             value = getattr(node, field)
             if type(value) is list:
                 # Every item: a list may start with None ({**d, k: v} keys, kw-only defaults).
                 items = []
                 for item in value:
-                    result = self.visit(item) if isinstance(item, ast.AST) else item
+                    if type(item) in _LEAVES or not isinstance(item, ast.AST):
+                        items.append(item)
+                        continue
+                    result = self.visit(item)
                     if type(result) is list:
                         items.extend(result)
-                    elif result is not None or not isinstance(item, ast.AST):
+                    elif result is not None:
                         items.append(result)
                 value[:] = items
             elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
@@ -188,7 +205,7 @@ class Guarding(ast.NodeTransformer):
         node.value = self.visit(node.value)
         targets = node.targets
         if not any(_has_attribute(t) for t in targets):
-            node.targets = [self.visit(t) for t in targets]
+            node.targets = [t if type(t) in _LEAVES else self.visit(t) for t in targets]
             return node
         if len(targets) == 1 and isinstance(targets[0], ast.Attribute):
             return self.set_attribute(targets[0], node.value, node)
@@ -318,8 +335,8 @@ class Guarding(ast.NodeTransformer):
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
-        position = (node.lineno, node.end_lineno, node.col_offset, node.end_col_offset)
-        self.calls[position] = (node, _path(node.func))
+        # The callee as written (the rewrite below makes new nodes, leaving this one as it was).
+        self.calls[node.lineno, node.end_lineno, node.col_offset, node.end_col_offset] = (node, node.func)
         self.generic_visit(node)
         for keyword in node.keywords:
             if keyword.arg is None:  # **mapping: its keys are checked as they go in

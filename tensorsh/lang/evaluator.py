@@ -25,7 +25,7 @@ from types import CodeType, FrameType
 from typing import Any, Callable, Mapping
 
 from tensorsh.lang import calls
-from tensorsh.lang.compiler import compile_program
+from tensorsh.lang.compiler import callee_path, compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
     syntax_error, user_error
 from tensorsh.lang.exits import PENDING_EXIT, ExitRequest, raise_pending_exit
@@ -244,7 +244,8 @@ class Evaluator:
         """A TypeError raised by a call itself: say which argument does not fit the callee."""
         if site is None:
             return
-        call, path = site
+        call, written = site
+        path = callee_path(written)
         callee = self._resolve(path, frame) if path else None
         found = calls.explain(callee, call, lines) if callee is not None else None
         if found is not None:

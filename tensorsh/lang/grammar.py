@@ -1,8 +1,9 @@
-"""The language subset as data: grammar/tensorsh.asdl read into {node class name: its fields}.
+"""The language subset as data: grammar/tensorsh.asdl read into {node class name: {field: type}}.
 
 The file is written in CPython's ASDL notation (Parser/Python.asdl). Only what the
-validator needs is read: each constructor (`BinOp`) or product type (`arguments`),
-and the names of the fields it lists. Comments (`-- ...`) are skipped.
+validator needs is read: each constructor (`BinOp`) or product type (`arguments`), and
+the fields it lists with their types (`expr`, `identifier`, ...; `*` and `?` dropped).
+Comments (`-- ...`) are skipped.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ def grammar_path() -> Path:
     raise FileNotFoundError("grammar/tensorsh.asdl is missing from this installation")
 
 
-def read(text: str) -> dict[str, tuple[str, ...]]:
-    """Constructor and product names -> the field names the grammar lists for them."""
+# ASDL's builtin types: a field of one of these holds no nodes.
+SCALARS = frozenset({"identifier", "int", "string", "constant"})
+
+
+def read(text: str) -> dict[str, dict[str, str]]:
+    """Constructor and product names -> the fields the grammar lists for them, with their types."""
     tokens = [t for t in _TOKEN.findall(text) if not t.startswith("--")]
     start = tokens.index("{") + 1
     tokens = tokens[start:tokens.index("}", start)]
-    accepted: dict[str, tuple[str, ...]] = {}
+    accepted: dict[str, dict[str, str]] = {}
     i = 0
     while i < len(tokens):
         type_name = tokens[i]
@@ -43,7 +48,7 @@ def read(text: str) -> dict[str, tuple[str, ...]]:
         while True:  # a sum type: constructors separated by |
             constructor = tokens[i]
             i += 1
-            fields: tuple[str, ...] = ()
+            fields: dict[str, str] = {}
             if i < len(tokens) and tokens[i] == "(":
                 fields, i = _fields(tokens, i)
             accepted[constructor] = fields
@@ -54,16 +59,29 @@ def read(text: str) -> dict[str, tuple[str, ...]]:
     return accepted
 
 
-def _fields(tokens: list[str], i: int) -> tuple[tuple[str, ...], int]:
-    """The field names of `( type name, type* name, ... )` starting at tokens[i] == '('."""
+def _fields(tokens: list[str], i: int) -> tuple[dict[str, str], int]:
+    """{name: type} of `( type name, type* name, ... )` starting at tokens[i] == '('."""
     end = tokens.index(")", i)
-    fields = []
+    fields = {}
     for field in " ".join(tokens[i + 1:end]).split(","):
         words = field.replace("*", " ").replace("?", " ").split()
-        fields.append(words[-1])
-    return tuple(fields), end + 1
+        fields[words[-1]] = words[0]
+    return fields, end + 1
 
 
-def accepted() -> dict[str, tuple[str, ...]]:
+def accepted() -> dict[str, dict[str, str]]:
     """The grammar shipped with tensorsh."""
     return read(grammar_path().read_text(encoding="utf-8"))
+
+
+_CHILDREN: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields() -> dict[type, tuple[str, ...]]:
+    """Node class -> the fields of it the grammar lists that may hold nodes (the walks' paths)."""
+    if not _CHILDREN:
+        import ast
+
+        for name, fields in accepted().items():
+            _CHILDREN[getattr(ast, name)] = tuple(f for f, kind in fields.items() if kind not in SCALARS)
+    return _CHILDREN

@@ -59,19 +59,20 @@ _FIELD_WORDS = {
 # Accepted nodes with no fields (operators, load/store contexts): nothing to check below them.
 _FIELDLESS = frozenset({ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(), *ast.unaryop.__subclasses__(),
                         *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
-_ACCEPTED: dict[str, tuple[str, ...]] | None = None
-_EMPTY_FIELDS: dict[type, tuple[str, ...]] = {}
+_ACCEPTED: dict[str, dict[str, str]] | None = None
+# Node class -> (the fields the grammar leaves out, which must be empty; the fields that may hold nodes).
+_RULES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _rules() -> dict[type, tuple[str, ...]]:
-    """Node class -> the fields the grammar leaves out, which must be empty."""
+def _rules() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:
     global _ACCEPTED
     if _ACCEPTED is None:
         _ACCEPTED = grammar.accepted()
         for name, fields in _ACCEPTED.items():
             cls = getattr(ast, name)
-            _EMPTY_FIELDS[cls] = tuple(f for f in cls._fields if f not in fields)
-    return _EMPTY_FIELDS
+            empty = tuple(f for f in cls._fields if f not in fields)
+            _RULES[cls] = (empty, grammar.child_fields()[cls])
+    return _RULES
 
 
 def validate(tree: ast.Module, source: str, modules: Collection[str] = ()) -> None:
@@ -99,22 +100,23 @@ class Validator:
         while stack:
             node, parent = stack.pop()
             cls = type(node)
-            empty = rules.get(cls)
-            if empty is None:
+            rule = rules.get(cls)
+            if rule is None:
                 self.refuse_node(node, parent)
+            empty, children = rule
             for field in empty:
                 if getattr(node, field, None):
                     self.refuse_field(node, parent, field)
             check = _CHECKS.get(cls)
             if check is not None:
                 check(self, node, parent)
-            for field in cls._fields:
+            for field in children:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
-                        if isinstance(item, ast.AST):
+                        if item is not None:
                             stack.append((item, node))
-                elif isinstance(value, ast.AST) and type(value) not in _FIELDLESS:
+                elif value is not None and type(value) not in _FIELDLESS:
                     stack.append((value, node))
 
     def refuse_node(self, node: ast.AST, parent: ast.AST | None) -> None:

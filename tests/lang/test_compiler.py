@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from tensorsh.lang.compiler import Guarding
+from tensorsh.lang.errors import TensorshError
+from tensorsh.lang.validator import validate
 from tests.golden import runner
 
 HERE = Path(__file__).parent
@@ -95,15 +97,17 @@ def rewritten(source: str) -> ast.Module:
     return Guarding(source.splitlines()).visit(ast.parse(source))
 
 
-def _parses(source: str) -> bool:
+def _accepted(source: str) -> bool:
+    """Whether the language accepts the program: the compiler only ever sees those."""
     try:
-        ast.parse(source)
-    except SyntaxError:
+        validate(ast.parse(source), source, _MODULES)
+    except (SyntaxError, TensorshError):
         return False
     return True
 
 
-SOURCES = [(name, source) for name, source in SOURCES if _parses(source)]  # not the syntax-error cases
+_MODULES = ("torch", "torch.nn", "torch.nn.functional", "numpy", "math", "random")
+SOURCES = [(name, source) for name, source in SOURCES if _accepted(source)]  # not the refused error cases
 
 
 @pytest.mark.parametrize("name, source", SOURCES, ids=[name for name, _ in SOURCES])

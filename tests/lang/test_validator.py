@@ -60,7 +60,7 @@ def test_the_grammar_reader_reads_cpythons_notation():
         stmt = Pass | Expr(expr value) -- trailing comment
         arguments = (arg* args, expr? kwarg)
     }"""
-    assert grammar.read(text) == {"Pass": (), "Expr": ("value",), "arguments": ("args", "kwarg")}
+    assert grammar.read(text) == {"Pass": {}, "Expr": {"value": "expr"}, "arguments": {"args": "arg", "kwarg": "expr"}}
 
 
 def refusal(source: str) -> TensorshError:
