@@ -289,3 +289,14 @@ def test_running_out_of_memory_while_showing_a_value_is_a_memory_error():
     assert (info.value.kind, info.value.message) == (
         "MemoryError", "out of memory (the memory limit is 1.0 GiB; tensorsh --max-memory sets it)")
     assert not info.value.internal
+
+
+def test_a_broadcast_seen_before_is_still_checked_against_the_limit_in_force():
+    # The broadcast of a shape pair is remembered; its size must be checked every time, for
+    # the dtypes at hand and the limit of the moment (issue 14 found both skipped).
+    session = Session()
+    session.run("a = ones(1, 8192)\nb = ones(8192, 1)\nc = a + b\ndel c", "<t>")  # 256 MiB of float32
+    limits.set_max_memory(300 * 2 ** 20)
+    with pytest.raises(TensorshError) as info:  # the same shapes in float64: 512 MiB
+        session.run("d = a.double() + b.double()", "<t>")
+    assert info.value.kind == "RuntimeError" and "memory limit of 300.0 MiB" in info.value.message

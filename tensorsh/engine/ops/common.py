@@ -197,19 +197,23 @@ def broadcast_shapes(*shapes) -> tuple:
     return tuple(out)
 
 
-_BROADCASTABLE: set = set()  # shape pairs already checked: a session uses few of them
+_BROADCAST_SHAPES: dict = {}  # shape pairs -> their broadcast shape: a session uses few pairs
 
 
 def check_broadcast(a, b) -> None:
-    """Raise PyTorch's message if two tensors' shapes do not broadcast (numbers always do)."""
+    """Raise PyTorch's message if two tensors' shapes do not broadcast (numbers always do), and
+    the memory limit's if their broadcast result would exceed it. Only the shape is remembered:
+    the limit is checked every time, for this pair's dtypes and the limit in force now."""
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         pair = (a._data.shape, b._data.shape)
-        if pair[0] != pair[1] and pair not in _BROADCASTABLE:
-            shape = broadcast_shapes(*pair)
+        if pair[0] != pair[1]:
+            shape = _BROADCAST_SHAPES.get(pair)
+            if shape is None:
+                shape = broadcast_shapes(*pair)
+                if len(_BROADCAST_SHAPES) > 4096:
+                    _BROADCAST_SHAPES.clear()
+                _BROADCAST_SHAPES[pair] = shape
             check_allocation(shape, max(_BY_NP[a._data.dtype], _BY_NP[b._data.dtype], key=_itemsize))
-            if len(_BROADCASTABLE) > 4096:
-                _BROADCASTABLE.clear()
-            _BROADCASTABLE.add(pair)
 
 
 def _itemsize(d: dtypes.dtype) -> int:
