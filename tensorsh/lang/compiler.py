@@ -95,9 +95,8 @@ def _statement(value: ast.expr, at: ast.AST) -> ast.Expr:
 
 _METHODS: dict[type, object] = {}
 _CHILD_FIELDS = grammar.child_fields()
-# Nodes with nothing inside to rewrite.
-_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(),
-                     *ast.unaryop.__subclasses__(), *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
+# Nodes with nothing inside to rewrite: names, constants, and those with no fields at all.
+_LEAVES = frozenset({ast.Name, ast.Constant, *grammar.fieldless()})
 
 
 def _has_attribute(target: ast.expr) -> bool:

@@ -69,9 +69,14 @@ def _fields(tokens: list[str], i: int) -> tuple[dict[str, str], int]:
     return fields, end + 1
 
 
+_ACCEPTED: dict[str, dict[str, str]] = {}
+
+
 def accepted() -> dict[str, dict[str, str]]:
-    """The grammar shipped with tensorsh."""
-    return read(grammar_path().read_text(encoding="utf-8"))
+    """The grammar shipped with tensorsh (read once)."""
+    if not _ACCEPTED:
+        _ACCEPTED.update(read(grammar_path().read_text(encoding="utf-8")))
+    return _ACCEPTED
 
 
 _CHILDREN: dict[type, tuple[str, ...]] = {}
@@ -85,3 +90,11 @@ def child_fields() -> dict[type, tuple[str, ...]]:
         for name, fields in accepted().items():
             _CHILDREN[getattr(ast, name)] = tuple(f for f, kind in fields.items() if kind not in SCALARS)
     return _CHILDREN
+
+
+def fieldless() -> frozenset[type]:
+    """Accepted node classes with no fields at all (operators, contexts, `pass`): nothing below them."""
+    import ast
+
+    return frozenset(getattr(ast, name) for name, fields in accepted().items()
+                     if not getattr(ast, name)._fields)

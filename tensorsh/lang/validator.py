@@ -56,22 +56,17 @@ _FIELD_WORDS = {
     "comprehension.is_async": "`async for` in a comprehension",
 }
 
-# Accepted nodes with no fields (operators, load/store contexts): nothing to check below them.
-_FIELDLESS = frozenset({ast.Load, ast.Store, ast.Del, *ast.operator.__subclasses__(), *ast.unaryop.__subclasses__(),
-                        *ast.boolop.__subclasses__(), *ast.cmpop.__subclasses__()})
-_ACCEPTED: dict[str, dict[str, str]] | None = None
 # Node class -> (the fields the grammar leaves out, which must be empty; the fields that may hold nodes).
 _RULES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_FIELDLESS: set[type] = set()  # nothing below these to check (operators, contexts)
 
 
 def _rules() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:
-    global _ACCEPTED
-    if _ACCEPTED is None:
-        _ACCEPTED = grammar.accepted()
-        for name, fields in _ACCEPTED.items():
+    if not _RULES:
+        for name, fields in grammar.accepted().items():
             cls = getattr(ast, name)
-            empty = tuple(f for f in cls._fields if f not in fields)
-            _RULES[cls] = (empty, grammar.child_fields()[cls])
+            _RULES[cls] = (tuple(f for f in cls._fields if f not in fields), grammar.child_fields()[cls])
+        _FIELDLESS.update(grammar.fieldless())
     return _RULES
 
 
@@ -95,6 +90,7 @@ class Validator:
 
     def check(self, tree: ast.Module) -> None:
         rules = self.rules
+        fieldless = _FIELDLESS
         # Iterative, so that a deeply nested expression cannot overflow Python's stack here.
         stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
         while stack:
@@ -116,7 +112,7 @@ class Validator:
                     for item in value:
                         if item is not None:
                             stack.append((item, node))
-                elif value is not None and type(value) not in _FIELDLESS:
+                elif value is not None and type(value) not in fieldless:
                     stack.append((value, node))
 
     def refuse_node(self, node: ast.AST, parent: ast.AST | None) -> None:
