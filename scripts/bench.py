@@ -96,7 +96,7 @@ QUICK = dataclasses.replace(FULL, startup_rounds=4, sample_seconds=0.03, repeat=
                             poly_rounds=2)
 TINY = dataclasses.replace(QUICK, startup_rounds=1, sample_seconds=0.002, repeat=3, statements=100,
                            script_rounds=1, matmul_sizes=(64,), big_n=10**5, big_repeat=2,
-                           big_seconds=0.0, memory_rows=1_000, loop_n=10**4, poly_steps=200, poly_rounds=1,
+                           big_seconds=0.0, memory_rows=1_000, loop_n=10**4, poly_steps=600, poly_rounds=2,
                            warm_round=False)
 
 
