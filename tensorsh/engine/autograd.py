@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 
 import numpy as np
 
-# tensor.py imports this module; only functions here use `tensor_module`, after both are loaded.
-from . import tensor as tensor_module
+from .tensor import Tensor, _view, synced, wrap
 
 _grad_enabled = True
 
@@ -110,6 +108,11 @@ _NOT_TENSORS = (bool, int, float, complex, np.generic)
 _NO_EDGE = (None, 0)
 
 
+def tracked(x) -> bool:
+    """Whether x is a tensor that requires grad (a view first catching up with its base: see Tensor)."""
+    return isinstance(x, Tensor) and synced(x)._requires_grad
+
+
 class Node:
     """One recorded op.
 
@@ -131,9 +134,8 @@ class Node:
         self._name = name
         self.backward = backward
         nexts, metas = [], []
-        tensor = tensor_module.Tensor
         for t in inputs:  # tensors, numbers or None
-            if isinstance(t, tensor) and tensor_module.synced(t)._requires_grad:
+            if tracked(t):
                 grad_fn = t._grad_fn
                 nexts.append((grad_fn if grad_fn is not None else _accumulator_of(t), 0))
                 # The shape and dtype the gradient for this input is reduced and cast to.
@@ -205,7 +207,7 @@ class Node:
         """The op's result, for its backward: a tensor over the saved array, made by this node
         (so that with create_graph the gradient also flows through the result)."""
         array, counter = self.output
-        y = tensor_module.wrap(array)
+        y = wrap(array)
         y._version = counter
         y._requires_grad = True
         y._grad_fn = self
@@ -228,9 +230,40 @@ class AccumulateGrad(Node):
         self.hooks = None
 
 
+# ---------------------------------------------------------------- recording
+
+
+def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
+    """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
+    out = wrap(array)
+    # Integer and bool results never require grad: they are where a graph ends.
+    if _grad_enabled and out._data.dtype.kind in "fc":
+        for t in inputs:
+            if tracked(t):
+                out._requires_grad = True
+                out._grad_fn = Node(name, backward, inputs, saved, output=out)
+                break
+    return out
+
+
+def needs_grad(input, other=None) -> bool:
+    """Whether a result of these inputs goes on the tape: ops whose backward costs more to
+    build than their forward on a tiny tensor ask before building it."""
+    return _grad_enabled and (tracked(input) or tracked(other))
+
+
+def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
+    """Like `record`, for results that share `base`'s memory."""
+    out = _view(base, array)
+    if _grad_enabled and array.dtype.kind in "fc" and tracked(base):
+        out._requires_grad = True
+        out._grad_fn = Node(name, backward, (base,))
+    return out
+
+
 def _node_of(t):
     """The node gradients for tensor `t` flow into, or None if it is outside the graph."""
-    if not (isinstance(t, tensor_module.Tensor) and tensor_module.synced(t)._requires_grad):
+    if not tracked(t):
         return None
     if t._grad_fn is not None:
         return t._grad_fn
@@ -308,7 +341,7 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 for hook in node.hooks:
                     changed = hook(g)
                     if changed is not None:
-                        if not isinstance(changed, tensor_module.Tensor):
+                        if not isinstance(changed, Tensor):
                             raise TypeError(f"expected Variable, but hook returned '{type(changed).__name__}'")
                         g = changed
             if node.retained is not None:
@@ -341,7 +374,7 @@ def _deposit(tensor, g, create_graph):
     if current is None:
         # Without a graph to keep, .grad gets its own copy: g may be shared (an identity
         # backward hands one gradient to several inputs), a view (expand), or the caller's.
-        tensor._grad = g if create_graph else tensor_module.wrap(g._data.copy())
+        tensor._grad = g if create_graph else wrap(g._data.copy())
     elif create_graph or not current._data.flags.writeable:
         tensor._grad = current + g
     else:
@@ -372,7 +405,7 @@ def _implicit_grad(output):
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
     if data.dtype.kind != "f":
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {output.dtype}")
-    return tensor_module.wrap(np.array(1, data.dtype).reshape(data.shape))  # np.ones costs twice this
+    return wrap(np.array(1, data.dtype).reshape(data.shape))  # np.ones costs twice this
 
 
 class RemovableHandle:
@@ -398,7 +431,7 @@ def register_hook(tensor, hook) -> RemovableHandle:
 
 
 def _as_grad(gradient, like):
-    if not isinstance(gradient, tensor_module.Tensor):
+    if not isinstance(gradient, Tensor):
         raise TypeError(f"gradient must be a Tensor, not {type(gradient).__name__}")
     if gradient.shape != like.shape:
         raise RuntimeError(
@@ -411,7 +444,6 @@ def _as_grad(gradient, like):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned as a tuple (torch.autograd.grad)."""
-    Tensor = tensor_module.Tensor
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:
@@ -452,21 +484,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if not create_graph:
                 results[i] = results[i].detach()
     return tuple(results)
-
-
-_warned_non_leaf = False
-
-
-def warn_non_leaf_grad():
-    """PyTorch's UserWarning on reading .grad of a non-leaf, printed once per process."""
-    global _warned_non_leaf
-    if not _warned_non_leaf:
-        _warned_non_leaf = True
-        print(
-            "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
-            "Its .grad attribute won't be populated during autograd.backward(). If you indeed want the "
-            ".grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-            "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
-            "See github.com/pytorch/pytorch/pull/30531 for more information.",
-            file=sys.stderr,
-        )

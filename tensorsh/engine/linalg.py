@@ -1,10 +1,2 @@
-"""`torch.linalg`: the linear-algebra functions PyTorch keeps in their own namespace.
-
-They are defined in ops/linalg.py beside the other linear-algebra ops; this module
-only gives them PyTorch's names (`torch.linalg.norm` is not `torch.norm`).
-"""
-
-from .ops.linalg import NAMESPACE
-
-globals().update(NAMESPACE)
-__all__ = sorted(NAMESPACE)
+"""`torch.linalg`: filled by the op registry with the ops declared with the "linalg" variant,
+under their PyTorch names (`linalg_norm` is `torch.linalg.norm`; see ops/registry.py)."""

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd, dtypes
+import sys
+
+from . import dtypes
 from .device import CPU, check as check_device
+from .printing import tensor_repr
 from .size import Size
 
 _BY_NP = {d.np: d for d in dtypes.ALL}
@@ -37,11 +40,6 @@ class Tensor:
     _view_version = None
 
     __array_priority__ = 1000  # NumPy defers `ndarray op Tensor` to us.
-
-    def __init__(self, *args, **kwargs):
-        from .ops.creation import legacy_construct
-
-        legacy_construct(self, dtypes.float32, args, kwargs)
 
     # ------------------------------------------------------------ identity
 
@@ -166,7 +164,7 @@ class Tensor:
     @property
     def grad(self):
         if synced(self)._grad_fn is not None and not self._retains_grad:
-            autograd.warn_non_leaf_grad()
+            warn_non_leaf_grad()
         return self._grad
 
     @grad.setter
@@ -200,14 +198,6 @@ class Tensor:
         if self._grad_fn is not None:
             self._retains_grad = True
             self._grad_fn.retained = self
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's .grad."""
-        autograd.backward(self, gradient, retain_graph, create_graph, inputs)
-
-    def register_hook(self, hook):
-        """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
-        return autograd.register_hook(self, hook)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's memory, cut from the graph."""
@@ -294,8 +284,6 @@ class Tensor:
         return id(self)
 
     def __repr__(self) -> str:
-        from .printing import tensor_repr
-
         return tensor_repr(self)
 
     __str__ = __repr__
@@ -330,12 +318,6 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False):
         """Fails: tensorsh has no CUDA backend."""
         check_device("cuda")
-
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        """A new tensor from data, with this tensor's dtype unless given."""
-        from .ops.creation import tensor
-
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 # ---------------------------------------------------------------- construction helpers
@@ -376,10 +358,14 @@ def synced(t: Tensor) -> Tensor:
     """t, with its autograd state brought up to date if it is a view whose base's memory
     was written in place since it last looked (see Tensor)."""
     if t._view_version is not None and t._view_version != t._version[0]:
-        from .ops.indexing import follow_base
-
         follow_base(t)
     return t
+
+
+def follow_base(view: Tensor) -> None:
+    """Bringing a view up to date builds graph nodes, which sit above this module: views.py,
+    which holds the view history, puts its own function here when it loads."""
+    raise RuntimeError("tensorsh.engine.views is not loaded")
 
 
 def wrap_dim(dim, ndim: int) -> int:
@@ -389,3 +375,21 @@ def wrap_dim(dim, ndim: int) -> int:
     if not low <= dim <= high:
         raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
     return dim % ndim if ndim else 0
+
+
+_warned_non_leaf = False
+
+
+def warn_non_leaf_grad():
+    """PyTorch's UserWarning on reading .grad of a non-leaf, printed once per process."""
+    global _warned_non_leaf
+    if not _warned_non_leaf:
+        _warned_non_leaf = True
+        print(
+            "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+            "Its .grad attribute won't be populated during autograd.backward(). If you indeed want the "
+            ".grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+            "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. "
+            "See github.com/pytorch/pytorch/pull/30531 for more information.",
+            file=sys.stderr,
+        )

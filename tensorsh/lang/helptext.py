@@ -22,8 +22,13 @@ def help_text(name: str, session: Any) -> str | None:
     try:
         value = signatures.resolve(name, session)
     except LookupError:
-        entry = signatures.op_named(name.rpartition(".")[2]) if name.isidentifier() or "." in name else None
-        return _op_help(entry, name, method=not entry.function) if entry is not None else None
+        short = name.rpartition(".")[2]
+        entry = signatures.op_named(short) if name.isidentifier() or "." in name else None
+        if entry is None:
+            return None
+        method = short in entry.inplace_names or not (entry.function or entry.linalg_name or
+                                                       "functional" in entry.variants)
+        return _op_help(entry, name, method=method)
     return value_help(name, value)
 
 
@@ -62,17 +67,15 @@ def _op_help(entry, name: str, method: bool) -> str:
     head = f"{shown}{signature}" if signature is not None else entry.signature
     if method:
         head = f"Tensor.{head}"
-    forms = []
-    if entry.function:
-        forms.append(f"torch.{entry.name}(...)")
-    if entry.method:
-        forms.append(f"tensor.{entry.name}(...)")
+    forms = entry.forms()
     lines = [head, _indent(entry.doc or "(no description)")]
     detail = f"family: {entry.family}"
     if forms:
         detail += "; forms: " + ", ".join(forms)
     if entry.aliases:
         detail += "; also called " + ", ".join(entry.aliases)
+    if entry.grad_fns:
+        detail += "; grad_fn " + ", ".join(entry.grad_fns)
     lines.append(_indent(detail))
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from tensorsh.engine.ops import registry
 from tensorsh.lang import namespace
 from tensorsh.lang.namespace import ENGINE_MODULES
 
@@ -44,37 +45,24 @@ def resolve(dotted: str, session) -> Any:
 
 # ---------------------------------------------------------------- the op registry
 
-def _ops():
-    try:
-        from tensorsh.engine.ops.registry import OPS
-    except ImportError:  # an engine without a registry still gets inspect's signatures
-        return {}
-    return OPS
-
-
 def all_ops() -> dict:
-    """The op registry: name -> entry (empty if the engine has none)."""
-    return _ops()
+    """The op registry: name -> entry."""
+    return registry.OPS
 
 
 def op_for(obj: Any):
-    """The registry entry whose function is `obj` (or `obj`'s underlying function), if any."""
+    """The registry entry whose function, or generated form (`add_`, `__rpow__`), is `obj`, if any."""
     fn = getattr(obj, "__func__", obj)
-    for entry in _ops().values():
+    fn = getattr(fn, "__wrapped__", fn)
+    for entry in registry.OPS.values():
         if entry.fn is fn:
             return entry
     return None
 
 
 def op_named(name: str):
-    """The registry entry named `name` or having it as an alias, if any."""
-    ops = _ops()
-    if name in ops:
-        return ops[name]
-    for entry in ops.values():
-        if name in entry.names:
-            return entry
-    return None
+    """The registry entry a program reaches as `name` (its name, an alias, its in-place form), if any."""
+    return registry.find(name)
 
 
 # ---------------------------------------------------------------- signatures
@@ -99,17 +87,9 @@ def _generic(signature: inspect.Signature) -> bool:
 
 def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | None:
     """The call signature of a callable; `as_method` drops the tensor the method is called on.
-
-    An in-place variant registered as a generic wrapper (`sub_(*args, **kwargs)`) takes
-    the arguments of its out-of-place op (`sub`).
-    """
+    A generated form of an op (`sub_`) has its op's signature (inspect follows __wrapped__)."""
     fn = getattr(obj, "__func__", obj)
     signature = _inspect_signature(fn)
-    entry = op_for(fn)
-    if signature is not None and _generic(signature) and entry is not None and entry.name.endswith("_"):
-        base = op_named(entry.name[:-1])
-        if base is not None:
-            signature = _inspect_signature(base.fn) or signature
     if signature is None:
         return None
     # PyTorch's private parameters (`_stacklevel`) are no argument a program may pass.

@@ -19,78 +19,13 @@ import sys
 import numpy as np
 
 from .. import autograd, dtypes
-from ..autograd import Node
+from ..autograd import needs_grad
 from ..limits import check_allocation
-from ..tensor import Tensor, _new, _view, synced, wrap
+from ..tensor import Tensor, synced, wrap
+from ..views import propagate_to_base
 
 _BY_NP = {d.np: d for d in dtypes.ALL}
 SCALAR_TYPES = (bool, int, float, complex, np.generic)
-
-from ..autograd import OUTPUT  # noqa: E402  (stands for the op's own result in `saved`)
-
-
-def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
-    """Wrap `array` as the op's result and, if any input requires grad, put it on the tape."""
-    # wrap() written out (the same four attributes): this runs once per op, and a call is a
-    # tenth of a tiny op's time.
-    if type(array) is not np.ndarray:
-        array = np.asarray(array)
-    out = _new(Tensor)
-    out._data = array
-    out._version = [0]
-    out._base = None
-    out._view_version = None
-    if autograd._grad_enabled:
-        for t in inputs:
-            # Integer and bool results never require grad: they are where a graph ends.
-            # (A view may first have to follow its base: see Tensor. Written out, not called,
-            # for the tensors that are not views: this runs for every input of every op.)
-            if isinstance(t, Tensor) and (t._requires_grad if t._view_version is None
-                                          else synced(t)._requires_grad) and array.dtype.kind in "fc":
-                out._requires_grad = True
-                out._grad_fn = Node(name, backward, inputs, saved, output=out)
-                break
-    return out
-
-
-def needs_grad(input, other=None) -> bool:
-    """Whether a result of these inputs goes on the tape: ops whose backward costs more to
-    build than their forward on a tiny tensor ask before building it."""
-    return autograd._grad_enabled and (
-        (isinstance(input, Tensor) and (input._requires_grad if input._view_version is None
-                                        else synced(input)._requires_grad))
-        or (isinstance(other, Tensor) and (other._requires_grad if other._view_version is None
-                                           else synced(other)._requires_grad)))
-
-
-def plain_backward() -> bool:
-    """True while a backward runs without building a graph: derivatives may work on arrays."""
-    return not autograd._grad_enabled
-
-
-def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
-    """After an in-place write into self, make self the output of a new node on the tape."""
-    self._grad_fn = Node(name, backward, inputs)
-    self._requires_grad = True
-    _rewrite_base_history(self)
-
-
-def _rewrite_base_history(view: Tensor) -> None:
-    """A write recorded on a view also changes its base's history (CopySlices)."""
-    if view._base is not None:
-        from .indexing import propagate_to_base
-
-        propagate_to_base(view)
-
-
-def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
-    """Like `record`, for results that share `base`'s memory."""
-    out = _view(base, array)
-    if autograd._grad_enabled and (base._requires_grad if base._view_version is None
-                                   else synced(base)._requires_grad) and array.dtype.kind in "fc":
-        out._requires_grad = True
-        out._grad_fn = Node(name, backward, (base,))
-    return out
 
 
 # ---------------------------------------------------------------- promotion
@@ -361,7 +296,7 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
     if result._grad_fn is not None:
         self._grad_fn = result._grad_fn
         self._requires_grad = True
-        _rewrite_base_history(self)
+        propagate_to_base(self)
     return self
 
 

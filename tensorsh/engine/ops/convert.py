@@ -8,7 +8,8 @@ from .. import dtypes
 from ..device import check as check_device
 from ..limits import check_allocation
 from ..tensor import Tensor
-from .common import record, tensor_arg
+from ..autograd import record
+from .common import can_cast as common_can_cast, result_type as common_result_type, tensor_arg
 from .registry import op
 
 
@@ -24,7 +25,7 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
     return record(array, "ToCopyBackward0", (self,), lambda g: (g.to(source) if g.dtype is not source else g,))
 
 
-@op("convert", function=False, differentiable=True)
+@op("convert", variants="method", grad_fn="ToCopyBackward0")
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
     """A tensor with another dtype (or on another device): self itself when nothing changes."""
     target = None
@@ -53,7 +54,7 @@ def _caster(name: str, dtype: dtypes.dtype):
 
     cast.__name__ = name
     cast.__doc__ = f"self converted to {dtype.name} (self itself if it already is)."
-    return op("convert", function=False)(cast)
+    return op("convert", variants="method")(cast)
 
 
 _caster("float", dtypes.float32)
@@ -69,13 +70,13 @@ _caster("cfloat", dtypes.complex64)
 _caster("cdouble", dtypes.complex128)
 
 
-@op("convert", function=False)
+@op("convert", variants="method")
 def type_as(self, other):
     """self converted to other's dtype."""
     return _cast(self, tensor_arg(other, "other").dtype)
 
 
-@op("convert", differentiable=True)
+@op("convert", grad_fn="CloneBackward0")
 def clone(input, *, memory_format=None):
     """A copy of input with its own memory; gradients flow back to input."""
     tensor_arg(input)
@@ -83,10 +84,49 @@ def clone(input, *, memory_format=None):
     return record(np.array(input._data, copy=True), "CloneBackward0", (input,), lambda g: (g,))
 
 
-@op("convert", function=False)
+@op("convert", variants="method")
 def contiguous(self, memory_format=None):
     """self if it is laid out row-major, otherwise a row-major copy."""
     if self._data.flags.c_contiguous:
         return self
     check_allocation(self._data.shape, self.dtype)
     return record(np.ascontiguousarray(self._data), "CloneBackward0", (self,), lambda g: (g,))
+
+
+# ================================================================ queries
+
+
+@op("convert", variants="function")
+def result_type(tensor1, tensor2) -> dtypes.dtype:
+    """The dtype an op on these two operands (tensors or numbers) produces."""
+    return common_result_type(tensor1, tensor2)
+
+
+@op("convert", variants="function")
+def can_cast(from_, to) -> bool:
+    """Whether an in-place op may write a from_ result into a to tensor."""
+    return common_can_cast(from_, to)
+
+
+@op("convert", variants="function")
+def is_tensor(obj) -> bool:
+    """True if obj is a tensor."""
+    return isinstance(obj, Tensor)
+
+
+@op("convert", variants="function")
+def is_floating_point(input) -> bool:
+    """True if input's dtype is a floating-point type."""
+    return tensor_arg(input).is_floating_point()
+
+
+@op("convert", variants="function")
+def is_complex(input) -> bool:
+    """True if input's dtype is a complex type."""
+    return tensor_arg(input).is_complex()
+
+
+@op("convert", variants="function")
+def numel(input) -> int:
+    """The number of elements of input."""
+    return tensor_arg(input).numel()

@@ -118,7 +118,7 @@ def _from_data(data, dtype) -> np.ndarray:
         raise ValueError("Overflow when unpacking long long") from None
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of data (nested lists/tuples, numbers, arrays or tensors)."""
     if device is not None:
@@ -130,7 +130,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return t
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def as_tensor(data, dtype=None, device=None):
     """A tensor from data, sharing memory with a NumPy array or tensor when no conversion is needed."""
     if device is not None:
@@ -143,7 +143,7 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dtype)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def from_numpy(ndarray):
     """A tensor sharing memory with a NumPy array: writes through either are seen by both."""
     if not isinstance(ndarray, np.ndarray):
@@ -204,7 +204,7 @@ def _require_grad(t: Tensor) -> None:
     t.requires_grad = True
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of zeros of the given size."""
     if any(isinstance(d, int) and d < 0 for d in (size[0] if len(size) == 1 and isinstance(size[0], (list, tuple)) else size)):
@@ -212,19 +212,19 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     return _filled(size, 0, dtype, requires_grad, device, "zeros")
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor of ones of the given size."""
     return _filled(size, 1, dtype, requires_grad, device, "ones")
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
     """An uninitialised tensor of the given size (tensorsh fills it with zeros)."""
     return _filled(size, 0, dtype, requires_grad, device, "empty")
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of the given size filled with fill_value (its dtype follows fill_value)."""
     if dtype is None:
@@ -241,25 +241,25 @@ def _like(input, value, dtype, requires_grad):
     return t
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with input's shape and dtype."""
     return _like(input, 0, dtype, requires_grad)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones with input's shape and dtype."""
     return _like(input, 1, dtype, requires_grad)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor with input's shape and dtype (zeros in tensorsh)."""
     return _like(input, 0, dtype, requires_grad)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """fill_value with input's shape and dtype."""
     return _like(input, fill_value, dtype, requires_grad)
@@ -270,25 +270,25 @@ def _tensor_input(input) -> None:
         raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
 
-@op("creation", function=False)
+@op("creation", variants="method")
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     """Zeros of the given size with self's dtype."""
     return _filled(size, 0, dtype or self.dtype, requires_grad, device)
 
 
-@op("creation", function=False)
+@op("creation", variants="method")
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     """Ones of the given size with self's dtype."""
     return _filled(size, 1, dtype or self.dtype, requires_grad, device)
 
 
-@op("creation", function=False)
+@op("creation", variants="method")
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """fill_value in the given size with self's dtype."""
     return _filled((size,), fill_value, dtype or self.dtype, requires_grad, device)
 
 
-@op("creation", function=False)
+@op("creation", variants="method")
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor of the given size with self's dtype (zeros in tensorsh)."""
     return _filled(size, 0, dtype or self.dtype, requires_grad, device)
@@ -307,7 +307,7 @@ def _number(x, name):
     return x
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
     """Values from start (inclusive) to end (exclusive) spaced by step."""
     if device is not None:
@@ -335,7 +335,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return t
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """`steps` values evenly spaced from start to end, both included."""
     start, end = _number(start, "start"), _number(end, "end")
@@ -360,7 +360,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     return t
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     """`steps` values from base**start to base**end, evenly spaced on a log scale."""
     exps = linspace(start, end, steps, dtype=dtypes.float64)._data
@@ -368,7 +368,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return wrap(np.power(base, exps).astype(dtype.np))
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (m defaults to n)."""
     if n < 0:
@@ -396,13 +396,13 @@ def _random(size, sample, dtype, requires_grad, generator=None, kernel="check_un
     return t
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
     """Uniform random numbers in [0, 1): rand(2, 3) or rand(size=(2, 3))."""
     return _random(_size_or_kwarg(size, kwargs, "rand"), lambda g, s: g.random(s), dtype, requires_grad, generator)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
     """Standard normal random numbers: randn(2, 3) or randn(size=(2, 3))."""
     return _random(_size_or_kwarg(size, kwargs, "randn"), lambda g, s: g.standard_normal(s), dtype,
@@ -418,7 +418,7 @@ def _size_or_kwarg(size, kwargs, name):
     return size
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Random integers from low (inclusive) to high (exclusive); randint(high, size) starts at 0."""
     if size is None:
@@ -435,7 +435,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return wrap(random.generator(generator).integers(low, high, shape).astype(dtype.np))
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
@@ -443,21 +443,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return wrap(random.generator(generator).permutation(n).astype(dtype.np))
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Uniform random numbers in [0, 1) with input's shape and dtype."""
     _tensor_input(input)
     return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Standard normal random numbers with input's shape and dtype."""
     _tensor_input(input)
     return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
     """Random integers with input's shape and dtype."""
     _tensor_input(input)
@@ -466,7 +466,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
     """Normal random numbers with the given mean and standard deviation."""
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
@@ -478,7 +478,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
     return _random((size,), lambda g, sh: mean + std * g.standard_normal(sh), dtype, False, generator)
 
 
-@op("creation", method=False)
+@op("creation", variants="function")
 def manual_seed(seed):
     """Seed the random number generator; the same seed gives the same tensors."""
     return random.manual_seed(seed)
@@ -519,7 +519,7 @@ def _legacy(name: str, dtype: dtypes.dtype):
 
     construct.__name__ = name
     construct.__doc__ = f"Legacy constructor: a {dtype.name} tensor from data, or of the given sizes."
-    return op("creation", method=False)(construct)
+    return op("creation", variants="function")(construct)
 
 
 FloatTensor = _legacy("FloatTensor", dtypes.float32)
@@ -531,3 +531,15 @@ ShortTensor = _legacy("ShortTensor", dtypes.int16)
 CharTensor = _legacy("CharTensor", dtypes.int8)
 ByteTensor = _legacy("ByteTensor", dtypes.uint8)
 BoolTensor = _legacy("BoolTensor", dtypes.bool_)
+
+
+@op("creation", variants="", operators=("__init__",), name="Tensor")
+def _construct_tensor(self, *args, **kwargs):
+    """torch.Tensor(data) or torch.Tensor(*sizes): a float32 tensor, as FloatTensor makes."""
+    legacy_construct(self, dtypes.float32, args, kwargs)
+
+
+@op("creation", variants="method")
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A new tensor from data, with this tensor's dtype unless given."""
+    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)

@@ -18,21 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import autograd, dtypes
-from ..autograd import Node
+from ..autograd import record
 from ..tensor import Tensor, _view, synced, wrap, wrap_dim
-from .common import (
-    LEAF_INPLACE,
-    OVERLAP,
-    SCALAR_TYPES,
-    broadcast_shapes,
-    check_inplace,
-    numel_of,
-    inplace,
-    rebase,
-    record,
-    record_view,
-    tensor_arg,
-)
+from ..views import indexable, positions_in, propagate_to_base, put_at, rebase, take_at, view_at
+from .common import LEAF_INPLACE, OVERLAP, SCALAR_TYPES, broadcast_shapes, check_inplace, numel_of, tensor_arg
 from .registry import op
 
 VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -85,46 +74,6 @@ def scalar_for(value, dtype: dtypes.dtype) -> np.ndarray:
     if kind == "u" and isinstance(value, int) and value < 0:
         value += int(np.iinfo(dtype.np).max) + 1
     return np.asarray(value).astype(dtype.np)
-
-
-# ================================================================ the two primitives
-
-
-def take_at(input: Tensor, key, name: str = "IndexBackward0") -> Tensor:
-    """input._data[key] as a new tensor (a copy); its gradient is put_at(g, input.shape, key)."""
-    out = _flat0(input._data, key)[key]
-    if out.base is not None or not isinstance(out, np.ndarray):
-        out = np.array(out)
-    shape = input._data.shape
-    return record(out, name, (input,), lambda g: (put_at(g, shape, key),))
-
-
-def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Tensor:
-    """Zeros of `shape` with g added in at key (repeated positions accumulate)."""
-    out = np.zeros(shape, dtype=g._data.dtype)
-    if _is_basic(key):
-        out[key] = g._data
-    else:
-        np.add.at(_flat0(out), key, g._data)
-    return record(out, name, (g,), lambda gg: (take_at(gg, key),))
-
-
-def _flat0(a: np.ndarray, key=None) -> np.ndarray:
-    """A 0-dim array as a 1-element view, for keys of index arrays (NumPy cannot index 0-dim arrays so)."""
-    if a.ndim == 0 and (key is None or not _is_basic(key)):
-        return a.reshape(1)
-    return a
-
-
-def _is_basic(key) -> bool:
-    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in key)
-
-
-def view_at(input: Tensor, key: tuple, name: str) -> Tensor:
-    """A view of input through a basic key (ints, slices, None), recorded as `name`."""
-    shape = input._data.shape
-    key = key + (Ellipsis,)  # keeps 0-dim results arrays (views), not NumPy scalars
-    return record_view(input, input._data[key], name, lambda g: (put_at(g, shape, key),))
 
 
 # ================================================================ parsing an index
@@ -436,7 +385,7 @@ _VIEW_NAMES = {"int": "SelectBackward0", "slice": "SliceBackward0", "none": "Uns
 # ================================================================ t[idx]
 
 
-@op("indexing", method=False, function=False, operators=("__getitem__",), differentiable=True)
+@op("indexing", variants="", operators=("__getitem__",), grad_fn=("AliasBackward0", "IndexBackward0", "SelectBackward0", "SliceBackward0", "UnsqueezeBackward0"))
 def getitem(self, index):
     """self[index]: ints, slices, ..., None, int/bool tensors and lists, as PyTorch indexes."""
     # The common cases first: they are most of all indexing and need no parsing.
@@ -530,7 +479,7 @@ def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:
         # A region of an expanded tensor: writable unless one memory location appears twice in it.
         root = self._base if self._base is not None else self
         overlap = any(stride == 0 and n > 1 for n, stride in zip(dst.shape, dst.strides))
-        positions = None if overlap or not root._data.flags.writeable else _positions_in(root._data, dst)
+        positions = None if overlap or not root._data.flags.writeable else positions_in(root._data, dst)
         if positions is None:
             raise RuntimeError(OVERLAP)
         root._data[positions] = np.broadcast_to(src, dst.shape)
@@ -538,7 +487,7 @@ def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:
     dst[...] = src
 
 
-@op("indexing", method=False, function=False, operators=("__setitem__",))
+@op("indexing", variants="", operators=("__setitem__",))
 def setitem(self, index, value):
     """self[index] = value: write value (a number or a broadcastable tensor) into the indexed elements."""
     if index is False:
@@ -635,98 +584,14 @@ def _record_setitem(self, parsed, basic, adv_key, value_t, stripped, region_shap
     propagate_to_base(self)
 
 
-# ================================================================ in-place writes through views
-
-
-def propagate_to_base(view: Tensor) -> None:
-    """After an in-place op is recorded on a view (view._grad_fn is that op), rewrite the base's history.
-
-    As PyTorch does: the base becomes the output of CopySlices(its old history, the op),
-    so a gradient through the base reaches the op, and the view becomes a view of the
-    new base (AsStridedBackward0). Called by every in-place op that records on a view.
-    """
-    base = view._base
-    if base is None or view._grad_fn is None:
-        return
-    positions = _positions_in(base._data, view._data)
-    if positions is None:
-        return  # a layout we cannot map back (dtype views); the view keeps its own history
-    old = _history_of(base, base._data)
-    op_out = _history_of(view, view._data)
-    keep = np.ones(base._data.shape, dtype=np.bool_)
-    keep[positions] = False
-    keep_t = wrap(keep)
-    base._grad_fn = Node("CopySlices", lambda g: (g * keep_t, take_at(g, positions)), (old, op_out))
-    base._requires_grad = True
-    _follow(view, base, positions)
-
-
-def follow_base(view: Tensor) -> None:
-    """A view made before an in-place write to its base's memory: if the base requires grad
-    now, the view becomes AsStridedBackward0 of the base's current history, as PyTorch
-    regenerates a view's grad_fn (see Tensor)."""
-    view._view_version = view._version[0]
-    base = view._base
-    if base._requires_grad:
-        positions = _positions_in(base._data, view._data)
-        if positions is not None:
-            _follow(view, base, positions)
-
-
-def _follow(view: Tensor, base: Tensor, positions) -> None:
-    shape = base._data.shape
-    view._grad_fn = Node("AsStridedBackward0", lambda g: (put_at(g, shape, positions),), (base,))
-    view._requires_grad = True
-    view._view_version = view._version[0]
-
-
-def _history_of(t: Tensor, array) -> Tensor:
-    """A stand-in tensor that carries t's current place in the graph."""
-    proxy = wrap(array)
-    proxy._requires_grad = t._requires_grad
-    proxy._grad_fn = t._grad_fn
-    proxy._accumulator = t._accumulator
-    return proxy
-
-
-def _positions_in(base: np.ndarray, view: np.ndarray):
-    """For each element of view, its index in base (a tuple of int arrays shaped like view), or None."""
-    item = base.itemsize
-    if view.itemsize != item or any(s < 0 for s in base.strides):
-        return None
-    start = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0])
-    if start % item or any(s % item for s in view.strides):
-        return None
-    offsets = np.full(view.shape, start // item, dtype=np.int64)
-    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
-        shape = [1] * view.ndim
-        shape[axis] = n
-        offsets = offsets + np.arange(n, dtype=np.int64).reshape(shape) * (stride // item)
-    if base.flags.c_contiguous:
-        flat = offsets
-    else:
-        # Map memory offsets back to row-major positions through a lookup table.
-        memory = np.zeros(base.shape, dtype=np.int64)
-        for axis, (n, stride) in enumerate(zip(base.shape, base.strides)):
-            shape = [1] * base.ndim
-            shape[axis] = n
-            memory = memory + np.arange(n, dtype=np.int64).reshape(shape) * (stride // item)
-        table = np.full(int(memory.max(initial=0)) + 1, -1, dtype=np.int64)
-        table[memory.reshape(-1)] = np.arange(base.size)
-        if offsets.size and (offsets.max() >= table.size or (table[offsets] < 0).any()):
-            return None
-        flat = table[offsets] if offsets.size else offsets
-    return np.unravel_index(flat, base.shape) if base.ndim else (Ellipsis,)
-
-
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="IndexPutBackward0")
 def index_put(input, indices, values, accumulate=False):
     """A copy of input with values written (or added, if accumulate) at the positions indices name."""
     out = input.clone() if isinstance(input, Tensor) else tensor_arg(input)
     return index_put_(out, indices, values, accumulate)
 
 
-@op("indexing", function=False)
+@op("indexing", variants="method")
 def index_put_(self, indices, values, accumulate=False):
     """Write values (or add them, if accumulate) at the positions the tuple of index tensors names, in place."""
     if not isinstance(values, Tensor):
@@ -768,7 +633,7 @@ def _along(dim: int, ndim: int, index: np.ndarray) -> tuple:
     return (slice(None),) * dim + (index,) + (slice(None),) * (ndim - dim - 1)
 
 
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="IndexSelectBackward0")
 def index_select(input, dim, index):
     """The slices of input at the given positions along dim (a copy)."""
     tensor_arg(input)
@@ -845,7 +710,7 @@ def _scatter_key(op_name: str, input: Tensor, dim, index, src=None) -> tuple:
     return tuple(key)
 
 
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="GatherBackward0")
 def gather(input, dim, index, *, sparse_grad=False):
     """out[i][j] = input[index[i][j]][j] for dim=0 (and likewise for other dims)."""
     tensor_arg(input)
@@ -869,7 +734,7 @@ def _empty_index(op_name: str, input: Tensor, dim, index) -> bool:
     return index._data.size == 0
 
 
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="GatherBackward0")
 def take_along_dim(input, indices, dim=None):
     """Elements of input at the given indices along dim (broadcasting the other dims); flat if dim is None."""
     tensor_arg(input)
@@ -909,7 +774,7 @@ def _src_part(src: Tensor, index_shape: tuple) -> tuple:
     return tuple(slice(0, n) for n in index_shape)
 
 
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn=("ScatterBackward0", "ScatterBackward1"))
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     """A copy of input with src's elements (or value) written at the positions index names along dim."""
     tensor_arg(input)
@@ -935,11 +800,11 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         ufunc = {"add": np.add, "multiply": np.multiply}.get(reduce)
         if ufunc is None:
             raise RuntimeError("reduce argument must be either add or multiply.")
-        ufunc.at(_flat0(out), key, np.broadcast_to(part, idx_shape))
+        ufunc.at(indexable(out), key, np.broadcast_to(part, idx_shape))
         return wrap(out)
-    _flat0(out)[key] = part
+    indexable(out)[key] = part
     keep = np.ones(out.shape, dtype=np.bool_)
-    _flat0(keep)[key] = False
+    indexable(keep)[key] = False
     keep_t = wrap(keep)
     if src is None:
         return record(out, "ScatterBackward1", (input,), lambda g: (g * keep_t,))
@@ -949,13 +814,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
                   lambda g: (g * keep_t, put_at(take_at(g, key), sshape, part_key)))
 
 
-@op("indexing", function=False)
-def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
-    """In-place scatter."""
-    return inplace(self, scatter, dim, index, src, value, reduce=reduce)
-
-
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn="ScatterAddBackward0")
 def scatter_add(input, dim, index, src):
     """A copy of input with src's elements added at the positions index names along dim."""
     tensor_arg(input)
@@ -968,16 +827,10 @@ def scatter_add(input, dim, index, src):
     idx_shape = index._data.shape
     part_key = _src_part(src, idx_shape)
     out = input._data.copy()
-    np.add.at(_flat0(out), key, src._data[part_key])
+    np.add.at(indexable(out), key, src._data[part_key])
     sshape = src._data.shape
     return record(out, "ScatterAddBackward0", (input, src),
                   lambda g: (g, put_at(take_at(g, key), sshape, part_key)))
-
-
-@op("indexing", function=False)
-def scatter_add_(self, dim, index, src):
-    """In-place scatter_add."""
-    return inplace(self, scatter_add, dim, index, src)
 
 
 def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = "", error=IndexError) -> tuple:
@@ -996,7 +849,7 @@ def _dim_index(op_name: str, input: Tensor, dim, index, message_prefix: str = ""
     return d, idx
 
 
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn="IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of input with alpha * source's slices added at the positions index names along dim."""
     tensor_arg(input)
@@ -1012,12 +865,12 @@ def index_add(input, dim, index, source, *, alpha=1):
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
     add = source._data * alpha if alpha != 1 else source._data
-    np.add.at(_flat0(out), key, add.astype(out.dtype, copy=False))
+    np.add.at(indexable(out), key, add.astype(out.dtype, copy=False))
     return record(out, "IndexAddBackward0", (input, source),
                   lambda g: (g, take_at(g, key) * alpha if alpha != 1 else take_at(g, key)))
 
 
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn=("IndexFillBackward0", "IndexFillBackward1"))
 def index_fill(input, dim, index, value):
     """A copy of input with value written at the positions index names along dim."""
     tensor_arg(input)
@@ -1030,9 +883,9 @@ def index_fill(input, dim, index, value):
         if isinstance(value, complex) and input.dtype.category != dtypes.COMPLEX:
             raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not supported")
         value_array = scalar_for(value, input.dtype)
-    _flat0(out)[key] = value._data if isinstance(value, Tensor) else value_array
+    indexable(out)[key] = value._data if isinstance(value, Tensor) else value_array
     keep = np.ones(out.shape, dtype=np.bool_)
-    _flat0(keep)[key] = False
+    indexable(keep)[key] = False
     keep_t = wrap(keep)
     if isinstance(value, Tensor):
         return record(out, "IndexFillBackward1", (input, value),
@@ -1045,7 +898,7 @@ def _not(t: Tensor) -> Tensor:
     return wrap(~t._data)
 
 
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn="IndexCopyBackward0")
 def index_copy(input, dim, index, source):
     """A copy of input with source's slices written at the positions index names along dim."""
     tensor_arg(input)
@@ -1060,20 +913,11 @@ def index_copy(input, dim, index, source):
     d, idx = _dim_index("index_copy_", input, dim, index, "index_copy_(): ")
     key = _along(d, input._data.ndim, idx)
     out = input._data.copy()
-    _flat0(out)[key] = source._data
+    indexable(out)[key] = source._data
     keep = np.ones(out.shape, dtype=np.bool_)
-    _flat0(keep)[key] = False
+    indexable(keep)[key] = False
     keep_t = wrap(keep)
     return record(out, "IndexCopyBackward0", (input, source), lambda g: (g * keep_t, take_at(g, key)))
-
-
-for _fn in (index_add, index_fill, index_copy):
-    def _variant(self, *args, _fn=_fn, **kwargs):
-        return inplace(self, _fn, *args, **kwargs)
-
-    _variant.__name__ = f"{_fn.__name__}_"
-    _variant.__doc__ = f"In-place {_fn.__name__}."
-    op("indexing", function=False)(_variant)
 
 
 # ================================================================ masks
@@ -1086,7 +930,7 @@ def _bool_mask(mask, message: str) -> np.ndarray:
     return mask._data
 
 
-@op("indexing", differentiable=True)
+@op("indexing", inplace=True, grad_fn=("MaskedFillBackward0", "MaskedFillBackward1"))
 def masked_fill(input, mask, value):
     """A copy of input with value wherever mask (a bool tensor, broadcast) is True."""
     tensor_arg(input)
@@ -1111,13 +955,7 @@ def masked_fill(input, mask, value):
     return record(out, "MaskedFillBackward0", (input,), lambda g: (g * _not(mask),))
 
 
-@op("indexing", function=False)
-def masked_fill_(self, mask, value):
-    """Write value into self wherever mask is True, in place."""
-    return inplace(self, masked_fill, mask, value)
-
-
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="MaskedSelectBackward0")
 def masked_select(input, mask):
     """The elements of input where mask is True, as a 1-D tensor (input and mask broadcast)."""
     tensor_arg(input)
@@ -1136,7 +974,7 @@ def _broadcast(t: Tensor, shape: tuple) -> Tensor:
     return expand(t, shape)
 
 
-@op("indexing", differentiable=True)
+@op("indexing", grad_fn="TakeBackward0")
 def take(input, index):
     """The elements of input at the given flat (row-major) positions, shaped like index."""
     tensor_arg(input)

@@ -16,7 +16,8 @@ import numpy as np
 from .. import autograd, dtypes, limits
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
-from .common import OUTPUT, plain_backward, _BY_NP, _short_name, needs_grad, record, tensor_arg
+from ..autograd import OUTPUT, needs_grad, record
+from .common import _BY_NP, _short_name, tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -122,7 +123,7 @@ def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
 # ================================================================ products
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="MmBackward0")
 def mm(input, mat2):
     """Matrix product of two 2-D tensors (no broadcasting; see matmul)."""
     _tensors("mm", input, mat2, "mat2")
@@ -141,17 +142,13 @@ def mm(input, mat2):
         return wrap(out)
 
     def backward(g):
-        if plain_backward():
-            gd = g._data
-            return (wrap(gd @ mat2._data.T) if input._requires_grad else None,
-                    wrap(input._data.T @ gd) if mat2._requires_grad else None)
         return (g.mm(mat2.t()) if input._requires_grad else None,
                 input.t().mm(g) if mat2._requires_grad else None)
 
     return record(out, "MmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="MvBackward0")
 def mv(input, vec):
     """Matrix-vector product of a 2-D and a 1-D tensor."""
     _tensors("mv", input, vec, "vec")
@@ -167,7 +164,7 @@ def mv(input, vec):
     return record(np.matmul(a, v), "MvBackward0", (input, vec), backward, saved=_saved_for(input, vec))
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="DotBackward0")
 def dot(input, other):
     """Dot product of two 1-D tensors of the same size and dtype."""
     _tensors("dot", input, other, "tensor")
@@ -178,7 +175,7 @@ def dot(input, other):
                   saved=_saved_for(input, other))
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="VdotBackward0")
 def vdot(input, other):
     """Dot product of two 1-D tensors, conjugating the first."""
     _tensors("vdot", input, other, "other")
@@ -199,7 +196,7 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="BmmBackward0")
 def bmm(input, mat2):
     """Batched matrix product of two 3-D tensors with the same batch size."""
     _tensors("bmm", input, mat2, "mat2")
@@ -258,7 +255,19 @@ def _matmul_name(input: Tensor, other: Tensor) -> str:
     return "UnsafeViewBackward0"
 
 
-@op("linalg", differentiable=True)
+def _matmul_operator(input, other):
+    """input @ other: with a non-tensor operand, Python's TypeError, as in PyTorch (the function
+    form raises PyTorch's own)."""
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        return NotImplemented
+    if input._data.ndim == 2 and other._data.ndim == 2:
+        return mm(input, other)  # what matmul does for two matrices, one call sooner
+    return matmul(input, other)
+
+
+@op("linalg", variants="function, method, linalg", operators=("__matmul__",), reflected=("__rmatmul__",),
+    operator=_matmul_operator, grad_fn=("CloneBackward0", "DotBackward0", "MmBackward0", "MvBackward0",
+                                        "SqueezeBackward4", "TransposeBackward0", "UnsafeViewBackward0"))
 def matmul(input, other):
     """Matrix product with PyTorch's rank rules: dot, matrix-vector, matrix, and broadcast batches."""
     _tensors("matmul", input, other, "other")
@@ -281,13 +290,6 @@ def matmul(input, other):
         g2 = g if d1 > 1 else g.unsqueeze(-2)
         g2 = g2 if d2 > 1 else g2.unsqueeze(-1)
         ga = gb = None
-        if plain_backward():
-            gd, ad, bd = g2._data, a2._data, b2._data
-            if input._requires_grad:
-                ga = _sum_to(gd @ np.swapaxes(bd, -1, -2), ad.shape).reshape(a.shape)
-            if other._requires_grad:
-                gb = _sum_to(np.swapaxes(ad, -1, -2) @ gd, bd.shape).reshape(b.shape)
-            return (None if ga is None else wrap(ga), None if gb is None else wrap(gb))
         if input._requires_grad:
             ga = matmul(g2, b2.transpose(-1, -2)).sum_to_size(a2.shape).reshape(a.shape)
         if other._requires_grad:
@@ -297,43 +299,7 @@ def matmul(input, other):
     return record(np.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=_saved_for(input, other))
 
 
-def _sum_to(x: np.ndarray, shape: tuple) -> np.ndarray:
-    """x summed over the leading and size-1 dimensions it was broadcast along to reach shape."""
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    return np.sum(x, axis=axes).reshape(shape) if axes else x
-
-
-# The operator forms: `a @ b` with a non-tensor operand is Python's TypeError, as in PyTorch.
-
-
-@op("linalg", method=False, function=False, operators=("__matmul__",), name="__matmul__")
-def _matmul_operator(self, other):
-    """self @ other: see matmul."""
-    if not isinstance(other, Tensor):
-        return NotImplemented
-    if self._data.ndim == 2 and other._data.ndim == 2:
-        return mm(self, other)  # what matmul does for two matrices, one call sooner
-    return matmul(self, other)
-
-
-@op("linalg", method=False, function=False, operators=("__rmatmul__",), name="__rmatmul__")
-def _rmatmul_operator(self, other):
-    """other @ self: see matmul."""
-    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
-
-
-@op("linalg", method=False, function=False, operators=("__imatmul__",), name="__imatmul__")
-def _imatmul_operator(self, other):
-    """self @= other: in-place matrix product (the result must keep self's shape)."""
-    from .common import inplace
-
-    if not isinstance(other, Tensor):
-        return NotImplemented
-    return inplace(self, matmul, other)
-
-
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="AddmmBackward0")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
     tensor_arg(input)
@@ -347,7 +313,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return record(base._data + product._data, "AddmmBackward0", (base, product), lambda g: (g, g))
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="TraceBackward0")
 def trace(input):
     """The sum of the main diagonal of a 2-D tensor."""
     tensor_arg(input)
@@ -362,7 +328,7 @@ def trace(input):
                   lambda g: (g * wrap(eye.astype(g._data.dtype)),))
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn="ViewBackward0")
 def tensordot(a, b, dims=2):
     """Sum of products over the last `dims` dims of a and the first of b (or the given dim lists)."""
     tensor_arg(a, "a")
@@ -449,7 +415,7 @@ def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
     return expanded, out, sizes
 
 
-@op("linalg", differentiable=True)
+@op("linalg", grad_fn=("MulBackward0", "PermuteBackward0", "SumBackward1", "ViewBackward0"))
 def einsum(equation, *operands):
     """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -529,9 +495,10 @@ def _einsum_grad(g: Tensor, k: int, operands, terms, out, sizes) -> Tensor:
     return einsum(",".join(parts) + "->" + "".join(target), *tensors)
 
 
-# ================================================================ torch.linalg (plain functions; see NAMESPACE)
+# ================================================================ the torch.linalg namespace
 
 
+@op("linalg", variants="linalg", name="linalg_matrix_norm", grad_fn=("AmaxBackward0", "AminBackward0", "LinalgVectorNormBackward0", "SqueezeBackward1", "SumBackward1"))
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The Frobenius ('fro'), nuclear ('nuc') or 1/inf/2 matrix norm over two dims."""
     tensor_arg(A, "A")
@@ -579,6 +546,7 @@ def _spectral_norm(A, ord, axes, keepdim):
     return record(np.asarray(out, dtype=a.dtype), name, (A,), backward)
 
 
+@op("linalg", variants="linalg", grad_fn=("AmaxBackward0", "AminBackward0", "LinalgVectorNormBackward0", "SqueezeBackward1", "SumBackward1"))
 def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.norm: a vector norm, or a matrix norm when ord is a string or dim has two entries."""
     tensor_arg(A, "A")
@@ -603,6 +571,7 @@ def _square(A, name):
     return a
 
 
+@op("linalg", variants="function, method, linalg", grad_fn="LinalgDetBackward0")
 def det(A):
     """The determinant of a square matrix (or a batch of them)."""
     a = _square(A, "det")
@@ -629,6 +598,7 @@ def _cofactors(a: np.ndarray) -> np.ndarray:
     return out
 
 
+@op("linalg", variants="linalg", name="linalg_inv", grad_fn="LinalgInvExBackward0")
 def inv(A):
     """The inverse of a square matrix (or a batch of them)."""
     a = _square(A, "inv")
@@ -647,6 +617,7 @@ def inv(A):
     return record(out, "LinalgInvExBackward0", (A,), backward, saved=(OUTPUT,))
 
 
+@op("linalg", variants="linalg", name="linalg_cross", grad_fn="LinalgCrossBackward0")
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along dim."""
     _tensors("cross", input, other, "other")
@@ -661,6 +632,7 @@ def cross(input, other, *, dim=-1):
                   lambda g: (cross(other, g, dim=dim), cross(g, input, dim=dim)), saved=_saved_for(input, other))
 
 
+@op("linalg", variants="function, method, linalg", grad_fn=("MmBackward0", "UnsafeViewBackward0", "LinalgInvExBackward0"))
 def matrix_power(A, n):
     """A square matrix multiplied by itself n times (n < 0 inverts first)."""
     tensor_arg(A, "A")
@@ -680,23 +652,9 @@ def matrix_power(A, n):
     return result
 
 
+@op("linalg", variants="linalg", name="linalg_vecdot", grad_fn="SumBackward1")
 def vecdot(x, y, *, dim=-1):
     """Dot products of vectors along dim, with broadcasting: (conj(x) * y).sum(dim)."""
     if x.is_complex():  # the engine has no conj op yet: complex x is conjugated outside the graph
         x = wrap(np.conj(x._data))
     return (x * y).sum(dim)
-
-
-# `torch.linalg`: what the engine should expose under that module name (the namespace itself
-# lives with the engine's public modules).
-NAMESPACE = {
-    "vector_norm": vector_norm,
-    "norm": linalg_norm,
-    "matrix_norm": matrix_norm,
-    "det": det,
-    "inv": inv,
-    "cross": cross,
-    "matrix_power": matrix_power,
-    "matmul": matmul,
-    "vecdot": vecdot,
-}

@@ -18,7 +18,8 @@ from .. import autograd, dtypes
 from .. import random as _random
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
-from .common import plain_backward, OUTPUT, broadcast_shapes, inplace, record, result_type, tensor_arg
+from ..autograd import OUTPUT, record
+from .common import broadcast_shapes, inplace, result_type, tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
@@ -65,7 +66,7 @@ def _wide(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float32) if a.dtype.char == "e" else a
 
 
-@op("nn", differentiable=True)
+@op("nn", variants="function, method, functional", grad_fn="SoftmaxBackward0")
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along dim: turns scores into probabilities that sum to 1."""
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
@@ -80,9 +81,6 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
         e = e.astype(a.dtype)
 
     def backward(g, result):
-        if plain_backward():
-            y, gd = result._data, g._data
-            return (wrap(y * (gd - np.add.reduce(gd * y, axis, keepdims=True))),)
         return (result * (g - ((g * result).sum(axis, keepdim=True) if axis is not None else g * result)),)
 
     return record(e, "SoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
@@ -92,7 +90,7 @@ def _stacklevel_dtype(value):
     return value if isinstance(value, dtypes.dtype) else None
 
 
-@op("nn", differentiable=True)
+@op("nn", variants="function, method, functional", grad_fn="LogSoftmaxBackward0")
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(x)) along dim, computed without overflow."""
     a, axis = _softmax_input(input, dim, dtype if dtype is not None else _stacklevel_dtype(_stacklevel),
@@ -104,15 +102,12 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
         shifted = shifted.astype(a.dtype)
 
     def backward(g, result):
-        if plain_backward():
-            gd = g._data
-            return (wrap(gd - np.exp(result._data) * np.add.reduce(gd, axis, keepdims=True)),)
         return (g - result.exp() * (g.sum(axis, keepdim=True) if axis is not None else g),)
 
     return record(shifted, "LogSoftmaxBackward0", (input,), backward, saved=(OUTPUT,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="SoftmaxBackward0")
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """softmax(-x) along dim: the smallest scores get the largest probabilities."""
     return softmax(-input, dim, _stacklevel, dtype)
@@ -152,7 +147,7 @@ def _normal_cdf(x: Tensor) -> Tensor:
     return record(_normal_cdf_array(x._data), "ErfBackward0", (x,), lambda g: (g * _normal_pdf(x),), saved=(x,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="GeluBackward0")
 def gelu(input, approximate="none"):
     """Gaussian error linear unit x * Phi(x) ('tanh': the tanh approximation)."""
     a = _float_input(input, "GeluKernelImpl")
@@ -173,7 +168,7 @@ def gelu(input, approximate="none"):
     return _activation(input, out.astype(a.dtype), "GeluBackward0", tanh_derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="SiluBackward0")
 def silu(input, inplace=False):
     """x * sigmoid(x), also called swish."""
     if inplace:
@@ -188,7 +183,7 @@ def silu(input, inplace=False):
     return _activation(input, a * s, "SiluBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="MishBackward0")
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
     if inplace:
@@ -204,7 +199,7 @@ def mish(input, inplace=False):
     return _activation(input, out.astype(a.dtype), "MishBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="LeakyReluBackward0")
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, else negative_slope * x."""
     if inplace:
@@ -216,7 +211,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _activation(input, out, "LeakyReluBackward0", lambda x: factor, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="EluBackward0")
 def elu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha * (exp(x) - 1)."""
     if inplace:
@@ -235,7 +230,7 @@ def logical_not_of(mask: Tensor) -> Tensor:
     return wrap(~mask._data)
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn="EluBackward0")
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with SELU's fixed scale and alpha (self-normalising)."""
     tensor_arg(input)
@@ -252,7 +247,7 @@ def selu(input, inplace=False):
     return _activation(input, out, "EluBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn="CeluBackward0")
 def celu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha * (exp(x / alpha) - 1)."""
     if inplace:
@@ -267,7 +262,7 @@ def celu(input, alpha=1.0, inplace=False):
     return _activation(input, out, "CeluBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="SoftplusBackward0")
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, a smooth relu (linear above threshold)."""
     a = _float_input(input, "softplus_cpu")
@@ -281,7 +276,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     return _activation(input, out, "SoftplusBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="LogSigmoidBackward0")
 def logsigmoid(input):
     """log(sigmoid(x)), computed without overflow."""
     a = _float_input(input, "log_sigmoid_cpu")
@@ -289,7 +284,7 @@ def logsigmoid(input):
     return _activation(input, out, "LogSigmoidBackward0", lambda x: (-x).sigmoid(), saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="HardtanhBackward0")
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """x clipped to [min_val, max_val]; the gradient passes strictly inside."""
     if inplace:
@@ -305,13 +300,13 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return _activation(input, out, "HardtanhBackward0", lambda x: inside, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="HardtanhBackward0")
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="HardsigmoidBackward0")
 def hardsigmoid(input, inplace=False):
     """A piecewise-linear sigmoid: clip(x / 6 + 1/2, 0, 1)."""
     if inplace:
@@ -322,7 +317,7 @@ def hardsigmoid(input, inplace=False):
     return _activation(input, out, "HardsigmoidBackward0", lambda x: inside, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="HardswishBackward0")
 def hardswish(input, inplace=False):
     """x * hardsigmoid(x)."""
     if inplace:
@@ -338,7 +333,7 @@ def hardswish(input, inplace=False):
     return _activation(input, out, "HardswishBackward0", derivative, saved=(input,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="DivBackward0")
 def softsign(input):
     """x / (1 + |x|)."""
     tensor_arg(input)
@@ -348,7 +343,7 @@ def softsign(input):
 # ================================================================ encoding, layers, dropout
 
 
-@op("nn", method=False, function=False)
+@op("nn", variants="functional")
 def one_hot(tensor, num_classes=-1):
     """Class indices (int64) as one-hot rows of length num_classes (-1: one more than the largest index)."""
     tensor_arg(tensor, "tensor")
@@ -368,7 +363,7 @@ def one_hot(tensor, num_classes=-1):
     return wrap((t[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn=("AddmmBackward0", "MmBackward0", "ViewBackward0"))
 def linear(input, weight, bias=None):
     """input @ weight.T + bias: a fully connected layer."""
     from .linalg import addmm, matmul
@@ -387,7 +382,7 @@ def linear(input, weight, bias=None):
     return record(out._data + bias._data, "ViewBackward0", (out, bias), lambda g: (g, g))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="ViewBackward0")
 def bilinear(input1, input2, weight, bias=None):
     """x1^T A x2 + b for every output feature: einsum('...i,oij,...j->...o')."""
     from .linalg import einsum
@@ -396,7 +391,7 @@ def bilinear(input1, input2, weight, bias=None):
     return out if bias is None else out + bias
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="DivBackward0")
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input divided by its p-norm along dim (at least eps), so that each slice has norm 1."""
     tensor_arg(input)
@@ -404,7 +399,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return input / denom
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn="SumBackward1")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """The cosine of the angle between x1 and x2 along dim."""
     tensor_arg(x1, "x1")
@@ -414,7 +409,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn=())
 def dropout(input, p=0.5, training=True, inplace=False):
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p)."""
     tensor_arg(input)
@@ -433,7 +428,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input * wrap(mask)
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="ConstantPadNdBackward0")
 def pad(input, pad, mode="constant", value=None):
     """Pad the last dims: pad = (left, right) for the last dim, then (top, bottom) for the one before, ..."""
     tensor_arg(input)
@@ -536,7 +531,7 @@ def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, kerne
     return record(_reduce_array(loss, reduction), name, (input, target), backward, saved=(input, target))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="MseLossBackward0")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error: mean((input - target) ** 2) ('sum' and 'none' reductions too)."""
     tensor_arg(input)
@@ -547,7 +542,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                              lambda a, b: (a - b) ** 2, lambda x, t: 2 * (x - t), "mse_cpu")
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn=("AbsBackward0", "MeanBackward0"))
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error: mean(|input - target|)."""
     tensor_arg(input)
@@ -559,7 +554,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="SmoothL1LossBackward0")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """Squared error below beta, absolute error above it (a smooth l1)."""
     tensor_arg(input)
@@ -584,7 +579,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _elementwise_loss("SmoothL1LossBackward0", input, target, reduction, loss, derivative, "smooth_l1_cpu")
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="HuberLossBackward0")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """Squared error below delta, delta-scaled absolute error above it."""
     tensor_arg(input)
@@ -613,7 +608,7 @@ def _check_target(target: Tensor) -> np.ndarray:
     return t.astype(np.int64, copy=False)
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn=("NllLoss2DBackward0", "NllLossBackward0", "ViewBackward0"))
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log likelihood: -input[n, target[n]] (weighted), for log-probabilities input."""
     tensor_arg(input)
@@ -697,7 +692,7 @@ def _div_scalar(t: Tensor, n) -> Tensor:
     return record(t._data / np.asarray(n, dtype=t._data.dtype), "DivBackward1", (t,), lambda g: (g / n,))
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn=("AddBackward0", "DivBackward0", "DivBackward1", "NegBackward0", "NllLoss2DBackward0", "NllLossBackward0"))
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Softmax cross entropy between scores and class indices (or class probabilities)."""
@@ -748,7 +743,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-@op("nn", method=False, function=False, differentiable=True)
+@op("nn", variants="functional", grad_fn="BinaryCrossEntropyBackward0")
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """-(t * log(p) + (1 - t) * log(1 - p)) for probabilities p (logs clamped at -100, as PyTorch)."""
     tensor_arg(input)
@@ -789,7 +784,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                   (input, target), backward, saved=(input, target))
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn="BinaryCrossEntropyWithLogitsBackward0")
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(x), t), computed stably from the scores x."""
@@ -840,7 +835,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                   (input, target), backward, saved=(input, target))
 
 
-@op("nn", method=False, differentiable=True)
+@op("nn", variants="function, functional", grad_fn=("DivBackward0", "SumBackward0"))
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence sum(target * (log(target) - input)) for log-probabilities input."""
     tensor_arg(input)

@@ -14,18 +14,13 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, wrap
 from .creation import zeros_like
+from ..autograd import OUTPUT, needs_grad, record, record_view
+from ..views import rebase
 from .common import (
-    OUTPUT,
     binary_operands,
     broadcast_shapes,
-    plain_backward,
     check_broadcast,
     check_inplace,
-    inplace,
-    needs_grad,
-    rebase,
-    record,
-    record_view,
     result_type,
     temporary_out,
     tensor_arg,
@@ -45,13 +40,8 @@ def _requiring(x) -> bool:
 
 
 def _times(x):
-    """The derivative g -> g * x, straight on the arrays when no graph is being built."""
-    def derivative(g):
-        if not plain_backward():
-            return g * x
-        return wrap(np.multiply(g._data, x._data if isinstance(x, Tensor) else x, out=...))
-
-    return derivative
+    """The derivative g -> g * x."""
+    return lambda g: g * x
 
 
 def _identity(g):
@@ -69,8 +59,16 @@ def _scaled(factor):
 _ADD = (_identity, _identity)
 
 
+def _divide(input, other):
+    """input / other as an operator: `number / tensor` is reciprocal(tensor) * number, as PyTorch
+    computes it (its grad_fn is MulBackward0, and its rounding that of the product)."""
+    if isinstance(input, Tensor):
+        return div(input, other)
+    return mul(reciprocal(other), input)
+
+
 # Sums and products commute exactly, so `2 + t` runs as `t + 2` (tensor first: the fast path), as in PyTorch.
-@op("pointwise", operators=("__add__", "__radd__"), differentiable=True)
+@op("pointwise", inplace=True, operators=("__add__", "__radd__", "__iadd__"), grad_fn="AddBackward0")
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
@@ -81,7 +79,7 @@ def add(input, other, *, alpha=1):
     return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
-@op("pointwise", operators=("__sub__",), differentiable=True)
+@op("pointwise", inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     a, b, dtype = _subtraction_operands(input, other, alpha)
@@ -90,7 +88,7 @@ def sub(input, other, *, alpha=1):
     return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
 
 
-@op("pointwise", method=False, operators=("__rsub__",), differentiable=True)
+@op("pointwise", variants="function", operators=("__rsub__",), grad_fn=("RsubBackward0", "RsubBackward1"))
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `number - tensor` computes)."""
     a, b, _ = _subtraction_operands(input, other, alpha)
@@ -111,7 +109,7 @@ def _subtraction_operands(input, other, alpha):
     return a, b, dtype
 
 
-@op("pointwise", operators=("__mul__", "__rmul__"), differentiable=True)
+@op("pointwise", inplace=True, operators=("__mul__", "__rmul__", "__imul__"), grad_fn="MulBackward0")
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
@@ -124,7 +122,8 @@ def mul(input, other):
                   saved=(_requiring(other) and input, _requiring(input) and other))
 
 
-@op("pointwise", operators=("__truediv__",), differentiable=True)
+@op("pointwise", inplace=True, operators=("__truediv__", "__itruediv__"), reflected=("__rtruediv__",),
+    operator=_divide, grad_fn=("DivBackward0", "DivBackward1", "MulBackward0"))
 def div(input, other, *, rounding_mode=None):
     """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
     if rounding_mode is not None:
@@ -167,21 +166,13 @@ def _check_int_divisor(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-@op("pointwise", method=False, function=False, name="__rtruediv__", operators=("__rtruediv__",))
-def rtruediv(self, other):
-    """number / tensor, which PyTorch computes as reciprocal(tensor) * number."""
-    if isinstance(other, Tensor):
-        return div(other, self)
-    return mul(reciprocal(self), other)
-
-
-@op("pointwise", method=True)
+@op("pointwise", inplace=True)
 def true_divide(input, other):
     """Same as div(input, other)."""
     return div(input, other)
 
 
-@op("pointwise", operators=("__floordiv__",), reflected_operators=("__rfloordiv__",))
+@op("pointwise", inplace=True, operators=("__floordiv__", "__ifloordiv__"), reflected=("__rfloordiv__",))
 def floor_divide(input, other):
     """Division rounded down (towards minus infinity)."""
     a, b, dtype = binary_operands(input, other)
@@ -192,7 +183,7 @@ def floor_divide(input, other):
     return wrap(np.floor_divide(a, b, dtype=dtype.np))
 
 
-@op("pointwise", operators=("__mod__",), reflected_operators=("__rmod__",), differentiable=True)
+@op("pointwise", inplace=True, operators=("__mod__", "__imod__"), reflected=("__rmod__",), grad_fn="RemainderBackward0")
 def remainder(input, other):
     """Python-style modulus: the result has the sign of the divisor."""
     a, b, dtype = binary_operands(input, other)
@@ -203,7 +194,7 @@ def remainder(input, other):
                   (_identity, lambda g: -g * floor_divide(input, other)))
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", inplace=True, grad_fn="FmodBackward0")
 def fmod(input, other):
     """C-style modulus: the result has the sign of the dividend."""
     a, b, dtype = binary_operands(input, other)
@@ -213,7 +204,8 @@ def fmod(input, other):
     return record(out, "FmodBackward0", (input, other), (_identity, lambda g: -g * (input / other).trunc()))
 
 
-@op("pointwise", operators=("__pow__",), reflected_operators=("__rpow__",), differentiable=True)
+@op("pointwise", inplace=True, operators=("__pow__", "__ipow__"), reflected=("__rpow__",),
+    grad_fn=("PowBackward0", "PowBackward1", "PowBackward2"))
 def pow(input, exponent):
     """input raised to exponent, element-wise."""
     a, b, dtype = binary_operands(input, exponent)
@@ -254,14 +246,13 @@ def _power_rule(x, n):
         if n == 1:
             return _identity
         if n == 2:
-            return lambda g: (g * (x * 2) if not plain_backward()
-                              else wrap(np.multiply(g._data, x._data + x._data, out=...)))
+            return lambda g: g * (x * 2)
         return lambda g: g * n * x ** (n - 1)
     # A zero exponent contributes nothing, even where x ** -1 is infinite (PyTorch masks it).
     return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
 
 
-@op("pointwise", aliases=("negative",), operators=("__neg__",), differentiable=True)
+@op("pointwise", aliases=("negative",), inplace=True, operators=("__neg__",), grad_fn="NegBackward0")
 def neg(input):
     """-input."""
     tensor_arg(input)
@@ -273,13 +264,13 @@ def neg(input):
     return record(np.negative(input._data), "NegBackward0", (input,), (neg,))
 
 
-@op("pointwise", method=False, operators=("__pos__",))
+@op("pointwise", variants="function", operators=("__pos__",))
 def positive(input):
     """input itself."""
     return input
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", grad_fn="MaximumBackward0")
 def maximum(input, other):
     """Element-wise maximum of two tensors (NaN propagates)."""
     tensor_arg(input)
@@ -287,7 +278,7 @@ def maximum(input, other):
     return _extremum(input, other, np.maximum, "MaximumBackward0", greater=True)
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", grad_fn="MinimumBackward0")
 def minimum(input, other):
     """Element-wise minimum of two tensors (NaN propagates)."""
     tensor_arg(input)
@@ -320,7 +311,7 @@ def _comparison(name, np_fn, dunder, doc):
     compare.__doc__ = doc
     aliases = {"ne": ("not_equal",), "ge": ("greater_equal",), "gt": ("greater",),
                "le": ("less_equal",), "lt": ("less",)}.get(name, ())
-    return op("pointwise", aliases=aliases, operators=(dunder,))(compare)
+    return op("pointwise", aliases=aliases, inplace=True, operators=(dunder,))(compare)
 
 
 eq = _comparison("eq", np.equal, "__eq__", "Element-wise input == other, as a bool tensor.")
@@ -366,7 +357,7 @@ def _bitwise(name, np_fn, dunder, reflected, doc):
 
     bitwise.__name__ = name
     bitwise.__doc__ = doc
-    return op("pointwise", operators=(dunder,), reflected_operators=(reflected,))(bitwise)
+    return op("pointwise", inplace=True, operators=(dunder, f"__i{dunder[2:]}"), reflected=(reflected,))(bitwise)
 
 
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "__and__", "__rand__", "Element-wise AND of bool or integer tensors.")
@@ -376,7 +367,14 @@ bitwise_left_shift = _bitwise("bitwise_left_shift", np.left_shift, "__lshift__",
 bitwise_right_shift = _bitwise("bitwise_right_shift", np.right_shift, "__rshift__", "__rrshift__", "Element-wise input >> other.")
 
 
-@op("pointwise")
+def _invert(input):
+    """~input: Python's TypeError, not the kernel's error, for a floating tensor."""
+    if input.dtype.category > dtypes.INT:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(input)
+
+
+@op("pointwise", inplace=True, operator=_invert, operators=("__invert__",))
 def bitwise_not(input):
     """Element-wise NOT: logical for bool tensors, bitwise for integers."""
     tensor_arg(input)
@@ -387,35 +385,27 @@ def bitwise_not(input):
     return wrap(np.invert(input._data))
 
 
-@op("pointwise", method=False, function=False, name="__invert__", operators=("__invert__",))
-def invert(input):
-    """~input: NOT of a bool or integer tensor."""
-    if input.dtype.category > dtypes.INT:
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return wrap(np.invert(input._data))
-
-
-@op("pointwise")
+@op("pointwise", inplace=True)
 def logical_not(input):
     """Element-wise NOT of truth values, as a bool tensor."""
     return wrap(np.logical_not(tensor_arg(input)._data))
 
 
-@op("pointwise")
+@op("pointwise", inplace=True)
 def logical_and(input, other):
     """Element-wise AND of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
     return wrap(np.logical_and(a, b))
 
 
-@op("pointwise")
+@op("pointwise", inplace=True)
 def logical_or(input, other):
     """Element-wise OR of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
     return wrap(np.logical_or(a, b))
 
 
-@op("pointwise")
+@op("pointwise", inplace=True)
 def logical_xor(input, other):
     """Element-wise XOR of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
@@ -455,7 +445,7 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 
 def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True, precise=True, aliases=(),
-           operators=()):
+           operators=(), inplace=True, variants="function, method"):
     """Define a unary op from a row: derivative(g, x, y) gives the input's gradient."""
 
     def unary(input):
@@ -470,7 +460,8 @@ def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True,
 
     unary.__name__ = name
     unary.__doc__ = doc
-    return op("pointwise", aliases=aliases, operators=operators, differentiable=derivative is not None)(unary)
+    return op("pointwise", variants=variants, aliases=aliases, inplace=inplace, operators=operators,
+              grad_fn=grad_fn or ())(unary)
 
 
 def _zero_grad(g, x, y):
@@ -496,9 +487,11 @@ acos = _unary("acos", np.arccos, "AcosBackward0", lambda g, x, y: -g / (1 - x * 
 atan = _unary("atan", np.arctan, "AtanBackward0", lambda g, x, y: g / (1 + x * x), "Inverse tangent.", aliases=("arctan",))
 sinh = _unary("sinh", np.sinh, "SinhBackward0", lambda g, x, y: g * x.cosh(), "Hyperbolic sine.")
 cosh = _unary("cosh", np.cosh, "CoshBackward0", lambda g, x, y: g * x.sinh(), "Hyperbolic cosine.")
-tanh = _unary("tanh", np.tanh, "TanhBackward0", lambda g, x, y: g * (1 - y * y), "Hyperbolic tangent.", saves="result")
+tanh = _unary("tanh", np.tanh, "TanhBackward0", lambda g, x, y: g * (1 - y * y), "Hyperbolic tangent.", saves="result",
+              variants="function, method, functional")
 sigmoid = _unary("sigmoid", _sigmoid, "SigmoidBackward0", lambda g, x, y: g * y * (1 - y),
-                 "The logistic function 1 / (1 + exp(-x)).", saves="result", precise=False)
+                 "The logistic function 1 / (1 + exp(-x)).", saves="result", precise=False,
+                 variants="function, method, functional")
 reciprocal = _unary("reciprocal", np.reciprocal, "ReciprocalBackward0", lambda g, x, y: -g * y * y, "1 / x.", saves="result")
 floor = _unary("floor", np.floor, "FloorBackward0", _zero_grad, "Round down to an integer value.", floats=False, saves="none")
 ceil = _unary("ceil", np.ceil, "CeilBackward0", _zero_grad, "Round up to an integer value.", floats=False, saves="none")
@@ -507,18 +500,21 @@ frac = _unary("frac", lambda a: a - np.trunc(a), "FracBackward0", lambda g, x, y
 sign = _unary("sign", lambda a: np.nan_to_num(np.sign(a), nan=0.0) if a.dtype.kind == "f" else np.sign(a),
               "SignBackward0", _zero_grad, "-1, 0 or 1 by the sign of each element.", floats=False, saves="none")
 abs = _unary("abs", np.abs, "AbsBackward0", lambda g, x, y: g * x.sign(), "Absolute value.", floats=False, aliases=("absolute",), operators=("__abs__",))
-isnan = _unary("isnan", np.isnan, None, None, "True where an element is NaN.", floats=False)
-isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or -inf.", floats=False)
-isfinite = _unary("isfinite", np.isfinite, None, None, "True where an element is neither inf nor NaN.", floats=False)
+isnan = _unary("isnan", np.isnan, None, None, "True where an element is NaN.", floats=False,
+               inplace=False)
+isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or -inf.", floats=False,
+               inplace=False)
+isfinite = _unary("isfinite", np.isfinite, None, None, "True where an element is neither inf nor NaN.", floats=False,
+               inplace=False)
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", inplace=True, grad_fn="PowBackward0")
 def square(input):
     """input ** 2."""
     return pow(input, 2)
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", variants="function, method, functional_inplace", inplace=True, grad_fn="ReluBackward0")
 def relu(input):
     """max(input, 0), element-wise."""
     tensor_arg(input)
@@ -526,13 +522,11 @@ def relu(input):
     if a.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
     return record(np.maximum(a, a.dtype.type(0)), "ReluBackward0", (input,),
-                  (lambda g, y: g * gt(y, 0) if not plain_backward()
-                   # dtype= multiplies by the mask without casting it to a float array first
-                   else wrap(np.multiply(g._data, y._data > 0, dtype=g._data.dtype)),),
+                  (lambda g, y: g * gt(y, 0),),
                   saved=(OUTPUT,))
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", inplace=True, grad_fn=("RoundBackward0", "RoundBackward1"))
 def round(input, *, decimals=0):
     """Round to the nearest integer value (halves to even), or to `decimals` places."""
     tensor_arg(input)
@@ -540,7 +534,7 @@ def round(input, *, decimals=0):
     return record(out, "RoundBackward1" if decimals else "RoundBackward0", (input,), (_zero,))
 
 
-@op("pointwise", aliases=("clip",), differentiable=True)
+@op("pointwise", aliases=("clip",), inplace=True, grad_fn=("ClampBackward0", "ClampBackward1"))
 def clamp(input, min=None, max=None):
     """Limit every element to [min, max]; the gradient passes where min <= x <= max."""
     tensor_arg(input)
@@ -573,7 +567,7 @@ def clamp(input, min=None, max=None):
                   saved=(input, min, max))
 
 
-@op("pointwise", method=False, differentiable=True)
+@op("pointwise", variants="function", grad_fn="WhereBackward0")
 def where(condition, input=None, other=None):
     """Elements of input where condition is True, else of other; where(condition) gives indices."""
     if input is None and other is None:
@@ -604,46 +598,22 @@ def _where_method(self, condition, other):
 Tensor.where = _where_method
 
 
-@op("pointwise", differentiable=True)
+@op("pointwise", inplace=True, grad_fn="AddBackward0")
 def lerp(input, end, weight):
     """input + weight * (end - input)."""
     return add(input, mul(weight, sub(end, input)))
 
 
-@op("pointwise")
+@op("pointwise", inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replace NaN, +inf and -inf by finite numbers."""
     return wrap(np.nan_to_num(tensor_arg(input)._data, nan=nan, posinf=posinf, neginf=neginf))
 
 
-# ================================================================ in-place variants
+# ================================================================ in-place fills
 
 
-def _inplace_variant(fn, name=None, operator=None):
-    name = name or f"{fn.__name__}_"
-
-    def variant(self, *args, **kwargs):
-        return inplace(self, fn, *args, **kwargs)
-
-    variant.__name__ = name
-    variant.__doc__ = f"In-place {fn.__name__}: writes the result into self and returns self."
-    return op("pointwise", function=False, operators=(operator,) if operator else ())(variant)
-
-
-for _fn, _dunder in ((add, "__iadd__"), (sub, "__isub__"), (mul, "__imul__"), (div, "__itruediv__"),
-                     (floor_divide, "__ifloordiv__"), (remainder, "__imod__"), (pow, "__ipow__"),
-                     (bitwise_and, "__iand__"), (bitwise_or, "__ior__"), (bitwise_xor, "__ixor__")):
-    _inplace_variant(_fn, operator=_dunder)
-
-for _fn in (eq, ne, lt, le, gt, ge, neg, abs, exp, log, log1p, sqrt, rsqrt, sin, cos, tan, tanh, relu, floor, ceil, round,
-            trunc, sign, reciprocal, clamp, expm1, log2, log10, square, frac, nan_to_num, lerp,
-            logical_not, maximum, minimum, fmod, true_divide, bitwise_not):
-    _inplace_variant(_fn)
-_inplace_variant(clamp, "clip_")
-_inplace_variant(sigmoid)
-
-
-@op("pointwise", function=False)
+@op("pointwise", variants="method")
 def fill_(self, value):
     """Fill self with value, in place."""
     recorded = check_inplace(self, value)
@@ -672,13 +642,13 @@ def _write_scalar(self, value):
     write_array(self, value)
 
 
-@op("pointwise", function=False)
+@op("pointwise", variants="method")
 def zero_(self):
     """Fill self with zeros, in place."""
     return fill_(self, 0)
 
 
-@op("pointwise", function=False)
+@op("pointwise", variants="method")
 def copy_(self, src, non_blocking=False):
     """Copy src's elements into self (broadcasting src), in place."""
     tensor_arg(src, "src")
@@ -699,7 +669,7 @@ def copy_(self, src, non_blocking=False):
 # ================================================================ complex parts
 
 
-@op("pointwise", method=False)
+@op("pointwise", variants="function")
 def real(input):
     """The real part of a complex tensor, as a view; a real tensor is returned as it is."""
     tensor_arg(input)
@@ -708,7 +678,7 @@ def real(input):
     return record_view(input, input._data.real, "RealBackward0", lambda g: (g,))
 
 
-@op("pointwise", method=False)
+@op("pointwise", variants="function")
 def imag(input):
     """The imaginary part of a complex tensor, as a view."""
     tensor_arg(input)

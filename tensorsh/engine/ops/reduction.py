@@ -17,7 +17,8 @@ import numpy as np
 from .. import dtypes
 from ..size import return_types
 from ..tensor import Tensor, wrap, wrap_dim
-from .common import OUTPUT, record, tensor_arg
+from ..autograd import OUTPUT, record
+from .common import tensor_arg
 from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
@@ -162,7 +163,7 @@ def _along(input: Tensor, dim):
 # ================================================================ sums and means
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("SumBackward0", "SumBackward1"))
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over dim (an int or a tuple of ints)."""
     a = tensor_arg(input)._data
@@ -183,7 +184,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return record(out, name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="NansumBackward0")
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum treating NaN as zero."""
     tensor_arg(input)
@@ -198,7 +199,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return record(np.asarray(out, dtype=out_dtype.np), "NansumBackward0", (input,), backward, saved=(input,))
 
 
-@op("reduction", function=False, differentiable=True)
+@op("reduction", variants="method", grad_fn="SumBackward1")
 def sum_to_size(self, *size):
     """Sum self down to `size`, the reverse of broadcasting (used for gradients)."""
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
@@ -228,7 +229,7 @@ def _mean_dtype(input: Tensor, dtype, name="mean") -> dtypes.dtype:
     return target
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("MeanBackward0", "MeanBackward1"))
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Arithmetic mean of all elements, or over dim."""
     tensor_arg(input)
@@ -247,7 +248,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                   lambda g: (expand_back(g / count, shape, axes, keepdim),))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="DivBackward0")
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean over the elements that are not NaN."""
     tensor_arg(input)
@@ -256,7 +257,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return nansum(input, dim, keepdim, dtype=dtype) / keep.sum(dim, keepdim)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("ProdBackward0", "ProdBackward1"))
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product of all elements, or over one dim."""
     tensor_arg(input)
@@ -341,7 +342,7 @@ def _extreme_dim(input, dim, keepdim, name, arg_fn, cls, grad_name):
     return _indices_result(cls, input, values, idx, grad_name, axis, keepdim or scalar)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("MaxBackward0", "MaxBackward1"))
 def max(input, dim=None, keepdim=False):
     """The largest element; with dim, (values, indices) of the largest along dim; with a tensor, maximum."""
     tensor_arg(input)
@@ -354,7 +355,7 @@ def max(input, dim=None, keepdim=False):
     return _extreme_dim(input, dim, keepdim, "max", np.argmax, return_types.max, "MaxBackward0")
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("MinBackward0", "MinBackward1"))
 def min(input, dim=None, keepdim=False):
     """The smallest element; with dim, (values, indices) of the smallest along dim; with a tensor, minimum."""
     tensor_arg(input)
@@ -382,13 +383,13 @@ def _amax_amin(input, dim, keepdim, name, np_fn, grad_name):
                   saved=(input,))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="AmaxBackward0")
 def amax(input, dim=(), keepdim=False):
     """The largest value over dim (an int or a tuple; all dims by default); ties share the gradient."""
     return _amax_amin(input, dim, keepdim, "amax", np.max, "AmaxBackward0")
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="AminBackward0")
 def amin(input, dim=(), keepdim=False):
     """The smallest value over dim (an int or a tuple; all dims by default); ties share the gradient."""
     return _amax_amin(input, dim, keepdim, "amin", np.min, "AminBackward0")
@@ -477,7 +478,7 @@ def _moments(input: Tensor, dim, correction, keepdim, name):
     return np.asarray(var, dtype=real), shape, axes, n
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="VarBackward0")
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance over all elements or dim, dividing by N - correction (1 by default: unbiased)."""
     dim, correction = _correction(dim, unbiased, correction, "var")
@@ -490,7 +491,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return record(out, "VarBackward0", (input,), backward, saved=(input,))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="StdBackward0")
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation over all elements or dim, dividing by N - correction (1 by default)."""
     dim, correction = _correction(dim, unbiased, correction, "std")
@@ -525,6 +526,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 # ================================================================ norms
 
 
+@op("reduction", variants="linalg", name="linalg_vector_norm", grad_fn="LinalgVectorNormBackward0")
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The vector p-norm of input (flattened, or over dim): (sum |x|^ord)^(1/ord), max |x| for inf."""
     tensor_arg(input)
@@ -584,7 +586,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     return record(out, "LinalgVectorNormBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="LinalgVectorNormBackward0")
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The p-norm of input (2 by default, 'fro', inf, any number), flattened or over dim."""
     tensor_arg(input)
@@ -649,7 +651,7 @@ def _scan(input, dim, dtype, name: str, np_scan):
     return out.reshape(input._data.shape), axis, scalar
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="CumsumBackward0")
 def cumsum(input, dim=_REQUIRED, *, dtype=None):
     """Running sums along dim."""
     out, axis, scalar = _scan(input, dim, dtype, "cumsum", np.cumsum)
@@ -663,7 +665,7 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None):
     return record(out, "CumsumBackward0", (input,), backward)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="CumprodBackward0")
 def cumprod(input, dim=_REQUIRED, *, dtype=None):
     """Running products along dim."""
     out, axis, scalar = _scan(input, dim, dtype, "cumprod", np.cumprod)
@@ -692,7 +694,7 @@ def _cumprod_grad(x: np.ndarray, g: np.ndarray, axis: int) -> np.ndarray:
     return np.moveaxis(out, -1, axis)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="LogsumexpBackward0")
 def logsumexp(input, dim=_REQUIRED, keepdim=False):
     """log(sum(exp(input))) over dim, computed without overflow."""
     tensor_arg(input)
@@ -744,13 +746,13 @@ def _running_extreme(input, dim, accumulate, name, cls, grad_name):
     return cls(result, wrap(indices.astype(np.int64, copy=False)))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="CummaxBackward0")
 def cummax(input, dim=_REQUIRED):
     """(values, indices) of the running maximum along dim."""
     return _running_extreme(input, dim, np.maximum.accumulate, "cummax", return_types.cummax, "CummaxBackward0")
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="CumminBackward0")
 def cummin(input, dim=_REQUIRED):
     """(values, indices) of the running minimum along dim."""
     return _running_extreme(input, dim, np.minimum.accumulate, "cummin", return_types.cummin, "CumminBackward0")
@@ -768,7 +770,7 @@ def _stable_order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
     return (n - 1) - np.flip(np.argsort(flipped, axis=axis, kind="stable"), axis)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="SortBackward0")
 def sort(input, dim=-1, descending=False, stable=False):
     """(values, indices) of input sorted along dim."""
     tensor_arg(input)
@@ -789,7 +791,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return wrap(_stable_order(a, axis, descending).astype(np.int64).reshape(input._data.shape))
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="TopkBackward0")
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) elements along dim."""
     tensor_arg(input)
@@ -804,7 +806,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _indices_result(return_types.topk, input, values, idx, "TopkBackward0", axis, True)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="KthvalueBackward0")
 def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest element along dim."""
     tensor_arg(input)
@@ -824,7 +826,7 @@ def _picked(input, a, idx, axis, scalar, keepdim, cls, name):
     return _indices_result(cls, input, values, idx, name, axis, keepdim or scalar)
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn=("MedianBackward0", "MedianBackward1"))
 def median(input, dim=None, keepdim=False):
     """The median (the lower of the two middle values); with dim, (values, indices) along dim."""
     tensor_arg(input)
@@ -853,7 +855,7 @@ def median(input, dim=None, keepdim=False):
     return _picked(input, a, idx, axis, scalar, keepdim, return_types.median, "MedianBackward1")
 
 
-@op("reduction", differentiable=True)
+@op("reduction", grad_fn="ModeBackward0")
 def mode(input, dim=-1, keepdim=False):
     """(values, indices) of the most frequent value along dim (the smallest on ties; its last index)."""
     tensor_arg(input)

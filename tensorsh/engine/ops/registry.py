@@ -1,51 +1,92 @@
-"""The op registry: every op is defined once and registered here.
+"""The op registry: one declaration per op says everything about it.
 
-`@op(...)` records an op's function, family, docstring (its help text), its other
-names, the operators it implements, and whether it is differentiable. `install(Tensor)`
-turns the registry into Tensor methods and operators; the engine's public namespace,
-the language's `:help` and completion, and the gradient-check tests all read `OPS`.
+`@op(...)` on an op's function declares, beside the function itself (its body is the
+forward; its docstring is its help):
+
+- its family, and its other names (`clip` for `clamp`);
+- its variants, the namespaces it appears in: `torch.X` ("function"), `tensor.X`
+  ("method"), `torch.nn.functional.X` ("functional"), `torch.linalg.X` ("linalg": the
+  name without its `linalg_` prefix, as PyTorch's own `linalg_norm` is `torch.linalg.norm`);
+- its in-place method `X_` (inplace=True), which writes the result into the tensor;
+- the operators it implements: `__add__` as it is, `__iadd__` in place, and reflected
+  ones (`__rpow__`: `2 ** t` is `pow(2, t)`), through `operator` where the operator
+  form differs from the function (`t @ 2` is Python's TypeError, `torch.matmul(t, 2)`
+  PyTorch's);
+- the grad_fn names it records; an op with any is differentiable, and its backward
+  formula lives in its body, once.
+
+`install` turns the declarations into the engine's namespaces; `:help`, completion,
+the gradient checks and the golden-coverage test all read `OPS`.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+VARIANTS = frozenset({"function", "method", "functional", "linalg"})
+# The in-place operators (`x += y`): bound to the op's in-place form.
+INPLACE_OPERATORS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
+                               "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__",
+                               "__irshift__"})
+
 
 class Op:
-    """One registered op. A plain class with a dataclass's constructor, equality and repr:
-    making a dataclass compiles generated code at import, which costs start-up time."""
+    """One declared op (see the module docstring for its fields)."""
 
-    __match_args__ = ("name", "fn", "family", "aliases", "method", "function", "operators",
-                      "reflected_operators", "differentiable")
+    __slots__ = ("name", "fn", "family", "aliases", "variants", "inplace", "operators", "reflected", "operator",
+                 "grad_fns")
 
-    def __init__(self, name: str, fn: Callable, family: str, aliases: tuple[str, ...] = (),
-                 method: bool = True, function: bool = True, operators: tuple[str, ...] = (),
-                 reflected_operators: tuple[str, ...] = (), differentiable: bool = False):
+    def __init__(self, name: str, fn: Callable, family: str, aliases: tuple[str, ...], variants: frozenset,
+                 inplace: bool, operators: tuple[str, ...], reflected: tuple[str, ...], operator: Callable | None,
+                 grad_fns: tuple[str, ...]):
         self.name = name
         self.fn = fn
         self.family = family
         self.aliases = aliases
-        self.method = method  # reachable as tensor.NAME(...)
-        self.function = function  # reachable as torch.NAME(...)
+        self.variants = variants
+        self.inplace = inplace
         self.operators = operators
-        self.reflected_operators = reflected_operators
-        self.differentiable = differentiable
-
-    def _fields(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__match_args__)
-
-    def __eq__(self, other):
-        return self._fields() == other._fields() if type(other) is Op else NotImplemented
-
-    __hash__ = None  # as a dataclass with eq: mutable, so not hashable
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self.__match_args__, self._fields()))
-        return f"Op({shown})"
+        self.reflected = reflected
+        self.operator = operator
+        self.grad_fns = grad_fns
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def differentiable(self) -> bool:
+        return bool(self.grad_fns)
+
+    @property
+    def method(self) -> bool:
+        return "method" in self.variants
+
+    @property
+    def function(self) -> bool:
+        return "function" in self.variants
+
+    @property
+    def inplace_names(self) -> tuple[str, ...]:
+        return tuple(f"{n}_" for n in self.names) if self.inplace else ()
+
+    @property
+    def linalg_name(self) -> str | None:
+        return self.name.removeprefix("linalg_") if "linalg" in self.variants else None
+
+    def forms(self) -> list[str]:
+        """How a program reaches the op, as PyTorch's documentation writes it."""
+        shown = []
+        if self.function:
+            shown.append(f"torch.{self.name}(...)")
+        if self.method:
+            shown.append(f"tensor.{self.name}(...)")
+        if "functional" in self.variants or "functional_inplace" in self.variants:
+            shown.append(f"F.{self.name}(...)")
+        if self.linalg_name:
+            shown.append(f"torch.linalg.{self.linalg_name}(...)")
+        shown += [f"tensor.{n}(...)" for n in self.inplace_names]
+        return shown + [f"tensor.{d}" for d in (*self.operators, *self.reflected)]
 
     @property
     def doc(self) -> str:
@@ -66,50 +107,102 @@ class Op:
 OPS: dict[str, Op] = {}
 
 
-def op(family: str, *, aliases: tuple[str, ...] = (), method: bool = True, function: bool = True,
-       operators: tuple[str, ...] = (), reflected_operators: tuple[str, ...] = (),
-       differentiable: bool = False, name: str | None = None):
-    """Register the decorated function as an op of `family`.
+def op(family: str, *, variants: str = "function, method", aliases: tuple[str, ...] = (), inplace: bool = False,
+       operators: tuple[str, ...] = (), reflected: tuple[str, ...] = (), operator: Callable | None = None,
+       grad_fn: tuple[str, ...] | str = (), name: str | None = None):
+    """Declare the decorated function as an op of `family` (see the module docstring).
 
-    aliases: other names for the same op (`clip` for `clamp`). method / function: whether
-    it is reachable as `tensor.NAME` / `torch.NAME`. operators: dunder names it implements
-    as it is (`__add__`); reflected_operators: those that swap the operands (`__radd__`).
-    differentiable: it records a grad_fn, so the gradient checks must cover it.
+    variants: comma-separated, from VARIANTS, or "functional_inplace" for an F form that
+    takes PyTorch's `inplace=False` flag (F.relu). grad_fn: the name, or names, of the
+    nodes the op records.
     """
+    chosen = frozenset(v.strip() for v in variants.split(",") if v.strip())
+    unknown = chosen - VARIANTS - {"functional_inplace"}
+    if unknown:
+        raise ValueError(f"unknown variants {sorted(unknown)}")
 
     def register(fn):
-        entry = Op(name or fn.__name__, fn, family, tuple(aliases), method, function,
-                   tuple(operators), tuple(reflected_operators), differentiable)
+        entry = Op(name or fn.__name__, fn, family, tuple(aliases), chosen, inplace, tuple(operators),
+                   tuple(reflected), operator, (grad_fn,) if isinstance(grad_fn, str) else tuple(grad_fn))
         if entry.name in OPS:
-            raise ValueError(f"op {entry.name!r} is defined twice")
+            raise ValueError(f"op {entry.name!r} is declared twice")
         OPS[entry.name] = entry
         return fn
 
     return register
 
 
-def _reflected(fn):
-    """`other OP self` for a binary op `fn(input, other)`."""
+def find(name: str) -> Op | None:
+    """The op a program reaches as `name`: its own name, an alias, or its in-place method."""
+    entry = OPS.get(name)
+    if entry is not None:
+        return entry
+    for entry in OPS.values():
+        if name in entry.names or name in entry.inplace_names or name in entry.operators or name in entry.reflected:
+            return entry
+    return None
 
-    def reflected_op(self, other):
+
+# ---------------------------------------------------------------- the generated forms
+
+
+def _form(fn: Callable, body: Callable, name: str, doc: str) -> Callable:
+    """A generated form of op fn: help and coverage find the op through __wrapped__."""
+    body.__name__ = body.__qualname__ = name
+    body.__doc__ = doc
+    body.__wrapped__ = fn
+    return body
+
+
+def inplace_form(fn: Callable, name: str | None = None) -> Callable:
+    from .common import inplace
+
+    def in_place(self, *args, **kwargs):
+        return inplace(self, fn, *args, **kwargs)
+
+    return _form(fn, in_place, name or f"{fn.__name__}_",
+                 f"In-place {fn.__name__}: writes the result into self and returns self.")
+
+
+def _reflected_form(fn: Callable, dunder: str) -> Callable:
+    def reflected(self, other):
         return fn(other, self)
 
-    reflected_op.__name__ = f"r{fn.__name__}"
-    return reflected_op
+    return _form(fn, reflected, dunder, f"other {dunder} self: {fn.__name__}(other, self).")
 
 
-def install(cls) -> None:
-    """Make every registered op a method and operator of `cls` (the Tensor class)."""
+def _functional_inplace_form(fn: Callable, in_place: Callable) -> Callable:
+    def functional(input, inplace=False):
+        return in_place(input) if inplace else fn(input)
+
+    # Not marked as wrapping fn: its signature is its own (inspect would show fn's).
+    functional.__name__ = functional.__qualname__ = fn.__name__
+    functional.__doc__ = f"{(fn.__doc__ or '').strip()} inplace=True writes into input."
+    return functional
+
+
+def install(tensor_cls, torch_namespace: dict, functional: dict, linalg: dict) -> None:
+    """Bind every declared form: methods and operators on the Tensor class, functions in
+    the three namespaces (module dicts)."""
     for entry in OPS.values():
-        if entry.method:
-            for n in entry.names:
-                setattr(cls, n, entry.fn)
+        fn = entry.fn
+        in_place = inplace_form(fn) if entry.inplace or any(d in INPLACE_OPERATORS for d in entry.operators) \
+            else None
+        for n in entry.names:
+            if entry.method:
+                setattr(tensor_cls, n, fn)
+            if entry.function:
+                torch_namespace[n] = fn
+            if "functional" in entry.variants:
+                functional[n] = fn
+            if "functional_inplace" in entry.variants:
+                functional[n] = _functional_inplace_form(fn, in_place)
+        if entry.linalg_name:
+            linalg[entry.linalg_name] = fn
+        for n in entry.inplace_names:
+            setattr(tensor_cls, n, in_place if n == f"{entry.name}_" else inplace_form(fn, n))
+        operator = entry.operator or fn
         for dunder in entry.operators:
-            setattr(cls, dunder, entry.fn)
-        for dunder in entry.reflected_operators:
-            setattr(cls, dunder, _reflected(entry.fn))
-
-
-def functions() -> dict[str, Callable]:
-    """Every op reachable as `torch.NAME`, under each of its names."""
-    return {n: entry.fn for entry in OPS.values() if entry.function for n in entry.names}
+            setattr(tensor_cls, dunder, in_place if dunder in INPLACE_OPERATORS else operator)
+        for dunder in entry.reflected:
+            setattr(tensor_cls, dunder, _reflected_form(operator, dunder))

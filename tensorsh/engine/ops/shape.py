@@ -18,8 +18,9 @@ import numpy as np
 from .. import dtypes
 from ..limits import check_allocation
 from ..tensor import Tensor, _view, wrap, wrap_dim
-from .common import broadcast_shapes, check_inplace, numel_of, record, record_view, result_type, tensor_arg
-from .indexing import put_at, view_at
+from ..autograd import record, record_view
+from .common import broadcast_shapes, check_inplace, numel_of, result_type, tensor_arg
+from ..views import put_at, view_at
 from .registry import op
 
 
@@ -57,7 +58,7 @@ def infer_size(shape: tuple, numel: int) -> tuple:
     return shape
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="ViewBackward0")
 def view(self, *shape):
     """The same memory seen with another shape; fails if the layout does not allow it (see reshape)."""
     if len(shape) == 1 and type(shape[0]) is not int:
@@ -97,7 +98,7 @@ def _view_dtype(self, target):
     return _view(self, a.view(target.np), follows=False)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn=("UnsafeViewBackward0", "ViewBackward0"))
 def reshape(input, *shape):
     """input with another shape: a view when the layout allows it, otherwise a copy."""
     tensor_arg(input)
@@ -115,14 +116,14 @@ def reshape(input, *shape):
     return record_view(input, array, "ViewBackward0", lambda g: (g.reshape(source),))
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="ViewBackward0")
 def view_as(self, other):
     """self viewed with other's shape."""
     tensor_arg(other, "other")
     return view(self, other._data.shape)
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="ViewBackward0")
 def reshape_as(self, other):
     """self reshaped to other's shape."""
     tensor_arg(other, "other")
@@ -188,7 +189,7 @@ def broadcast_view(a: np.ndarray, target: tuple) -> np.ndarray:
     return view
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="ExpandBackward0")
 def expand(input, *sizes):
     """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
     tensor_arg(input)
@@ -198,14 +199,14 @@ def expand(input, *sizes):
     return record_view(input, array, "ExpandBackward0", lambda g: (g.sum_to_size(shape),))
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="ExpandBackward0")
 def expand_as(self, other):
     """self expanded to other's shape."""
     tensor_arg(other, "other")
     return expand(self, other._data.shape)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="PermuteBackward0")
 def permute(input, *dims):
     """A view with the dimensions reordered."""
     tensor_arg(input)
@@ -228,7 +229,7 @@ def permute(input, *dims):
                        lambda g: (g.permute(inverse),))
 
 
-@op("shape", aliases=("swapaxes", "swapdims"), differentiable=True)
+@op("shape", aliases=("swapaxes", "swapdims"), grad_fn="TransposeBackward0")
 def transpose(input, dim0, dim1):
     """A view with two dimensions swapped."""
     tensor_arg(input)
@@ -238,7 +239,7 @@ def transpose(input, dim0, dim1):
     return record_view(input, array, "TransposeBackward0", lambda g: (g.transpose(d0, d1),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="TBackward0")
 def t(input):
     """The transpose of a matrix (0-D and 1-D tensors are returned as they are)."""
     tensor_arg(input)
@@ -248,7 +249,7 @@ def t(input):
     return record_view(input, input._data.T, "TBackward0", lambda g: (g.t(),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn=("SqueezeBackward0", "SqueezeBackward1", "SqueezeBackward2"))
 def squeeze(input, dim=None):
     """A view without size-1 dimensions (all of them, or those in dim)."""
     tensor_arg(input)
@@ -265,7 +266,7 @@ def squeeze(input, dim=None):
     return record_view(input, array, name, lambda g: (g.reshape(shape),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="UnsqueezeBackward0")
 def unsqueeze(input, dim):
     """A view with a size-1 dimension inserted at dim."""
     tensor_arg(input)
@@ -276,7 +277,7 @@ def unsqueeze(input, dim):
                        lambda g: (g.squeeze(axis),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="ViewBackward0")
 def flatten(input, start_dim=0, end_dim=-1):
     """input with dimensions start_dim..end_dim merged into one (a view when possible)."""
     tensor_arg(input)
@@ -304,14 +305,14 @@ def _reshape_in_place(self, result, name: str):
     return self
 
 
-@op("shape", function=False)
+@op("shape", variants="method")
 def unsqueeze_(self, dim):
     """Insert a size-1 dimension at dim, in place."""
     check_inplace(self)
     return _reshape_in_place(self, unsqueeze(self, dim), "UnsqueezeBackward1")
 
 
-@op("shape", function=False)
+@op("shape", variants="method")
 def squeeze_(self, dim=None):
     """Remove size-1 dimensions (all, or those in dim), in place."""
     check_inplace(self)
@@ -320,14 +321,14 @@ def squeeze_(self, dim=None):
     return _reshape_in_place(self, squeeze(self, dim), name)
 
 
-@op("shape", function=False)
+@op("shape", variants="method")
 def t_(self):
     """Transpose a matrix in place."""
     check_inplace(self)
     return _reshape_in_place(self, t(self), "TBackward1")
 
 
-@op("shape", function=False, aliases=("swapaxes_", "swapdims_"))
+@op("shape", variants="method", aliases=("swapaxes_", "swapdims_"))
 def transpose_(self, dim0, dim1):
     """Swap two dimensions in place."""
     check_inplace(self)
@@ -385,7 +386,7 @@ def _conj(t: Tensor) -> Tensor:
     return record(np.conj(t._data), "ConjBackward0", (t,), lambda g: (_conj(g),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="TransposeBackward0")
 def adjoint(input):
     """The conjugate transpose of the last two dimensions (same as .mH)."""
     return _mH(tensor_arg(input))
@@ -400,7 +401,7 @@ Tensor.mH = property(_mH, doc="The conjugate transpose of the last two dimension
 # ================================================================ rearranging dimensions
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="ViewBackward0")
 def unflatten(input, dim, sizes):
     """A view with dimension dim split into the given sizes (one may be -1)."""
     tensor_arg(input)
@@ -428,7 +429,7 @@ def _int_list(x) -> list:
     return [int(v) for v in x] if isinstance(x, (list, tuple)) else [int(x)]
 
 
-@op("shape", aliases=("moveaxis",), differentiable=True)
+@op("shape", aliases=("moveaxis",), grad_fn=("AliasBackward0", "PermuteBackward0"))
 def movedim(input, source, destination):
     """A view with the dimensions in source moved to the positions in destination."""
     tensor_arg(input)
@@ -455,7 +456,7 @@ def movedim(input, source, destination):
     return permute(input, order)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SelectBackward0")
 def select(input, dim, index):
     """The view at position index along dim (that dimension removed)."""
     tensor_arg(input)
@@ -471,7 +472,7 @@ def select(input, dim, index):
     return view_at(input, (slice(None),) * d + (index,), "SelectBackward0")
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceBackward0")
 def narrow(input, dim, start, length):
     """The view of length elements from start along dim."""
     tensor_arg(input)
@@ -495,7 +496,7 @@ def narrow(input, dim, start, length):
 # ================================================================ copies: repeat, flip, roll
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="RepeatBackward0")
 def repeat(self, *repeats):
     """self tiled repeats[i] times along each dimension (a copy)."""
     if not repeats:
@@ -522,7 +523,7 @@ def repeat(self, *repeats):
     return record(out, "RepeatBackward0", (self,), backward)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="RepeatBackward0")
 def tile(input, *dims):
     """input repeated dims[i] times along each dimension (missing leading dims count as 1)."""
     tensor_arg(input)
@@ -531,7 +532,7 @@ def tile(input, *dims):
     return repeat(input, dims)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="FlipBackward0")
 def flip(input, *dims):
     """A copy with the order of elements reversed along the given dims."""
     tensor_arg(input)
@@ -547,7 +548,7 @@ def flip(input, *dims):
     return record(out, "FlipBackward0", (input,), lambda g: (g.flip(axes),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="FlipBackward0")
 def fliplr(input):
     """Flip a tensor of 2 or more dimensions left to right (along dim 1)."""
     if tensor_arg(input)._data.ndim < 2:
@@ -555,7 +556,7 @@ def fliplr(input):
     return flip(input, 1)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="FlipBackward0")
 def flipud(input):
     """Flip a tensor of 1 or more dimensions upside down (along dim 0)."""
     if tensor_arg(input)._data.ndim < 1:
@@ -563,7 +564,7 @@ def flipud(input):
     return flip(input, 0)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="RollBackward0")
 def roll(input, shifts, dims=None):
     """Shift elements cyclically along dims (the flattened tensor if dims is None)."""
     tensor_arg(input)
@@ -589,7 +590,7 @@ def roll(input, shifts, dims=None):
     return record(out, "RollBackward0", (input,), lambda g: (g.roll(back, axes),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="Rot90Backward0")
 def rot90(input, k=1, dims=(0, 1)):
     """A copy rotated by 90 degrees k times, from the first of dims towards the second."""
     tensor_arg(input)
@@ -606,7 +607,7 @@ def rot90(input, k=1, dims=(0, 1)):
     return record(out, "Rot90Backward0", (input,), lambda g: (g.rot90(-k, [d0, d1]),))
 
 
-@op("shape", function=False, differentiable=True)
+@op("shape", variants="method", grad_fn="UnfoldBackward0")
 def unfold(self, dimension, size, step):
     """A view of every window of `size` elements along dimension, `step` apart (a new last dimension)."""
     a = self._data
@@ -654,7 +655,7 @@ def _tensor_list(tensors, name: str) -> list:
     return list(tensors)
 
 
-@op("shape", aliases=("concat", "concatenate"), method=False, differentiable=True)
+@op("shape", variants="function", aliases=("concat", "concatenate"), grad_fn="CatBackward0")
 def cat(tensors, dim=0):
     """Join tensors along an existing dimension dim (a copy); shapes must match elsewhere."""
     tensors = _tensor_list(tensors, "cat")
@@ -700,7 +701,7 @@ def cat(tensors, dim=0):
     return record(out, "CatBackward0", tuple(tensors), backward)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="StackBackward0")
 def stack(tensors, dim=0):
     """Join equally shaped tensors along a new dimension dim."""
     tensors = _tensor_list(tensors, "stack")
@@ -728,26 +729,26 @@ def _non_empty(tensors, name: str) -> list:
     return tensors
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="CatBackward0")
 def hstack(tensors):
     """Join tensors column-wise: along dim 1, or dim 0 for 1-D tensors."""
     tensors = [atleast_1d(t) for t in _non_empty(tensors, "hstack")]
     return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
 
 
-@op("shape", aliases=("row_stack",), method=False, differentiable=True)
+@op("shape", variants="function", aliases=("row_stack",), grad_fn="CatBackward0")
 def vstack(tensors):
     """Join tensors row-wise, along dim 0 (1-D tensors become rows)."""
     return cat([atleast_2d(t) for t in _non_empty(tensors, "vstack")], 0)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="CatBackward0")
 def dstack(tensors):
     """Join tensors depth-wise, along dim 2."""
     return cat([atleast_3d(t) for t in _non_empty(tensors, "dstack")], 2)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="CatBackward0")
 def column_stack(tensors):
     """Join tensors as columns: 0-D and 1-D tensors become columns, then hstack."""
     tensors = _non_empty(tensors, "column_stack")
@@ -780,19 +781,19 @@ def _at_least_3d(t):
     return unsqueeze(t, -1) if n == 2 else t
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="ViewBackward0")
 def atleast_1d(*tensors):
     """The tensor(s) with at least 1 dimension (0-D tensors become 1-D)."""
     return _atleast(tensors, _at_least_1d)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="UnsqueezeBackward0")
 def atleast_2d(*tensors):
     """The tensor(s) with at least 2 dimensions (1-D tensors become rows)."""
     return _atleast(tensors, _at_least_2d)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="UnsqueezeBackward0")
 def atleast_3d(*tensors):
     """The tensor(s) with at least 3 dimensions."""
     return _atleast(tensors, _at_least_3d)
@@ -814,7 +815,7 @@ def _split_dim(input, dim, what: str) -> int:
     return wrap_dim(dim, input._data.ndim)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn=("SplitBackward0", "SplitWithSizesBackward0"))
 def split(tensor, split_size_or_sections, dim=0):
     """Views of tensor in pieces of split_size along dim (the last may be smaller), or of the listed sizes."""
     d = _split_dim(tensor, dim, "split")
@@ -846,7 +847,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return _pieces(tensor, d, [(i * step, min((i + 1) * step, size)) for i in range(count)], "SplitBackward0")
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn=("SplitBackward0", "SplitWithSizesBackward0"))
 def chunk(input, chunks, dim=0):
     """At most `chunks` views of input along dim, of equal size except perhaps the last."""
     chunks = int(chunks)
@@ -860,7 +861,7 @@ def chunk(input, chunks, dim=0):
     return split(input, step, d)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceBackward0")
 def tensor_split(input, indices_or_sections, dim=0):
     """Views of input along dim: n nearly equal parts (an int), or cut before each listed index."""
     tensor_arg(input)
@@ -887,7 +888,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     return _pieces(input, d, bounds, "SliceBackward0")
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="UnbindBackward0")
 def unbind(input, dim=0):
     """The views of input at each position along dim (that dimension removed), as a tuple."""
     tensor_arg(input)
@@ -914,20 +915,20 @@ def _split_along(input, indices_or_sections, dim: int, name: str, min_dims: int)
     return tensor_split(input, indices_or_sections, dim)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceBackward0")
 def hsplit(input, indices_or_sections):
     """tensor_split along dim 1 (dim 0 for 1-D tensors); an int must divide that dimension."""
     dim = 1 if tensor_arg(input)._data.ndim >= 2 else 0
     return _split_along(input, indices_or_sections, dim, "hsplit", 1)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceBackward0")
 def vsplit(input, indices_or_sections):
     """tensor_split along dim 0 of a tensor of at least 2 dimensions; an int must divide it."""
     return _split_along(input, indices_or_sections, 0, "vsplit", 2)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceBackward0")
 def dsplit(input, indices_or_sections):
     """tensor_split along dim 2 of a tensor of at least 3 dimensions; an int must divide it."""
     return _split_along(input, indices_or_sections, 2, "dsplit", 3)
@@ -936,7 +937,7 @@ def dsplit(input, indices_or_sections):
 # ================================================================ copies of a region, and writing one
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="NarrowCopyBackward0")
 def narrow_copy(input, dim, start, length):
     """A copy of narrow(input, dim, start, length)."""
     part = narrow(input, dim, start, length)
@@ -964,7 +965,7 @@ def _scatter_region(input, src, region: np.ndarray, write, name: str, read_back)
     return record(out, name, (input, src), lambda g: (g * keep_t, read_back(g)))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SelectScatterBackward0")
 def select_scatter(input, src, dim, index):
     """A copy of input with src written at position index along dim (the inverse of select)."""
     region = select(tensor_arg(input).detach(), dim, index)
@@ -977,7 +978,7 @@ def select_scatter(input, src, dim, index):
     return _scatter_region(input, src, region._data, write, "SelectScatterBackward0", lambda g: g.select(d, index))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="SliceScatterBackward0")
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     """A copy of input with src written into the slice start:end:step along dim."""
     tensor_arg(input)
@@ -993,7 +994,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     return _scatter_region(input, src, region, write, "SliceScatterBackward0", lambda g: g[key])
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="DiagonalScatterBackward0")
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     """A copy of input with src written on the diagonal (the inverse of diagonal)."""
     region = diagonal(tensor_arg(input).detach(), offset, dim1, dim2)
@@ -1010,20 +1011,20 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 # ================================================================ broadcasting
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="ExpandBackward0")
 def broadcast_to(input, *size):
     """A view of input expanded to size (as broadcasting would)."""
     return expand(input, *size)
 
 
-@op("shape", method=False, differentiable=True)
+@op("shape", variants="function", grad_fn="ExpandBackward0")
 def broadcast_tensors(*tensors):
     """The tensors expanded to their common broadcast shape (views)."""
     shape = broadcast_shapes(*(tensor_arg(t)._data.shape for t in tensors))
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
-@op("shape", name="broadcast_shapes", method=False)
+@op("shape", variants="function", name="broadcast_shapes")
 def broadcast_shapes_op(*shapes):
     """The shape that tensors of the given shapes broadcast to."""
     from ..size import Size
@@ -1052,7 +1053,7 @@ def _diagonal_view(a: np.ndarray, offset: int, d1: int, d2: int) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(a[tuple(start)], shape, strides)
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="DiagonalBackward0")
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """A view of the diagonal over dims dim1 and dim2 (offset > 0: above it, < 0: below)."""
     tensor_arg(input)
@@ -1072,7 +1073,7 @@ def _diagonal_embed(g: Tensor, shape: tuple, offset: int, d1: int, d2: int) -> T
     return record(out, "DiagonalBackwardBackward0", (g,), lambda gg: (gg.diagonal(offset, d1, d2),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn=("DiagEmbedBackward0", "DiagonalBackward0_copy"))
 def diag(input, diagonal=0):
     """A 1-D tensor's elements on a matrix diagonal, or a matrix's diagonal as a 1-D tensor (copies)."""
     tensor_arg(input)
@@ -1099,19 +1100,19 @@ def _triangle(input, diagonal, np_fn, name):
                   lambda g: (getattr(g, fn_name)(diagonal),))
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="TrilBackward0")
 def tril(input, diagonal=0):
     """A copy with the elements above the given diagonal set to zero (the lower triangle)."""
     return _triangle(input, diagonal, np.tril, "Tril")
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="TriuBackward0")
 def triu(input, diagonal=0):
     """A copy with the elements below the given diagonal set to zero (the upper triangle)."""
     return _triangle(input, diagonal, np.triu, "Triu")
 
 
-@op("shape", differentiable=True)
+@op("shape", grad_fn="ViewBackward0")
 def ravel(input):
     """input as a 1-D tensor: a view when contiguous, otherwise a copy."""
     tensor_arg(input)

@@ -38,17 +38,17 @@ CASES = [
     ("einsum", lambda a, b, c: torch.einsum("i,ij,j", a, b, c), [V2, M23, V3]),
 ]
 
-# torch.linalg: plain functions beside the registry (PyTorch's names there clash with torch.norm etc.).
+# torch.linalg: ops declared with the linalg variant, named as PyTorch's own (linalg_norm is torch.linalg.norm).
 _WELL = np.array([[2.0, 0.3, 0.1], [0.2, 1.5, 0.4], [0.1, 0.5, 1.8]])
 _V3 = np.array([0.5, -1.2, 2.0])
 _W3 = np.array([1.5, 0.3, -0.7])
 CASES += [
-    ("linalg.det", torch.linalg.det, [_WELL]),
-    ("linalg.inv", torch.linalg.inv, [_WELL]),
-    ("linalg.cross", torch.linalg.cross, [_V3, _W3]),
-    ("linalg.matrix_power", lambda a: torch.linalg.matrix_power(a, 3), [_WELL]),
-    ("linalg.vector_norm", lambda a: torch.linalg.vector_norm(a, 3), [_V3]),
-    ("linalg.norm", torch.linalg.norm, [_WELL]),
-    ("linalg.matrix_norm", torch.linalg.matrix_norm, [_WELL]),
-    ("linalg.vecdot", torch.linalg.vecdot, [_V3, _W3]),
+    ("det", torch.linalg.det, [_WELL]),
+    ("linalg_inv", torch.linalg.inv, [_WELL]),
+    ("linalg_cross", torch.linalg.cross, [_V3, _W3]),
+    ("matrix_power", lambda a: torch.linalg.matrix_power(a, 3), [_WELL]),
+    ("linalg_vector_norm", lambda a: torch.linalg.vector_norm(a, 3), [_V3]),
+    ("linalg_norm", torch.linalg.norm, [_WELL]),
+    ("linalg_matrix_norm", torch.linalg.matrix_norm, [_WELL]),
+    ("linalg_vecdot", torch.linalg.vecdot, [_V3, _W3]),
 ]
