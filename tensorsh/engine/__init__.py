@@ -35,3 +35,8 @@ cfloat, cdouble = complex64, complex128
 strided = "torch.strided"
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 
+
+
+def __getattr__(name: str):
+    # The engine stands for torch: a missing name reads as PyTorch's own message.
+    raise AttributeError(f"module 'torch' has no attribute '{name}'")

@@ -29,8 +29,9 @@ from tensorsh.lang.compiler import callee_path, compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
     syntax_error, user_error
 from tensorsh.lang.exits import PENDING_EXIT, ExitRequest, raise_pending_exit
+from tensorsh.lang.files import FilesDisabled
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS
-from tensorsh.lang.namespace import FilesDisabled, Namespace, get_attribute, is_program_class
+from tensorsh.lang.namespace import Namespace, get_attribute, is_program_class
 from tensorsh.lang.pybuiltins import Exit, make_dir
 from tensorsh.lang.validator import validate
 

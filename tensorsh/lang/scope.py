@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from tensorsh.lang.namespace import LazyNamespace, Namespace, engine_namespace, make_files, make_grad, \
-    numpy_namespace
+from tensorsh.lang.files import make_files
+from tensorsh.lang.namespace import LazyNamespace, Namespace, engine_namespace, make_grad, numpy_namespace
 from tensorsh.lang.pybuiltins import math_namespace, python_builtins, random_namespace
 
 

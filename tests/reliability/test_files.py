@@ -1,5 +1,5 @@
-"""Files: save() is atomic (a temporary file in the same directory, then a rename); load() refuses
-corrupt, truncated, pickled, oversized and hostile files with a clear error."""
+"""Files (tensorsh/lang/files.py): save() is atomic (a temporary file in the same directory, then
+a rename); load() refuses corrupt, truncated, pickled, oversized and hostile files with a clear error."""
 
 from __future__ import annotations
 

@@ -54,7 +54,9 @@ def _caster(name: str, dtype: dtypes.dtype):
 
     cast.__name__ = name
     cast.__doc__ = f"self converted to {dtype.name} (self itself if it already is)."
-    return op("convert", variants="method")(cast)
+    # Only a floating result is differentiable here (complex gradients are out of the engine's scope).
+    return op("convert", variants="method",
+              grad_fn="ToCopyBackward0" if dtype.category == dtypes.FLOAT else ())(cast)
 
 
 _caster("float", dtypes.float32)
@@ -84,7 +86,7 @@ def clone(input, *, memory_format=None):
     return record(np.array(input._data, copy=True), "CloneBackward0", (input,), lambda g: (g,))
 
 
-@op("convert", variants="method")
+@op("convert", variants="method", grad_fn="CloneBackward0")
 def contiguous(self, memory_format=None):
     """self if it is laid out row-major, otherwise a row-major copy."""
     if self._data.flags.c_contiguous:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtypes, random
 from ..limits import check_allocation
+from ..size import Size
 from ..device import check as check_device
 from ..tensor import Tensor, wrap
 from .registry import op
@@ -491,6 +492,10 @@ def legacy_construct(self: Tensor, dtype, args, kwargs) -> None:
     """`torch.FloatTensor(data)` or `torch.FloatTensor(*sizes)`, filling `self`."""
     if kwargs.keys() - {"device"}:
         raise TypeError(f"new() received an invalid combination of arguments - got {sorted(kwargs)}")
+    if not args:
+        args = (0,)  # torch.Tensor() is empty, not 0-dim
+    elif len(args) == 1 and isinstance(args[0], Size):
+        args = tuple(args[0])  # a torch.Size is sizes, not data
     if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
         data = args[0]
         if isinstance(data, Tensor):

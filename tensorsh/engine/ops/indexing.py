@@ -487,7 +487,7 @@ def _write(self: Tensor, dst: np.ndarray, src, src_tensor) -> None:
     dst[...] = src
 
 
-@op("indexing", variants="", operators=("__setitem__",))
+@op("indexing", variants="", operators=("__setitem__",), grad_fn=("CopyBackwards", "CopySlices", "FillBackward3", "IndexPutBackward0"))
 def setitem(self, index, value):
     """self[index] = value: write value (a number or a broadcastable tensor) into the indexed elements."""
     if index is False:

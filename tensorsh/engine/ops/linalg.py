@@ -186,7 +186,7 @@ def vdot(input, other):
                   saved=_saved_for(input, other))
 
 
-@op("linalg", aliases=("ger",))
+@op("linalg", aliases=("ger",), grad_fn="MulBackward0")
 def outer(input, vec2):
     """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
     _tensors("outer", input, vec2, "vec2")
@@ -328,7 +328,7 @@ def trace(input):
                   lambda g: (g * wrap(eye.astype(g._data.dtype)),))
 
 
-@op("linalg", grad_fn="ViewBackward0")
+@op("linalg", variants="function", grad_fn="ViewBackward0")
 def tensordot(a, b, dims=2):
     """Sum of products over the last `dims` dims of a and the first of b (or the given dim lists)."""
     tensor_arg(a, "a")
@@ -415,7 +415,7 @@ def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
     return expanded, out, sizes
 
 
-@op("linalg", grad_fn=("MulBackward0", "PermuteBackward0", "SumBackward1", "ViewBackward0"))
+@op("linalg", variants="function", grad_fn=("MulBackward0", "PermuteBackward0", "SumBackward1", "ViewBackward0"))
 def einsum(equation, *operands):
     """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -583,8 +583,28 @@ def det(A):
         except RuntimeError:  # singular: d(det)/dA is the cofactor matrix, computed directly
             return (g.unsqueeze(-1).unsqueeze(-1) * wrap(_cofactors(A._data)),)
 
-    return record(np.asarray(np.linalg.det(a), dtype=a.dtype), "LinalgDetBackward0", (A,), backward,
+    return record(np.asarray(_lu_det(a), dtype=a.dtype), "LinalgDetBackward0", (A,), backward,
                   saved=(A, OUTPUT))
+
+
+def _lu_det(a: np.ndarray) -> np.ndarray:
+    """det as PyTorch computes it: LU with partial pivoting (LAPACK's getrf), then the product of
+    U's diagonal. NumPy's det goes through logarithms and misses exact values: it gives
+    5.000000000000001 for [[2, 1], [1, 3]]."""
+    u = np.array(a, copy=True)
+    n = u.shape[-1]
+    sign = np.ones(u.shape[:-2], dtype=u.dtype)
+    for k in range(n - 1):
+        p = k + np.argmax(np.abs(u[..., k:, k]), axis=-1)
+        row_k = u[..., k, :].copy()
+        u[..., k, :] = np.take_along_axis(u, p[..., None, None], axis=-2)[..., 0, :]
+        np.put_along_axis(u, p[..., None, None], row_k[..., None, :], axis=-2)
+        sign = np.where(p != k, -sign, sign)
+        pivot = u[..., k, k][..., None]
+        # A zero pivot leaves a zero column below it: nothing to eliminate, and the det is 0.
+        factors = np.divide(u[..., k + 1:, k], pivot, out=np.zeros_like(u[..., k + 1:, k]), where=pivot != 0)
+        u[..., k + 1:, :] -= factors[..., None] * u[..., k:k + 1, :]
+    return sign * np.prod(np.diagonal(u, axis1=-2, axis2=-1), axis=-1)
 
 
 def _cofactors(a: np.ndarray) -> np.ndarray:

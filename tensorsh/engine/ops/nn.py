@@ -382,7 +382,7 @@ def linear(input, weight, bias=None):
     return record(out._data + bias._data, "ViewBackward0", (out, bias), lambda g: (g, g))
 
 
-@op("nn", variants="functional", grad_fn="ViewBackward0")
+@op("nn", variants="functional", grad_fn=("AddBackward0", "ViewBackward0"))
 def bilinear(input1, input2, weight, bias=None):
     """x1^T A x2 + b for every output feature: einsum('...i,oij,...j->...o')."""
     from .linalg import einsum
@@ -409,7 +409,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-@op("nn", variants="function, functional", grad_fn=())
+@op("nn", variants="function, functional", grad_fn="MulBackward0")
 def dropout(input, p=0.5, training=True, inplace=False):
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p)."""
     tensor_arg(input)
@@ -784,7 +784,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                   (input, target), backward, saved=(input, target))
 
 
-@op("nn", variants="function, functional", grad_fn="BinaryCrossEntropyWithLogitsBackward0")
+@op("nn", variants="functional", grad_fn="BinaryCrossEntropyWithLogitsBackward0")
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(x), t), computed stably from the scores x."""
@@ -835,7 +835,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                   (input, target), backward, saved=(input, target))
 
 
-@op("nn", variants="function, functional", grad_fn=("DivBackward0", "SumBackward0"))
+@op("nn", variants="functional", grad_fn=("DivBackward0", "SumBackward0"))
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence sum(target * (log(target) - input)) for log-probabilities input."""
     tensor_arg(input)

@@ -59,12 +59,12 @@ def _scaled(factor):
 _ADD = (_identity, _identity)
 
 
-def _divide(input, other):
-    """input / other as an operator: `number / tensor` is reciprocal(tensor) * number, as PyTorch
-    computes it (its grad_fn is MulBackward0, and its rounding that of the product)."""
-    if isinstance(input, Tensor):
-        return div(input, other)
-    return mul(reciprocal(other), input)
+def _divided_into(self, other):
+    """other / self for a number other: reciprocal(self) * other, as PyTorch computes it (its
+    grad_fn is MulBackward0, and its rounding that of the product)."""
+    if isinstance(other, Tensor):
+        return div(other, self)
+    return mul(reciprocal(self), other)
 
 
 # Sums and products commute exactly, so `2 + t` runs as `t + 2` (tensor first: the fast path), as in PyTorch.
@@ -123,7 +123,7 @@ def mul(input, other):
 
 
 @op("pointwise", inplace=True, operators=("__truediv__", "__itruediv__"), reflected=("__rtruediv__",),
-    operator=_divide, grad_fn=("DivBackward0", "DivBackward1", "MulBackward0"))
+    reflect=_divided_into, grad_fn=("DivBackward0", "DivBackward1", "MulBackward0"))
 def div(input, other, *, rounding_mode=None):
     """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
     if rounding_mode is not None:
@@ -598,10 +598,20 @@ def _where_method(self, condition, other):
 Tensor.where = _where_method
 
 
-@op("pointwise", inplace=True, grad_fn="AddBackward0")
+@op("pointwise", inplace=True, grad_fn=("LerpBackward0", "LerpBackward1"))
 def lerp(input, end, weight):
     """input + weight * (end - input)."""
-    return add(input, mul(weight, sub(end, input)))
+    tensor_arg(input)
+    tensor_arg(end, "end")
+    a, b, _ = binary_operands(input, end)
+    w = weight._data if isinstance(weight, Tensor) else weight
+    # PyTorch's formula: from the nearer end, so that weight 1 gives end exactly.
+    out = np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype, copy=False)
+    if not isinstance(weight, Tensor):
+        return record(out, "LerpBackward0", (input, end), (lambda g: g * (1 - weight), lambda g: g * weight))
+    return record(out, "LerpBackward1", (input, end, weight),
+                  (lambda g: g * (1 - weight), lambda g: g * weight, lambda g: g * (end - input)),
+                  saved=(input, end, weight))
 
 
 @op("pointwise", inplace=True)

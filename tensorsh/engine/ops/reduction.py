@@ -509,14 +509,14 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return record(np.sqrt(v), "StdBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
-@op("reduction")
+@op("reduction", variants="function")
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(variance, mean) over all elements or dim."""
     d, c = _correction(dim, unbiased, correction, "var_mean")
     return _named("VarMeanBackward0", var(input, d, keepdim=keepdim, correction=c), mean(input, d, keepdim))
 
 
-@op("reduction")
+@op("reduction", variants="function")
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(standard deviation, mean) over all elements or dim."""
     d, c = _correction(dim, unbiased, correction, "std_mean")

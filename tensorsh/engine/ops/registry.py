@@ -11,7 +11,8 @@ forward; its docstring is its help):
 - the operators it implements: `__add__` as it is, `__iadd__` in place, and reflected
   ones (`__rpow__`: `2 ** t` is `pow(2, t)`), through `operator` where the operator
   form differs from the function (`t @ 2` is Python's TypeError, `torch.matmul(t, 2)`
-  PyTorch's);
+  PyTorch's), and through `reflect` where the reflected one is not the swapped call
+  (`2 / t` is `reciprocal(t) * 2`);
 - the grad_fn names it records; an op with any is differentiable, and its backward
   formula lives in its body, once.
 
@@ -34,11 +35,11 @@ class Op:
     """One declared op (see the module docstring for its fields)."""
 
     __slots__ = ("name", "fn", "family", "aliases", "variants", "inplace", "operators", "reflected", "operator",
-                 "grad_fns")
+                 "reflect", "grad_fns")
 
     def __init__(self, name: str, fn: Callable, family: str, aliases: tuple[str, ...], variants: frozenset,
                  inplace: bool, operators: tuple[str, ...], reflected: tuple[str, ...], operator: Callable | None,
-                 grad_fns: tuple[str, ...]):
+                 reflect: Callable | None, grad_fns: tuple[str, ...]):
         self.name = name
         self.fn = fn
         self.family = family
@@ -48,6 +49,7 @@ class Op:
         self.operators = operators
         self.reflected = reflected
         self.operator = operator
+        self.reflect = reflect
         self.grad_fns = grad_fns
 
     @property
@@ -109,7 +111,7 @@ OPS: dict[str, Op] = {}
 
 def op(family: str, *, variants: str = "function, method", aliases: tuple[str, ...] = (), inplace: bool = False,
        operators: tuple[str, ...] = (), reflected: tuple[str, ...] = (), operator: Callable | None = None,
-       grad_fn: tuple[str, ...] | str = (), name: str | None = None):
+       reflect: Callable | None = None, grad_fn: tuple[str, ...] | str = (), name: str | None = None):
     """Declare the decorated function as an op of `family` (see the module docstring).
 
     variants: comma-separated, from VARIANTS, or "functional_inplace" for an F form that
@@ -123,7 +125,7 @@ def op(family: str, *, variants: str = "function, method", aliases: tuple[str, .
 
     def register(fn):
         entry = Op(name or fn.__name__, fn, family, tuple(aliases), chosen, inplace, tuple(operators),
-                   tuple(reflected), operator, (grad_fn,) if isinstance(grad_fn, str) else tuple(grad_fn))
+                   tuple(reflected), operator, reflect, (grad_fn,) if isinstance(grad_fn, str) else tuple(grad_fn))
         if entry.name in OPS:
             raise ValueError(f"op {entry.name!r} is declared twice")
         OPS[entry.name] = entry
@@ -205,4 +207,4 @@ def install(tensor_cls, torch_namespace: dict, functional: dict, linalg: dict) -
         for dunder in entry.operators:
             setattr(tensor_cls, dunder, in_place if dunder in INPLACE_OPERATORS else operator)
         for dunder in entry.reflected:
-            setattr(tensor_cls, dunder, _reflected_form(operator, dunder))
+            setattr(tensor_cls, dunder, entry.reflect or _reflected_form(operator, dunder))

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import dtypes
 from ..limits import check_allocation
+from ..size import Size
 from ..tensor import Tensor, _view, wrap, wrap_dim
 from ..autograd import record, record_view
 from .common import broadcast_shapes, check_inplace, numel_of, result_type, tensor_arg
@@ -189,7 +190,7 @@ def broadcast_view(a: np.ndarray, target: tuple) -> np.ndarray:
     return view
 
 
-@op("shape", grad_fn="ExpandBackward0")
+@op("shape", variants="method", grad_fn="ExpandBackward0")
 def expand(input, *sizes):
     """A view repeating size-1 dimensions (no copy); -1 keeps a dimension's size."""
     tensor_arg(input)
@@ -1027,9 +1028,20 @@ def broadcast_tensors(*tensors):
 @op("shape", variants="function", name="broadcast_shapes")
 def broadcast_shapes_op(*shapes):
     """The shape that tensors of the given shapes broadcast to."""
-    from ..size import Size
-
-    return Size(broadcast_shapes(*(tuple(s) if isinstance(s, (list, tuple)) else (s,) for s in shapes)))
+    shapes = [tuple(s) if isinstance(s, (list, tuple)) else (s,) for s in shapes]
+    result = [1] * max((len(s) for s in shapes), default=0)
+    for i, shape in enumerate(shapes):
+        # PyTorch's own order and message (torch.functional), which differ from a tensor op's.
+        for d in range(-1, -len(shape) - 1, -1):
+            if shape[d] == 1 or shape[d] == result[d]:
+                continue
+            if result[d] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[d]} at {d}! Mismatching argument at "
+                    f"index {i} had {shape}; but expected shape should be broadcastable to {result}"
+                )
+            result[d] = shape[d]
+    return Size(result)
 
 
 # ================================================================ diagonals and triangles

@@ -85,3 +85,12 @@ def _setitem_cases():
 
 
 CASES += _setitem_cases()
+
+
+def _written(a, b):
+    y = a * 1
+    y[0] = b[1] * 2
+    return y
+
+
+CASES += [("setitem", _written, [np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.5])])]

@@ -14,6 +14,7 @@ B1432 = rng.standard_normal((1, 4, 3, 2))
 B2123 = rng.standard_normal((2, 1, 2, 3))
 
 CASES = [
+    ("outer", torch.outer, [V2, V3]),
     ("mm", torch.mm, [M23, M32]),
     ("mv", torch.mv, [M23, V3]),
     ("dot", torch.dot, [V3, V3 + 1]),

@@ -1,0 +1,212 @@
+"""save() and load(): the only code in the language that touches the file system.
+
+A program reaches files through two functions, made by `make_files` and bound by
+`scope.builtins` both bare and as `torch.save`/`torch.load`. They are kept here, apart
+from the allow-lists in `namespace`, so that what a program may do to the disk can be
+read in one place. The rules:
+
+- Only NumPy's formats: `.npy` for one tensor or array, `.npz` for several (a list,
+  tuple or dict of them). Never pickle: arrays of Python objects are neither written nor
+  read (`allow_pickle=False`, and object dtypes refused before NumPy sees them).
+- Only inside the working directory: a path is resolved with symlinks followed, and one
+  that lands outside it (`../x.npy`, `/tmp/x.npy`, a symlink pointing out) is refused
+  with PermissionError.
+- load() trusts no file: it reads each .npy header itself first and refuses a bad magic
+  string, an unknown version, a header longer than NumPy's default limit, a damaged
+  shape, pickled data, an array the memory limit does not allow, and data shorter than
+  the header announces, all before anything is allocated (`FileFormatError`).
+- save() writes atomically: through a temporary file in the same directory, synced and
+  then renamed over the target, so a reader or a crash never sees half a file.
+- `tensorsh --no-files` turns both off (`FilesDisabled`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy
+
+from tensorsh.lang.exits import raise_pending_exit
+
+if TYPE_CHECKING:
+    from tensorsh.lang.namespace import Namespace
+
+
+class FilesDisabled(Exception):
+    """save/load called under --no-files."""
+
+
+class FileFormatError(ValueError):
+    """A file that load() refuses: not .npy/.npz, corrupt, truncated, pickled or too big."""
+
+
+_MAX_HEADER = 10_000  # NumPy's own default: a longer header is an attack, not an array
+
+
+def _inside_working_directory(path: str) -> str:
+    """The absolute path, if it lies inside the working directory (symlinks followed); else PermissionError."""
+    import os
+
+    cwd = os.path.realpath(os.getcwd())
+    full = os.path.realpath(os.path.join(cwd, path))
+    if os.path.commonpath([cwd, full]) != cwd:
+        raise PermissionError(f"save and load only reach files inside the working directory, not {path!r}")
+    return full
+
+
+def _check_npy_header(f, name: str, available: int | None) -> None:
+    """Read a .npy header from `f` and refuse what load must not build; `available`: bytes after it."""
+    from numpy.lib import format as npy
+
+    from tensorsh.engine.limits import check_allocation
+
+    try:
+        version = npy.read_magic(f)
+    except (ValueError, EOFError):
+        raise FileFormatError(f"{name} is not a .npy file: it does not start with NumPy's magic string") from None
+    if version not in ((1, 0), (2, 0), (3, 0)):
+        raise FileFormatError(f"{name}: unknown .npy format version {version}")
+    read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+    try:
+        shape, _, dtype = read_header(f, max_header_size=_MAX_HEADER)
+    except (ValueError, SyntaxError, EOFError, TypeError, KeyError) as exc:
+        if "large and may not be safe" in str(exc):
+            raise FileFormatError(f"{name} has a header longer than the {_MAX_HEADER} bytes tensorsh reads") \
+                from None
+        raise FileFormatError(f"{name} has a damaged header (not one NumPy wrote)") from None
+    if not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise FileFormatError(f"{name} has a damaged header (not one NumPy wrote)")
+    if dtype.hasobject:
+        raise FileFormatError(f"{name} holds Python objects (pickled data), which tensorsh never loads")
+    check_allocation(shape, dtype)
+    if available is not None:
+        needed = math.prod(shape) * dtype.itemsize
+        left = available - f.tell()
+        if left < needed:
+            raise FileFormatError(f"{name} is truncated: its header announces {needed} bytes of data, "
+                                  f"but only {max(left, 0)} follow")
+
+
+def _read_npy(path: str, name: str):
+    import os
+
+    from numpy.lib import format as npy
+
+    with open(path, "rb") as f:
+        _check_npy_header(f, name, os.fstat(f.fileno()).st_size)
+        f.seek(0)
+        return npy.read_array(f, allow_pickle=False, max_header_size=_MAX_HEADER)
+
+
+def _read_npz(path: str, name: str) -> dict:
+    import zipfile
+
+    from numpy.lib import format as npy
+
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            member = f"{name}[{info.filename[:-4]!r}]"
+            with archive.open(info) as f:
+                _check_npy_header(f, member, info.file_size)
+            with archive.open(info) as f:
+                arrays[info.filename[:-4]] = npy.read_array(f, allow_pickle=False, max_header_size=_MAX_HEADER)
+    return arrays
+
+
+def _write_atomically(path: str, write: Callable[[Any], None]) -> None:
+    """Write through a temporary file in the same directory, then rename it over `path`:
+    a reader, or a crash, never sees half a file."""
+    import os
+    import secrets
+
+    directory, base = os.path.split(path)
+    temporary = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def make_files(torch: Namespace, allowed: bool):
+    """save(obj, path) and load(path): .npy for one tensor or array, .npz for several; never pickle.
+    Only files inside the working directory; save writes atomically."""
+    from_numpy = torch.members.get("from_numpy")
+    tensor_type = torch.members.get("Tensor")
+
+    def check(path) -> str:
+        if not allowed:
+            raise FilesDisabled("file access is turned off (--no-files)")
+        if not isinstance(path, str):
+            raise TypeError(f"path must be a string, not {type(path).__name__}")
+        if not path.endswith((".npy", ".npz")):
+            raise ValueError(f"save and load only handle .npy and .npz files, not {path!r}")
+        if "\0" in path:
+            raise ValueError("a path cannot contain a NUL character")
+        return _inside_working_directory(path)
+
+    def as_array(obj):
+        if tensor_type is not None and isinstance(obj, tensor_type):
+            array = obj.detach().numpy() if hasattr(obj, "detach") else obj.numpy()
+        else:
+            array = numpy.asarray(obj)
+            raise_pending_exit()
+        if array.dtype.hasobject:
+            raise TypeError("save only writes numbers: this value holds Python objects")
+        return array
+
+    import os
+
+    def save(obj, path):
+        """save(obj, path): write a tensor or array to .npy, or a list/tuple/dict of them to .npz."""
+        full = check(path)
+        if not os.path.isdir(os.path.dirname(full)):
+            raise FileNotFoundError(f"No such directory for {path!r}")
+        if path.endswith(".npz"):
+            if isinstance(obj, dict):
+                arrays = {str(k): as_array(v) for k, v in obj.items()}
+            elif isinstance(obj, (list, tuple)):
+                arrays = {f"arr_{i}": as_array(v) for i, v in enumerate(obj)}
+            else:
+                arrays = {"arr_0": as_array(obj)}
+            _write_atomically(full, lambda f: numpy.savez(f, **arrays))
+        else:
+            array = as_array(obj)
+            _write_atomically(full, lambda f: numpy.save(f, array, allow_pickle=False))
+
+    def to_value(array):
+        return from_numpy(array) if from_numpy is not None else array
+
+    def load(path):
+        """load(path): a tensor from .npy, or a dict of name -> tensor from .npz."""
+        import struct
+        import zipfile
+
+        full = check(path)
+        try:
+            if path.endswith(".npz"):
+                return {name: to_value(array) for name, array in _read_npz(full, repr(path)).items()}
+            return to_value(_read_npy(full, repr(path)))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"No such file: {path!r}") from None
+        except (FileFormatError, RuntimeError, OSError):
+            raise
+        except (ValueError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile, struct.error, SyntaxError,
+                KeyError, NotImplementedError) as exc:
+            kind = "a .npz archive" if path.endswith(".npz") else "a .npy file"
+            reason = str(exc).split("\n")[0]
+            raise FileFormatError(f"{path!r} is not {kind} tensorsh can read: {reason}") from None
+
+    return save, load
