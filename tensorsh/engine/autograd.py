@@ -231,6 +231,15 @@ class AccumulateGrad(Node):
 
 
 # ---------------------------------------------------------------- recording
+#
+# An op's body computes its result on NumPy arrays and hands it to `record` with its grad_fn
+# name, its inputs, its backward, and the tensors its backward reads (`saved`, checked
+# against in-place modification; numbers and None there are ignored). The backward is a
+# tuple of one derivative function per input (`g -> gradient`, None for inputs without
+# one), or one function returning a tuple of gradients: tensor ops, so that the same
+# formula serves create_graph=True. A backward that reads the op's own result lists
+# OUTPUT in `saved` and takes it as a second argument (`(g, y) -> ...`; see Node). A
+# gradient may have the broadcast shape: _run reduces and casts it (_fit).
 
 
 def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tensor:
@@ -405,7 +414,7 @@ def _implicit_grad(output):
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
     if data.dtype.kind != "f":
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {output.dtype}")
-    return wrap(np.array(1, data.dtype).reshape(data.shape))  # np.ones costs twice this
+    return wrap(np.ones(data.shape, data.dtype))
 
 
 class RemovableHandle:

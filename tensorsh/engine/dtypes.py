@@ -28,6 +28,11 @@ class dtype:
         self.legacy_name = legacy_name
 
     @property
+    def scalar_name(self) -> str:
+        """PyTorch's name for the scalar type in messages: Float, Long, ComplexFloat."""
+        return self.legacy_name.removesuffix("Tensor")
+
+    @property
     def is_floating_point(self) -> bool:
         return self.category == FLOAT
 
@@ -69,7 +74,7 @@ ALIASES = {
     "complex128": complex128, "cdouble": complex128,
 }
 
-_BY_NP = {d.np: d for d in ALL}
+BY_NUMPY = {d.np: d for d in ALL}  # NumPy dtype -> dtype
 _BY_NAME = {d.name: d for d in ALL}
 _BY_LEGACY = {d.legacy_name: d for d in ALL}
 
@@ -84,12 +89,12 @@ def from_legacy_name(name: str) -> dtype | None:
 
 
 def of_array(array: np.ndarray) -> dtype:
-    return _BY_NP[array.dtype]
+    return BY_NUMPY[array.dtype]
 
 
 def from_numpy_dtype(np_dtype) -> dtype:
     """The dtype for a NumPy dtype; NumPy dtypes PyTorch lacks raise TypeError."""
-    found = _BY_NP.get(np.dtype(np_dtype))
+    found = BY_NUMPY.get(np.dtype(np_dtype))
     if found is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
@@ -151,7 +156,7 @@ def _promote(a: dtype, b: dtype) -> dtype:
         return a
     if a.category == b.category:
         if a.category == INT:
-            return _BY_NP[np.promote_types(a.np, b.np)]
+            return BY_NUMPY[np.promote_types(a.np, b.np)]
         return a if a.itemsize >= b.itemsize else b
     high, low = (a, b) if a.category > b.category else (b, a)
     if high.category == COMPLEX and low is float64:

@@ -21,7 +21,6 @@ from .device import CPU, check as check_device
 from .printing import tensor_repr
 from .size import Size
 
-_BY_NP = {d.np: d for d in dtypes.ALL}
 
 
 class Tensor:
@@ -45,7 +44,7 @@ class Tensor:
 
     @property
     def dtype(self) -> dtypes.dtype:
-        return _BY_NP[self._data.dtype]
+        return dtypes.BY_NUMPY[self._data.dtype]
 
     @property
     def device(self):
@@ -182,7 +181,7 @@ class Tensor:
             if value.dtype is not self.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{value.dtype.name}' to a tensor with "
-                    f"grad_dtype '{self.dtype.legacy_name.removesuffix('Tensor')}'. The gradient must match "
+                    f"grad_dtype '{self.dtype.scalar_name}'. The gradient must match "
                     "the tensor's grad_dtype (defaults to the tensor's dtype)."
                 )
         self._grad = value

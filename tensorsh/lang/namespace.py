@@ -363,14 +363,6 @@ def delete_attribute(value: Any, name: str) -> None:
 _SUBMODULES = ("nn", "nn.functional", "autograd", "cuda", "linalg")
 
 
-def _load_engine():
-    try:
-        from tensorsh import engine
-    except ImportError:
-        return None
-    return engine
-
-
 def _public_members(obj: Any, path: str) -> dict[str, Any]:
     """The public names of an engine module or namespace object, submodules wrapped."""
     names = getattr(obj, "__all__", None)
@@ -406,9 +398,8 @@ def _is_module_like(value: Any) -> bool:
 
 def engine_namespace() -> Namespace:
     """`torch`: the engine's public names and its submodules nn, nn.functional, autograd, cuda."""
-    engine = _load_engine()
-    if engine is None:
-        return Namespace("torch", {})
+    from tensorsh import engine  # imported when a program first needs torch, not at start-up
+
     return Namespace("torch", _public_members(engine, "torch"))
 
 

@@ -1,14 +1,8 @@
-"""What every op needs: recording on the tape, type promotion, in-place writes.
+"""What every op needs besides recording (autograd.record): type promotion, argument
+checks, broadcasting with the memory limit, and in-place writes.
 
-An op's body computes its result on NumPy arrays and hands it to `record` together
-with its grad_fn name, its inputs, its backward, and the tensors its backward reads
-(`saved`, checked against in-place modification; numbers and None there are ignored).
-The backward is a tuple of one derivative function per input (`g -> gradient`, None
-for inputs without one), or one function returning a tuple of gradients. A backward
-that reads the op's own result lists OUTPUT in `saved` and takes it as a second
-argument (`(g, y) -> ...`); closing over the result instead would make a reference
-cycle (see autograd.Node). A gradient may have the broadcast shape: the engine
-reduces and casts it (autograd._fit), so ops never unbroadcast by hand.
+An op's body computes its result on NumPy arrays and hands it to `autograd.record`
+with its grad_fn name, inputs and backward formula (see there).
 """
 
 from __future__ import annotations
@@ -24,7 +18,6 @@ from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
 from ..views import propagate_to_base
 
-_BY_NP = {d.np: d for d in dtypes.ALL}
 SCALAR_TYPES = (bool, int, float, complex, np.generic)
 
 
@@ -36,7 +29,7 @@ def result_type(*operands) -> dtypes.dtype:
     promote = dtypes._PROMOTE
     for x in operands:
         if isinstance(x, Tensor):
-            d = _BY_NP[x._data.dtype]
+            d = dtypes.BY_NUMPY[x._data.dtype]
             if x._data.ndim:
                 dim = d if dim is None else promote[dim, d]
             else:
@@ -83,13 +76,13 @@ def binary_operands(a, b):
             if ad.shape != bd.shape:
                 check_broadcast(a, b)
             if ad.dtype == bd.dtype:
-                return ad, bd, _BY_NP[ad.dtype]
+                return ad, bd, dtypes.BY_NUMPY[ad.dtype]
         elif type(b) is float or type(b) is int:
             kind = ad.dtype.kind
             if kind in "fc":  # a Python number takes the tensor's floating dtype
-                return ad, b, _BY_NP[ad.dtype]
+                return ad, b, dtypes.BY_NUMPY[ad.dtype]
             if kind in "iu" and type(b) is int:
-                return ad, _wrap_int(b, ad.dtype), _BY_NP[ad.dtype]
+                return ad, _wrap_int(b, ad.dtype), dtypes.BY_NUMPY[ad.dtype]
     elif not isinstance(b, Tensor):
         raise TypeError(
             f"expected at least one Tensor operand, but got {type(a).__name__} and {type(b).__name__}"
@@ -148,7 +141,7 @@ def check_broadcast(a, b) -> None:
                 if len(_BROADCAST_SHAPES) > 4096:
                     _BROADCAST_SHAPES.clear()
                 _BROADCAST_SHAPES[pair] = shape
-            check_allocation(shape, max(_BY_NP[a._data.dtype], _BY_NP[b._data.dtype], key=_itemsize))
+            check_allocation(shape, max(dtypes.BY_NUMPY[a._data.dtype], dtypes.BY_NUMPY[b._data.dtype], key=_itemsize))
 
 
 def _itemsize(d: dtypes.dtype) -> int:
@@ -166,7 +159,8 @@ def numel_of(shape) -> int:
 
 # In `a * b + c` the product is a temporary: nothing can see it once `+` has run. NumPy
 # writes the sum into the temporary's memory instead of allocating (and page-faulting)
-# another array; on 10^7 floats that is a third of the time. `temporary_out` lets our
+# another array. Kept by measurement (docs/performance.md: without it, a*b+c on large
+# arrays loses well over the 20% that would let it go). `temporary_out` lets our
 # binary operators do the same, under NumPy's conditions: a large array owned by one
 # tensor that only the interpreter's stack refers to, and a caller that is running a
 # binary operator (not, say, `add(*pair)`, where the tuple keeps the operand alive).
@@ -223,10 +217,6 @@ _CAN_REUSE = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
 # ---------------------------------------------------------------- in-place
-
-def _short_name(d: dtypes.dtype) -> str:
-    return d.legacy_name.removesuffix("Tensor").replace("Byte", "Byte")
-
 
 def can_cast(src: dtypes.dtype, dst: dtypes.dtype) -> bool:
     """torch.can_cast: in-place results may not lose their category."""
@@ -285,7 +275,7 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
     src, dst = result.dtype, self.dtype
     if not can_cast(src, dst):
         raise RuntimeError(
-            f"result type {_short_name(src)} can't be cast to the desired output type {_short_name(dst)}"
+            f"result type {src.scalar_name} can't be cast to the desired output type {dst.scalar_name}"
         )
     if result._data.shape != self._data.shape:
         shape = list(result._data.shape)

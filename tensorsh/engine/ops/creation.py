@@ -388,7 +388,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 def _random(size, sample, dtype, requires_grad, generator=None, kernel="check_uniform_bounds"):
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if dtype.category < dtypes.FLOAT:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
     shape = parse_size(size)
     check_allocation(shape, dtypes.float64)
     t = wrap(sample(random.generator(generator), shape).astype(dtype.np))

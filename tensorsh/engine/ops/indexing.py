@@ -42,10 +42,6 @@ _SCALAR_TYPE_NAMES = {
 }
 
 
-def _short(d: dtypes.dtype) -> str:
-    return d.legacy_name.removesuffix("Tensor")
-
-
 def scalar_for(value, dtype: dtypes.dtype) -> np.ndarray:
     """A Python number as a 0-dim array of dtype, refusing what PyTorch refuses as overflow."""
     if isinstance(value, np.generic):
@@ -425,8 +421,8 @@ def _value_array(self: Tensor, value, advanced: bool):
         a = value._data
         if advanced and a.dtype != self._data.dtype:
             raise RuntimeError(
-                f"Index put requires the source and destination dtypes match, got {_short(dtype)} for the "
-                f"destination and {_short(value.dtype)} for the source."
+                f"Index put requires the source and destination dtypes match, got {dtype.scalar_name} for the "
+                f"destination and {value.dtype.scalar_name} for the source."
             )
         if a.dtype != self._data.dtype:
             a = np.real(a) if a.dtype.kind == "c" and dtype.category != dtypes.COMPLEX else a
@@ -741,7 +737,7 @@ def take_along_dim(input, indices, dim=None):
     tensor_arg(indices, "indices")
     if indices._data.dtype != np.int64:
         raise RuntimeError(
-            f"torch.take_along_dim(): dtype of indices should be Long but got {_short(indices.dtype)}"
+            f"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype.scalar_name}"
         )
     if dim is None:
         return gather(input.reshape(-1), 0, indices.reshape(-1))
@@ -979,7 +975,7 @@ def take(input, index):
     """The elements of input at the given flat (row-major) positions, shaped like index."""
     tensor_arg(input)
     if not isinstance(index, Tensor) or index._data.dtype != np.int64:
-        got = _short(index.dtype) if isinstance(index, Tensor) else type(index).__name__
+        got = index.dtype.scalar_name if isinstance(index, Tensor) else type(index).__name__
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {got}")
     n = input._data.size
     idx = index._data

@@ -17,7 +17,7 @@ from .. import autograd, dtypes, limits
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
 from ..autograd import OUTPUT, needs_grad, record
-from .common import _BY_NP, _short_name, tensor_arg
+from .common import tensor_arg
 from .reduction import vector_norm
 from .registry import op
 
@@ -32,7 +32,7 @@ _CTYPE = {
 
 def _scalar_name(a: np.ndarray) -> str:
     """PyTorch's ScalarType name of an array's dtype: Float, Double, Long, ComplexFloat ..."""
-    return _short_name(dtypes.of_array(a))
+    return dtypes.of_array(a).scalar_name
 
 
 def _tensors(name: str, input, other, second: str, first: str = "input") -> None:
@@ -102,7 +102,7 @@ def _check_bmm(a_shape: tuple, b_shape: tuple, a_dtype, b_dtype) -> None:
 def _check_size(shape: tuple, a: np.ndarray, b: np.ndarray) -> None:
     """The memory limit, on a product's result shape, before NumPy allocates it."""
     dtype = a.dtype if a.dtype == b.dtype else np.result_type(a.dtype, b.dtype)
-    check_allocation(shape, _BY_NP.get(dtype, dtypes.float64))
+    check_allocation(shape, dtypes.BY_NUMPY.get(dtype, dtypes.float64))
 
 
 def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
@@ -439,7 +439,7 @@ def einsum(equation, *operands):
         out_shape = tuple(sizes[c] for c in out)
     except (KeyError, TypeError):
         out_shape = ()
-    check_allocation(out_shape, _BY_NP.get(first, dtypes.float64))
+    check_allocation(out_shape, dtypes.BY_NUMPY.get(first, dtypes.float64))
     arrays = [_broadcast_term(t._data, term, sizes) for t, term in zip(operands, terms)]
     spec = ",".join(terms) + "->" + out
     # NumPy's path optimiser (BLAS for contractions) pays off for big or many operands only.

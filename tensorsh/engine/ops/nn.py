@@ -20,7 +20,6 @@ from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
 from .common import broadcast_shapes, inplace, result_type, tensor_arg
-from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
@@ -57,7 +56,7 @@ def _softmax_input(input, dim, dtype, name):
         a = a.astype(dtypes.to_dtype(dtype).np)
     elif a.dtype.kind in "biu":
         kind = "softmax" if name == "softmax" else "log_softmax"
-        raise NotImplementedError(f"\"{kind}_lastdim_kernel_impl\" not implemented for '{_short(input.dtype)}'")
+        raise NotImplementedError(f"\"{kind}_lastdim_kernel_impl\" not implemented for '{input.dtype.scalar_name}'")
     return a, (axis if a.ndim else None)
 
 
@@ -125,7 +124,7 @@ def _float_input(input, kernel: str) -> np.ndarray:
     tensor_arg(input)
     a = input._data
     if a.dtype.kind in "biu":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
     return a
 
 
@@ -513,7 +512,7 @@ def _elementwise_loss(name, input, target, reduction, loss_fn, derivative, kerne
     _check_reduction(reduction)
     dtype = result_type(input, target)
     if dtype.category < dtypes.FLOAT:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
     a = input._data.astype(dtype.np, copy=False)
     b = target._data.astype(dtype.np, copy=False)
     shape = broadcast_shapes(a.shape, b.shape)
@@ -604,7 +603,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def _check_target(target: Tensor) -> np.ndarray:
     t = target._data
     if t.dtype != np.int64 and t.dtype != np.uint8:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_short(target.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
     return t.astype(np.int64, copy=False)
 
 
@@ -618,7 +617,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     x = input._data
     t = _check_target(target)
     if x.dtype.kind not in "fc":
-        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{_short(input.dtype)}'")
+        raise NotImplementedError(f"\"nll_loss_out_frame\" not implemented for '{input.dtype.scalar_name}'")
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim == 1:
@@ -647,7 +646,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                 f"tensor of shape: [{', '.join(map(str, w.shape))}]"
             )
         if w.dtype != x.dtype:
-            raise RuntimeError(f"expected scalar type {_short(input.dtype)} but found {_short(weight.dtype)}")
+            raise RuntimeError(f"expected scalar type {input.dtype.scalar_name} but found {weight.dtype.scalar_name}")
     ts = ts.reshape(-1)
     valid = ts != ignore_index
     bad = valid & ((ts < 0) | (ts >= n_classes))
@@ -757,9 +756,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         )
     p, t = input._data, target._data
     if p.dtype != t.dtype:
-        raise RuntimeError(f"Found dtype {_short(target.dtype)} but expected {_short(input.dtype)}")
+        raise RuntimeError(f"Found dtype {target.dtype.scalar_name} but expected {input.dtype.scalar_name}")
     if p.dtype.kind not in "fc":
-        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{_short(input.dtype)}'")
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{input.dtype.scalar_name}'")
     if not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     if not ((t >= 0) & (t <= 1)).all():
@@ -801,9 +800,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if dtype.category < dtypes.FLOAT:
         kernel = "log_sigmoid_cpu" if input.dtype.category < dtypes.FLOAT else None
         if kernel:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
     if target.dtype.category < dtypes.FLOAT:
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {_short(target.dtype)}")
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {target.dtype.scalar_name}")
     x = input._data.astype(dtype.np, copy=False)
     t = target._data.astype(dtype.np, copy=False)
     softplus_neg = np.logaddexp(0, -x)  # log(1 + exp(-x)), stable

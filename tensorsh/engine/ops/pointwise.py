@@ -352,7 +352,7 @@ def _bitwise(name, np_fn, dunder, reflected, doc):
     def bitwise(input, other):
         a, b, dtype = binary_operands(input, other)
         if dtype.category > dtypes.INT:
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name.removesuffix("Tensor")}\'')
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
         return wrap(np_fn(a, b, dtype=dtype.np))
 
     bitwise.__name__ = name
@@ -380,7 +380,7 @@ def bitwise_not(input):
     tensor_arg(input)
     if input.dtype.category > dtypes.INT:
         raise NotImplementedError(
-            f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy_name.removesuffix('Tensor')}'"
+            f"\"bitwise_not_cpu\" not implemented for '{input.dtype.scalar_name}'"
         )
     return wrap(np.invert(input._data))
 
@@ -576,7 +576,7 @@ def where(condition, input=None, other=None):
         return nonzero(condition, as_tuple=True)
     cond = tensor_arg(condition, "condition")._data
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.legacy_name.removesuffix('Tensor')}")
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.scalar_name}")
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         a, b, dtype = binary_operands(input, other)
     else:

@@ -19,7 +19,6 @@ from ..size import return_types
 from ..tensor import Tensor, wrap, wrap_dim
 from ..autograd import OUTPUT, record
 from .common import tensor_arg
-from .common import _short_name as _short  # PyTorch's scalar type name: Float, Long, ComplexFloat
 from .registry import op
 
 _INF = math.inf
@@ -224,7 +223,7 @@ def _mean_dtype(input: Tensor, dtype, name="mean") -> dtypes.dtype:
         which = "Optional" if dtype is not None else "Input"
         raise RuntimeError(
             f"{name}(): could not infer output dtype. {which} dtype must be either a floating point or complex "
-            f"dtype. Got: {_short(target)}"
+            f"dtype. Got: {target.scalar_name}"
         )
     return target
 
@@ -312,7 +311,7 @@ def _empty_check(input: Tensor, name: str, axes=None) -> None:
 
 def _complex_check(input: Tensor, kernel: str) -> None:
     if input.dtype.category == dtypes.COMPLEX:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_short(input.dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
 
 
 def _no_complex(input: Tensor, message: str) -> None:
@@ -532,7 +531,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     tensor_arg(input)
     if input.dtype.category < dtypes.FLOAT:
         raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_short(input.dtype)}"
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.scalar_name}"
         )
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))

@@ -134,7 +134,7 @@ def reshape_as(self, other):
 def type_string(dtype) -> str:
     """How PyTorch names a CPU tensor type in messages: torch.FloatTensor, but CPUBoolType for bool/complex."""
     if dtype.category in (dtypes.BOOL, dtypes.COMPLEX):
-        return f"CPU{dtype.legacy_name.removesuffix('Tensor')}Type"
+        return f"CPU{dtype.scalar_name}Type"
     return f"torch.{dtype.legacy_name}"
 
 
