@@ -109,8 +109,13 @@ _NO_EDGE = (None, 0)
 
 
 def tracked(x) -> bool:
-    """Whether x is a tensor that requires grad (a view first catching up with its base: see Tensor)."""
-    return isinstance(x, Tensor) and synced(x)._requires_grad
+    """Whether x is a tensor that requires grad (a view first catching up with its base: see Tensor).
+
+    Every op asks this of every input, so a tensor that follows no base answers from its own
+    attribute, without the call to synced."""
+    if type(x) is not Tensor:
+        return False
+    return x._requires_grad if x._view_version is None else synced(x)._requires_grad
 
 
 class Node:
