@@ -48,6 +48,9 @@ import torch
 import torch.nn.functional
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tensorsh.lang.compiler import silent  # noqa: E402  (the language's own rule for a trailing ;)
+
 EXAMPLES_DIR = ROOT / "examples"
 EXPECTED_DIR = ROOT / "tests" / "acceptance" / "examples"
 
@@ -160,17 +163,6 @@ def program_globals() -> dict:
     return names
 
 
-def _silent(lines: list[str], statement: ast.Expr) -> bool:
-    """Whether a top-level expression statement ends with ';' (as tensorsh's compiler decides it)."""
-    line = lines[statement.end_lineno - 1]
-    rest = line.encode("utf-8")[statement.end_col_offset:].decode("utf-8", "replace")
-    rest = rest.lstrip(" \t)")
-    if not rest.startswith(";"):
-        return False
-    after = rest[1:].strip()
-    return not after or after.startswith("#")
-
-
 _SHOW = "_record_examples_show"
 
 
@@ -179,7 +171,7 @@ def compile_example(source: str, filename: str) -> types.CodeType:
     tree = ast.parse(source, filename)
     lines = source.splitlines()
     for statement in tree.body:
-        if isinstance(statement, ast.Expr) and not _silent(lines, statement):
+        if isinstance(statement, ast.Expr) and not silent(lines, statement):
             call = ast.Call(ast.Name(_SHOW, ast.Load()), [statement.value], [])
             statement.value = ast.copy_location(call, statement.value)
     ast.fix_missing_locations(tree)

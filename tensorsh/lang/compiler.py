@@ -119,6 +119,18 @@ def callee_path(node: ast.expr) -> tuple[str, ...] | None:
     return (node.id, *reversed(names))
 
 
+def silent(lines: list[str], statement: ast.Expr) -> bool:
+    """Whether a top-level expression statement ends with ';' (the last on its line): such a
+    statement's value is not shown."""
+    line = lines[statement.end_lineno - 1]
+    rest = line.encode("utf-8")[statement.end_col_offset:].decode("utf-8", "replace")
+    rest = rest.lstrip(" \t)")
+    if not rest.startswith(";"):
+        return False
+    after = rest[1:].strip()
+    return not after or after.startswith("#")
+
+
 class Guarding(ast.NodeTransformer):
     def __init__(self, lines: list[str]):
         self.lines = lines
@@ -170,7 +182,7 @@ class Guarding(ast.NodeTransformer):
         for statement in node.body:
             if isinstance(statement, ast.Expr):
                 value = self.visit(statement.value)
-                if not self.silent(statement):
+                if not silent(self.lines, statement):
                     value = _call("_tsh_show", [value], statement)
                 body.append(_statement(value, statement))
             else:
@@ -181,16 +193,6 @@ class Guarding(ast.NodeTransformer):
     def statements(self, statement: ast.stmt) -> list[ast.stmt]:
         result = self.visit(statement)
         return result if isinstance(result, list) else [result]
-
-    def silent(self, statement: ast.Expr) -> bool:
-        """Whether a top-level expression statement ends with ';' (the last on its line)."""
-        line = self.lines[statement.end_lineno - 1]
-        rest = line.encode("utf-8")[statement.end_col_offset:].decode("utf-8", "replace")
-        rest = rest.lstrip(" \t)")
-        if not rest.startswith(";"):
-            return False
-        after = rest[1:].strip()
-        return not after or after.startswith("#")
 
     # ---------------------------------------------------------------- attributes
 
