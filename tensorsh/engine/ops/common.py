@@ -77,6 +77,12 @@ def binary_operands(a, b):
                 check_broadcast(a, b)
             if ad.dtype == bd.dtype:
                 return ad, bd, dtypes.BY_NUMPY[ad.dtype]
+            # A bool mask against another tensor: the result has the other's dtype, in PyTorch
+            # as in NumPy, whose loops promote the mask as they go; a cast would copy it first.
+            if bd.dtype == np.bool_:
+                return ad, bd, dtypes.BY_NUMPY[ad.dtype]
+            if ad.dtype == np.bool_:
+                return ad, bd, dtypes.BY_NUMPY[bd.dtype]
         elif type(b) is float or type(b) is int:
             kind = ad.dtype.kind
             if kind in "fc":  # a Python number takes the tensor's floating dtype
@@ -141,11 +147,8 @@ def check_broadcast(a, b) -> None:
                 if len(_BROADCAST_SHAPES) > 4096:
                     _BROADCAST_SHAPES.clear()
                 _BROADCAST_SHAPES[pair] = shape
-            check_allocation(shape, max(dtypes.BY_NUMPY[a._data.dtype], dtypes.BY_NUMPY[b._data.dtype], key=_itemsize))
-
-
-def _itemsize(d: dtypes.dtype) -> int:
-    return d.itemsize
+            ad, bd = a._data.dtype, b._data.dtype
+            check_allocation(shape, dtypes.BY_NUMPY[ad if ad.itemsize >= bd.itemsize else bd])
 
 
 def numel_of(shape) -> int:
