@@ -47,3 +47,32 @@ def test_a_result_is_freed_when_dropped(name, fn, arrays):
         assert [r() for r in refs] == [None] * len(refs)
     finally:
         gc.enable()
+
+
+def _gradient_of(f):
+    """x -> d(sum f(x))/dx, recorded (create_graph=True) so that it can be differentiated again."""
+
+    def gradient(a):
+        x = a if a.requires_grad else a.detach().requires_grad_()
+        (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+        return g
+
+    return gradient
+
+
+_RNG = np.random.default_rng(5)
+_X = _RNG.uniform(0.5, 1.5, (2, 3))
+_M = _RNG.standard_normal((3, 2))
+SECOND_ORDER = [
+    ("exp", torch.exp), ("log", torch.log), ("sin", torch.sin), ("tanh", torch.tanh),
+    ("sigmoid", torch.sigmoid), ("sqrt", torch.sqrt), ("cube", lambda x: x ** 3),
+    ("square_product", lambda x: x * x * 2), ("reciprocal", lambda x: 1 / x), ("div", lambda x: x / (x + 1)),
+    ("softmax", lambda x: torch.softmax(x, dim=1) * torch.arange(3.0)), ("matmul", lambda x: (x @ torch.tensor(_M)) ** 2),
+    ("mean_var", lambda x: x.var(dim=1) + x.mean()), ("relu", lambda x: torch.relu(x - 1) ** 2),
+]
+
+
+@pytest.mark.parametrize("name, f", SECOND_ORDER, ids=[n for n, _ in SECOND_ORDER])
+def test_second_derivatives_match_finite_differences(name, f):
+    # The backward formulas are tensor ops: their own gradients are the second derivatives.
+    check_gradients(_gradient_of(f), [_X])
