@@ -12,15 +12,14 @@ state and the attributes that are not ops.
 
 from __future__ import annotations
 
-import numpy as np
-
 import sys
+
+import numpy as np
 
 from . import dtypes
 from .device import CPU, check as check_device
 from .printing import tensor_repr
 from .size import Size
-
 
 
 class Tensor:
