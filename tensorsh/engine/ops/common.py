@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, limits
 from ..autograd import needs_grad
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
@@ -131,7 +131,7 @@ def broadcast_shapes(*shapes) -> tuple:
     return tuple(out)
 
 
-_BROADCAST_SHAPES: dict = {}  # shape pairs -> their broadcast shape: a session uses few pairs
+_BROADCAST_SHAPES: dict = {}  # shape pairs -> (broadcast shape, its element count): a session uses few pairs
 
 
 def check_broadcast(a, b) -> None:
@@ -141,14 +141,17 @@ def check_broadcast(a, b) -> None:
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         pair = (a._data.shape, b._data.shape)
         if pair[0] != pair[1]:
-            shape = _BROADCAST_SHAPES.get(pair)
-            if shape is None:
+            known = _BROADCAST_SHAPES.get(pair)
+            if known is None:
                 shape = broadcast_shapes(*pair)
                 if len(_BROADCAST_SHAPES) > 4096:
                     _BROADCAST_SHAPES.clear()
-                _BROADCAST_SHAPES[pair] = shape
+                known = _BROADCAST_SHAPES[pair] = (shape, numel_of(shape))
+            shape, count = known
             ad, bd = a._data.dtype, b._data.dtype
-            check_allocation(shape, dtypes.BY_NUMPY[ad if ad.itemsize >= bd.itemsize else bd])
+            wider = ad if ad.itemsize >= bd.itemsize else bd
+            if count * wider.itemsize > limits._max_bytes:
+                check_allocation(shape, dtypes.BY_NUMPY[wider])  # raises the limit's message
 
 
 def numel_of(shape) -> int:

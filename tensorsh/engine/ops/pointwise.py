@@ -228,6 +228,7 @@ def pow(input, exponent):
 # Scalar exponents PyTorch's CPU kernel computes by products rather than pow(), which also
 # makes them exact to its last bit (and NumPy's pow of a negative base is slow).
 _POWERS_BY_PRODUCTS = {
+    2: lambda a: a * a,
     3: lambda a: a * a * a,
     -2: lambda a: np.reciprocal(a * a),
 }

@@ -205,16 +205,31 @@ def sum_to_size(self, *size):
         size = size[0]
     size = tuple(size)
     shape = self._data.shape
+    axes = _SUMMED_AXES.get((shape, size))
+    if axes is None:
+        axes = _summed_axes(shape, size)
+    if not axes:
+        return self
+    out = np.add.reduce(self._data, axes, keepdims=True).astype(self._data.dtype, copy=False)
+    if out.ndim != len(size):
+        out = out.reshape(size)
+    return record(out, "SumBackward1", (self,), lambda g: (g.expand(shape),))
+
+
+# (shape, size) -> the axes sum_to_size reduces: every gradient of a broadcast input asks, and
+# a program broadcasts few pairs of shapes.
+_SUMMED_AXES: dict = {}
+
+
+def _summed_axes(shape: tuple, size: tuple) -> tuple:
     lead = len(shape) - len(size)
     if lead < 0 or builtins.any(s != 1 and s != d for s, d in zip(size, shape[lead:])):
         raise RuntimeError(f"size {{{', '.join(map(str, size))}}} is not expandable to size {{{', '.join(map(str, shape))}}}.")
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
-    if not axes:
-        return self
-    out = np.sum(self._data, axis=axes, keepdims=True).astype(self._data.dtype, copy=False)
-    if lead:
-        out = out.reshape(size)
-    return record(out, "SumBackward1", (self,), lambda g: (g.expand(shape),))
+    if len(_SUMMED_AXES) > 4096:
+        _SUMMED_AXES.clear()
+    _SUMMED_AXES[shape, size] = axes
+    return axes
 
 
 def _mean_dtype(input: Tensor, dtype, name="mean") -> dtypes.dtype:
