@@ -207,3 +207,123 @@ def test_load_of_missing_files_and_directories():
         ("FileNotFoundError", "No such file: 'missing.npy'")
     os.mkdir("dir.npy")
     assert error_of("load('dir.npy')").kind == "IsADirectoryError"
+
+
+# ---------------------------------------------------------------- named pipes, leftovers, byte order, paths
+
+
+def _unblock_after(seconds, fifo):
+    """A watchdog: if load() is stuck opening or reading `fifo`, open its write end and close
+    it, so that load() sees end-of-file and the test fails instead of hanging for ever."""
+    import threading
+
+    def unblock():
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # nobody is reading: load() did not block
+
+    timer = threading.Timer(seconds, unblock)
+    timer.start()
+    return timer
+
+
+@pytest.mark.parametrize("name", ["p.npy", "p.npz"])
+def test_load_refuses_a_named_pipe_without_blocking(name):
+    os.mkfifo(name)
+    watchdog = _unblock_after(10, name)
+    try:
+        error = error_of(f"load({name!r})")
+    finally:
+        watchdog.cancel()
+    assert (error.kind, error.message) == (
+        "OSError", f"{name!r} is a named pipe, not a regular file: load reads only regular files")
+
+
+def test_load_refuses_a_pipe_swapped_in_after_the_check(monkeypatch):
+    # stat() sees a regular file; by the time load() opens it, it is a pipe.
+    numpy.save("good.npy", numpy.arange(3))
+    os.mkfifo("race.npy")
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: real_stat(
+        "good.npy" if str(path).endswith("race.npy") else path, *args, **kwargs))
+    watchdog = _unblock_after(10, "race.npy")
+    try:
+        error = error_of("load('race.npy')")
+    finally:
+        watchdog.cancel()
+    assert error.message == "'race.npy' is a named pipe, not a regular file: load reads only regular files"
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", ""])
+    process.wait()
+    return process.pid
+
+
+def _temporary(target: str, pid: int) -> str:
+    name = f".{target}.tensorsh-save-{pid}-0123456789ab.tmp"
+    with open(name, "wb") as f:
+        f.write(b"\x93NUMPY half a file")
+    return name
+
+
+def test_the_next_save_or_load_removes_temporaries_a_killed_save_left(in_tmp):
+    dead, sleeper = _dead_pid(), subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        of_dead = _temporary("x.npy", dead)
+        of_us = _temporary("x.npy", os.getpid())  # our pid, not being written: a pid reused
+        in_progress = _temporary("x.npy", sleeper.pid)  # a live writer's: kept
+        other_target = _temporary("y.npy", dead)  # another target's: its own save removes it
+        run("save(ones(2), 'x.npy')")
+        assert sorted(os.listdir(in_tmp)) == sorted([in_progress, other_target, "x.npy"])
+        assert of_dead not in os.listdir(in_tmp) and of_us not in os.listdir(in_tmp)
+        error_of("load('y.npy')")  # a load removes them too, even of a file that is not there
+        assert sorted(os.listdir(in_tmp)) == sorted([in_progress, "x.npy"])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_kill_9_leftovers_are_gone_after_the_next_save(in_tmp):
+    program = "for i in range(100000):\n    save(ones(2**22), 'x.npy')\n"  # 16 MiB per save
+    for delay in (0.8, 1.3):
+        process = subprocess.Popen([sys.executable, "-m", "tensorsh", "-c", program], cwd=in_tmp)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    run("save(arange(2), 'x.npy')")
+    assert os.listdir(in_tmp) == ["x.npy"]
+
+
+def test_big_endian_files_load_in_native_byte_order():
+    numpy.save("f.npy", numpy.array([1.5, -2.0], dtype=">f4"))
+    numpy.savez("several.npz", i=numpy.array([1, 2 ** 40], dtype=">i8"),
+                c=numpy.array([1 + 2j], dtype=">c16"), little=numpy.arange(2, dtype="<i2"))
+    assert run("t = load('f.npy')\nstr(t.dtype), t.tolist()") == [("torch.float32", [1.5, -2.0])]
+    assert run("d = load('several.npz')\n[(k, str(d[k].dtype), d[k].tolist()) for k in sorted(d)]") == [[
+        ("c", "torch.complex128", [1 + 2j]), ("i", "torch.int64", [1, 2 ** 40]),
+        ("little", "torch.int16", [0, 1])]]
+    assert run("t = load('f.npy')\nt += 1\nt.tolist()") == [[2.5, -1.0]]
+
+
+def test_a_header_length_beyond_the_file_is_refused_before_it_is_read(in_tmp):
+    # 12 bytes claiming a 2 GiB header: reading it first meant MemoryError under the memory limit.
+    with open("tiny.npy", "wb") as f:
+        f.write(b"\x93NUMPY\x02\x00" + (2 ** 31).to_bytes(4, "little"))
+    result = subprocess.run([sys.executable, "-m", "tensorsh", "--max-memory", "64M", "-c", "load('tiny.npy')"],
+                            cwd=in_tmp, capture_output=True, text=True, timeout=60, check=False)
+    assert "error[ValueError]: 'tiny.npy' has a damaged header (not one NumPy wrote)" in result.stderr, \
+        result.stderr
+    assert error_of("load('tiny.npy')").message == "'tiny.npy' has a damaged header (not one NumPy wrote)"
+
+
+def test_os_errors_name_the_file_as_given_never_the_working_directory(in_tmp):
+    long = "a" * 300 + ".npy"
+    for source in (f"save(ones(2), {long!r})", f"load({long!r})"):
+        error = error_of(source)
+        assert (error.kind, error.message) == ("OSError", f"[Errno 36] File name too long: {long!r}")
+    os.makedirs("d.npy/inside")  # the rename over a non-empty directory fails, naming both paths
+    error = error_of("save(ones(2), 'd.npy')")
+    assert (error.kind, error.message) == ("IsADirectoryError", "[Errno 21] Is a directory: 'd.npy'")
+    assert str(in_tmp) not in error.message
