@@ -20,6 +20,10 @@ import numpy as np
 
 from .tensor import Tensor, _view, synced, wrap
 
+# PyTorch's torch.autograd names: the rest of the module (Node, record, ...) is the engine's,
+# and `torch.autograd` shows programs only these.
+__all__ = ["backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+
 _grad_enabled = True
 
 
@@ -130,10 +134,14 @@ class Node:
     over it. The node keeps the result's array, not the result: the result holds the
     node as its grad_fn, and a node holding the result back would make a reference cycle,
     which only the garbage collector frees, with every array in it.
+
+    Programs see PyTorch's public Node API only (name, next_functions, metadata,
+    register_hook, register_prehook: the sandbox's allow-list in lang/namespace.py); the
+    other attributes are the engine's.
     """
 
     __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "output", "freed", "retained",
-                 "hooks", "__weakref__")
+                 "hooks", "prehooks", "posthooks", "_metadata", "__weakref__")
 
     def __init__(self, name, backward, inputs, saved=(), output=None):
         self._name = name
@@ -166,10 +174,33 @@ class Node:
         self.saved = tuple(kept)
         self.freed = False
         self.retained = None  # the tensor whose .grad this node fills (retain_grad)
-        self.hooks = None  # functions applied to the gradient arriving here (register_hook)
+        self.hooks = None  # functions applied to the gradient arriving here (Tensor.register_hook)
+        self.prehooks = self.posthooks = None  # the node's own hooks (register_prehook, register_hook)
+        self._metadata = None
 
     def name(self) -> str:
         return self._name
+
+    @property
+    def metadata(self) -> dict:
+        """A dict the program may keep anything in, as PyTorch's Node.metadata."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_prehook(self, hook) -> RemovableHandle:
+        """Call hook(grad_outputs) before the node runs; a returned tuple replaces grad_outputs."""
+        if self.prehooks is None:
+            self.prehooks = []
+        self.prehooks.append(hook)
+        return RemovableHandle(self.prehooks, hook)
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call hook(grad_inputs, grad_outputs) after the node runs; a returned tuple replaces grad_inputs."""
+        if self.posthooks is None:
+            self.posthooks = []
+        self.posthooks.append(hook)
+        return RemovableHandle(self.posthooks, hook)
 
     def __repr__(self) -> str:
         return f"<{self._name} object at {hex(id(self))}>"
@@ -232,7 +263,8 @@ class AccumulateGrad(Node):
         self.saved = ()
         self.freed = False
         self.retained = None
-        self.hooks = None
+        self.hooks = self.prehooks = self.posthooks = None
+        self._metadata = None
 
 
 # ---------------------------------------------------------------- recording
@@ -362,13 +394,28 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
                 _deposit(node.retained, g, create_graph)
             if wanted_at is not None and node in wanted_at:
                 results[wanted_at[node]] = g
+            # The node's own hooks run only where PyTorch runs the node: grad() reads a leaf's
+            # gradient as it arrives, without running its AccumulateGrad.
             if type(node) is AccumulateGrad:
                 if wanted_at is None and (only is None or node in only):
+                    if node.prehooks:
+                        g = _prehooked(node, g)
+                        if g is None:
+                            continue
                     _deposit(node.variable, g, create_graph)
+                    if node.posthooks:
+                        _posthooked(node, (), g)
                 continue
+            if node.prehooks:
+                g = _prehooked(node, g)
+                if g is None:
+                    continue
             if node.saved or node.freed:
                 node.check_saved()
-            for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, node.input_grads(g)):
+            input_grads = node.input_grads(g)
+            if node.posthooks:
+                input_grads = _posthooked(node, input_grads, g)
+            for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, input_grads):
                 if ig is None or child is None:
                     continue
                 data = ig._data
@@ -380,6 +427,53 @@ def _run(roots, root_grads, *, retain_graph, create_graph, wanted=None, only=Non
     finally:
         _grad_enabled = prev_mode
     return results
+
+
+def _prehooked(node, g):
+    """The gradient arriving at node after its register_prehook hooks (None: a hook dropped it)."""
+    for hook in tuple(node.prehooks):  # a hook may remove itself
+        (g,) = _hook_result(hook, hook((g,)), (g,))
+        if g is None:
+            return None
+    return g
+
+
+def _posthooked(node, input_grads, g):
+    """The gradients node passes on after its register_hook hooks, which see them as PyTorch
+    shows them: one per input, None for inputs outside the graph, in the input's shape."""
+    grad_inputs = tuple(
+        None if child is None or ig is None
+        else ig if ig._data.shape == meta[0] and ig._data.dtype == meta[1] else _fit(ig, meta)
+        for (child, _), meta, ig in zip(node.next_functions, node.inputs_meta, input_grads))
+    for hook in tuple(node.posthooks):
+        grad_inputs = _hook_result(hook, hook(grad_inputs, (g,)), grad_inputs)
+    return grad_inputs
+
+
+def _hook_result(hook, result, values: tuple) -> tuple:
+    """What a node hook returned, checked as PyTorch checks it: None keeps `values`."""
+    if result is None:
+        return values
+    if type(result) is not tuple:
+        raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if len(result) != len(values):
+        raise RuntimeError(f"hook '{name}' has returned an incorrect number of values (got {len(result)}, but "
+                           f"expected {len(values)})")
+    for old, new in zip(values, result):
+        if new is None:
+            continue
+        if not isinstance(new, Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+        if old is None:
+            raise RuntimeError("can't replace a None gradient with a non-None value")
+        if new._data.shape != old._data.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        if new._data.dtype != old._data.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                               f"torch.{_dtype_of(old._data.dtype).legacy_name} got "
+                               f"torch.{_dtype_of(new._data.dtype).legacy_name})")
+    return result
 
 
 def _deposit(tensor, g, create_graph):
@@ -407,7 +501,8 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False, input
         retain_graph = create_graph
     only = None
     if inputs is not None:
-        inputs = [inputs] if hasattr(inputs, "_data") else list(inputs)
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        _check_inputs(inputs)
         only = {_node_of(t) for t in inputs}
     _run([_node_of(tensor)], [gradient], retain_graph=retain_graph, create_graph=create_graph, only=only)
 
@@ -455,6 +550,12 @@ def _as_grad(gradient, like):
     return gradient
 
 
+def _check_inputs(inputs):
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned as a tuple (torch.autograd.grad)."""
@@ -468,6 +569,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = list(grad_outputs)
     roots, root_grads = [], []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(out, Tensor):
+            raise AssertionError("Expected output to be a torch.Tensor")  # PyTorch's very words and class
         if not out.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
@@ -476,6 +579,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = _as_grad(g, out)
         roots.append(_node_of(out))
         root_grads.append(g)
+    _check_inputs(inputs)
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")

@@ -126,15 +126,34 @@ def _getters(names) -> dict[str, Callable[[Any], Any]]:
 
 
 def is_engine_class(cls: type) -> bool:
-    """A class of the engine's, or built on one."""
+    """A class of the engine's, or built on one, that a program may hold as a class (call, build
+    on, read the public names of): not the autograd graph's nodes (see _node_attributes)."""
     known = _ENGINE_CLASSES.get(cls)
     if known is None:
         known = _ENGINE_CLASSES[cls] = any(getattr(c, "__module__", "").startswith(ENGINE_MODULES)
-                                           for c in cls.__mro__[:-1])
+                                           for c in cls.__mro__[:-1]) and _node_attributes(cls) is None
     return known
 
 
 _ENGINE_CLASSES: dict[type, bool] = {}
+
+# A tensor's grad_fn shows programs PyTorch's public Node API only: the engine's nodes also hold
+# backward closures and saved tensors with the version counters that detect in-place changes.
+# Their class is out of reach too (not an engine class above, so type(grad_fn) cannot be called
+# or built on), as PyTorch's node classes can be neither instantiated nor subclassed.
+_NODE = ("metadata", "name", "next_functions", "register_hook", "register_prehook")
+_ACCUMULATE_GRAD = (*_NODE, "variable")
+
+
+def _node_attributes(cls: type) -> tuple[str, ...] | None:
+    """The attributes a program may read on instances of cls, if cls is an autograd node class."""
+    if not getattr(cls, "__module__", "").startswith(ENGINE_MODULES):
+        return None  # nodes are the engine's own, never built on by a program
+    from tensorsh.engine.autograd import AccumulateGrad, Node
+
+    if issubclass(cls, AccumulateGrad):
+        return _ACCUMULATE_GRAD
+    return _NODE if issubclass(cls, Node) else None
 
 
 def _engine_public_names(cls: type) -> list[str]:
@@ -226,6 +245,9 @@ def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
         return _getters(names + ("fromkeys",) if value is dict else names)
     if is_engine_class(cls):
         return _getters(_engine_public_names(cls))
+    node_names = _node_attributes(cls)
+    if node_names is not None:
+        return _getters(node_names)
     if isinstance(value, str):
         table = _getters(_STR)
         table.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
