@@ -50,6 +50,7 @@ import torch.nn.functional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tensorsh.lang.compiler import silent  # noqa: E402  (the language's own rule for a trailing ;)
+from tensorsh.lang.errors import source_lines  # noqa: E402  (and its line breaks)
 
 EXAMPLES_DIR = ROOT / "examples"
 EXPECTED_DIR = ROOT / "tests" / "acceptance" / "examples"
@@ -169,7 +170,7 @@ _SHOW = "_record_examples_show"
 def compile_example(source: str, filename: str) -> types.CodeType:
     """The program with each shown top-level expression statement `x` made `_show(x)`."""
     tree = ast.parse(source, filename)
-    lines = source.splitlines()
+    lines = source_lines(source)
     for statement in tree.body:
         if isinstance(statement, ast.Expr) and not silent(lines, statement):
             call = ast.Call(ast.Name(_SHOW, ast.Load()), [statement.value], [])

@@ -67,15 +67,20 @@ def _start_repl(session, fmt: str | None, color: bool, vi: bool, debug: bool) ->
 
 def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
     """The program's text and file name, or None when there is none (a terminal, no arguments)."""
+    from tensorsh.lang.evaluator import MAX_SOURCE_CHARACTERS
+
+    # One character more than a program may have is enough for the session to refuse it: a
+    # program piped from a stream without end (`yes | tensorsh`) is never read whole.
+    most = MAX_SOURCE_CHARACTERS + 1
     if code is not None:
         return code, "<string>"
     if file == "-" or (file is None and not sys.stdin.isatty()):
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read(most), "<stdin>"
     if file is None:
         return None
     try:
         with open(file, encoding="utf-8-sig") as f:  # a BOM from a Windows editor is not code
-            return f.read(), file
+            return f.read(most), file
     except (OSError, UnicodeDecodeError) as exc:
         sys.stderr.write(f"tensorsh: can't open file '{file}': {exc}\n")
         sys.exit(EXIT_USAGE)

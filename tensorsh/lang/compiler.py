@@ -30,14 +30,14 @@ import warnings
 from types import CodeType
 
 from tensorsh.lang import grammar
-from tensorsh.lang.errors import TensorshError, span_of, syntax_error
+from tensorsh.lang.errors import TensorshError, source_lines, span_of, syntax_error
 from tensorsh.lang.guards import BINARY
 
 
 def compile_program(tree: ast.Module, source: str, filename: str) -> tuple[CodeType, dict]:
     """The code object for a validated module, and its call sites by position (see `Guarding.calls`);
     a located SyntaxError for what CPython's compiler refuses."""
-    lines = source.splitlines()
+    lines = source_lines(source)
     guarding = Guarding(lines)
     tree = guarding.visit(tree)
     try:

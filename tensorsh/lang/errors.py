@@ -14,7 +14,13 @@ turns it into the diagnostic users see:
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
+
+# CPython's tokenizer ends a line at \n, \r\n and \r only. str.splitlines also breaks at \v, \f,
+# \x1c-\x1e, \x85, U+2028 and U+2029, which the parser leaves inside strings and comments: split
+# with it and every line after one of them is numbered differently from the parser's spans.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Span(NamedTuple):
@@ -24,6 +30,22 @@ class Span(NamedTuple):
     column: int
     end_line: int
     end_column: int
+
+
+def source_lines(source: str) -> list[str]:
+    """The source's lines as the parser numbers them (like str.splitlines, but at \n, \r\n, \r only)."""
+    lines = _LINE_BREAK.split(source)
+    if lines[-1] == "":  # a final line break ends the last line; it does not start an empty one
+        lines.pop()
+    return lines
+
+
+def span_of_index(source: str, index: int) -> Span:
+    """The one-character span of `source[index]`."""
+    line_start = max(source.rfind("\n", 0, index), source.rfind("\r", 0, index)) + 1
+    line = 1 + len(_LINE_BREAK.findall(source, 0, line_start))
+    column = index - line_start + 1
+    return Span(line, column, line, column + 1)
 
 
 def _character_column(lines: list[str], line: int, byte_offset: int) -> int:
@@ -148,27 +170,29 @@ def did_you_mean(message: str, word: str, candidates: Iterable[str]) -> str:
 
 _COLOURS = {"error": "\x1b[1;31m", "bold": "\x1b[1m", "blue": "\x1b[1;34m", "reset": "\x1b[0m"}
 
+# The most characters of a source line shown under an error: a 10 MB line would otherwise be
+# printed whole, with as many carets. Longer lines are clipped around the span, with … marks.
+MAX_SHOWN_CHARACTERS = 200
+_CONTEXT_BEFORE = 60  # of those, how many may precede the span's start
+
 
 def render(error: TensorshError, color: bool = False) -> str:
     """The diagnostic text for an error, ending in a newline; ANSI colour if asked."""
     def paint(text: str, style: str) -> str:
         return f"{_COLOURS[style]}{text}{_COLOURS['reset']}" if color else text
 
-    head = paint(f"error[{error.kind}]", "error") + paint(f": {error.message}", "bold")
+    head = paint(f"error[{error.kind}]", "error") + paint(f": {_printable(error.message)}", "bold")
     lines = [head]
     span = error.span
-    source_lines = (error.source or "").splitlines()
+    lines_of_source = source_lines(error.source or "")
     if span is not None and error.filename is not None:
         width = len(str(span.line))
         pad = " " * width
-        lines.append(f"{pad}{paint('-->', 'blue')} {error.filename}:{span.line}:{span.column}")
-        if 1 <= span.line <= len(source_lines):
-            text = source_lines[span.line - 1]
-            shown, start = _expand_tabs(text, span.column - 1)
-            if span.end_line == span.line:
-                _, stop = _expand_tabs(text, span.end_column - 1)
-            else:
-                stop = len(shown.rstrip())
+        lines.append(f"{pad}{paint('-->', 'blue')} {_printable(error.filename)}:{span.line}:{span.column}")
+        if 1 <= span.line <= len(lines_of_source):
+            text = lines_of_source[span.line - 1]
+            stop = span.end_column - 1 if span.end_line == span.line else len(text.rstrip())
+            shown, start, stop = _excerpt(text, span.column - 1, stop)
             carets = "^" * max(1, stop - start)
             bar = paint("|", "blue")
             lines.append(f"{pad} {bar}")
@@ -176,11 +200,42 @@ def render(error: TensorshError, color: bool = False) -> str:
             lines.append(f"{pad} {bar} {' ' * start}{paint(carets, 'error')}")
     if error.note:
         width = len(str(span.line)) if span is not None and error.filename is not None else 0
-        lines.append(f"{' ' * width} = note: {error.note}")
+        lines.append(f"{' ' * width} = note: {_printable(error.note)}")
     return "\n".join(lines) + "\n"
 
 
-def _expand_tabs(text: str, index: int) -> tuple[str, int]:
-    """The line with tabs as spaces, and where character `index` lands in it."""
-    shown = text.expandtabs(4)
-    return shown, len(text[:index].expandtabs(4))
+def _excerpt(text: str, start: int, stop: int) -> tuple[str, int, int]:
+    """The line as shown, and where characters `start` and `stop` of it land: tabs as spaces,
+    characters a terminal would act on (escape sequences, carriage returns, line separators)
+    escaped, and a long line clipped around `start` with … marks."""
+    low, high = 0, len(text)
+    if len(text) > MAX_SHOWN_CHARACTERS:
+        low = max(0, min(start - _CONTEXT_BEFORE, len(text) - MAX_SHOWN_CHARACTERS))
+        high = low + MAX_SHOWN_CHARACTERS
+    pieces = ["…"] if low > 0 else []
+    width = len(pieces)
+    shown_start = shown_stop = None
+    for index in range(low, high):
+        if index == start:
+            shown_start = width
+        if index == stop:
+            shown_stop = width
+        char = text[index]
+        piece = " " * (4 - width % 4) if char == "\t" else _printable(char)
+        pieces.append(piece)
+        width += len(piece)
+    if shown_start is None:  # the span starts at or past the end of what is shown
+        shown_start = width
+    if shown_stop is None:  # it ends past what is shown (the carets stop at the clip), or before it starts
+        shown_stop = width if stop >= high else shown_start
+    if high < len(text):
+        pieces.append("…")
+    return "".join(pieces), shown_start, shown_stop
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters (an ESC starting a terminal sequence, a \\r that would overwrite
+    the line) and other unprintable ones written as Python escapes; line breaks kept."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)

@@ -26,8 +26,8 @@ from typing import Any, Callable, Mapping
 
 from tensorsh.lang import calls
 from tensorsh.lang.compiler import callee_path, compile_program
-from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, span_at, \
-    syntax_error, user_error
+from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, \
+    source_lines, span_at, span_of, span_of_index, syntax_error, user_error
 from tensorsh.lang.exits import PENDING_EXIT, ExitRequest, raise_pending_exit
 from tensorsh.lang.files import FilesDisabled
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS
@@ -42,6 +42,16 @@ Display = Callable[[Any], None]
 # deeper limit comes with a larger stack; where the system refuses one, Python's default.
 RECURSION_LIMIT = 4000
 STACK_BYTES = 64 << 20
+
+# The longest program text (in characters) we parse; longer text is refused before parsing.
+# Dense code costs CPython's parser about 3 s and 0.6 GB per megabyte (10 MB of `x=1` lines:
+# 36 s, 6 GB), but data written into a program is cheap, and a 10 MB string literal is
+# promised to work (tests/reliability/test_limits.py): hence 16 MiB, not a few.
+MAX_SOURCE_CHARACTERS = 16 << 20
+# The most keyword arguments one call may pass. CPython's compiler checks a call's keywords
+# for repeats pair by pair (validate_keywords in compile.c): 20,000 of them take seconds,
+# 100,000 minutes. More than this go in a dict: f(**{'a': 1, ...}) is one argument.
+MAX_KEYWORD_ARGUMENTS = 1000
 
 
 def _allow_deep_recursion() -> None:
@@ -100,9 +110,13 @@ class Evaluator:
             return self._prepare(source, filename)
 
     def _prepare(self, source: str, filename: str) -> CodeType:
+        # A byte order mark starts many files written on Windows; it is not code, whether the
+        # program comes from a file, -c, standard input or the REPL.
+        source = source.removeprefix("\ufeff")
         try:
             tree = parse(source, filename)
             validate(tree, source, self.modules)
+            _refuse_many_keywords(tree, source)
             key = self._program_name(filename)
             try:
                 code, call_sites = compile_program(tree, source, key)
@@ -121,7 +135,8 @@ class Evaluator:
         self.variables["__builtins__"] = self.builtins
         PENDING_EXIT.clear()
         try:
-            exec(code, self.variables)
+            with _one_line_warnings():
+                exec(code, self.variables)
             raise_pending_exit()  # an exit() that C code swallowed ends the program here at the latest
         except BrokenPipeError:
             raise  # the reader of our output left: the caller ends quietly
@@ -212,7 +227,7 @@ class Evaluator:
             return error
         frame, lasti = mine[-1]
         filename, source, call_sites = self._programs.get(frame.f_code.co_filename, ("<input>", "", {}))
-        lines = source.splitlines()
+        lines = source_lines(source)
         position = _position(frame.f_code, lasti)
         if position is not None:
             error.span = span_at(lines, *position)
@@ -310,16 +325,71 @@ def _collector_paused():
 
 def parse(source: str, filename: str) -> ast.Module:
     """CPython's parse of a whole program; its syntax errors, located."""
+    if len(source) > MAX_SOURCE_CHARACTERS:
+        raise TensorshError("SyntaxError", f"the program is longer than tensorsh's limit of "
+                            f"{MAX_SOURCE_CHARACTERS:,} characters", span_of_index(source, MAX_SOURCE_CHARACTERS),
+                            "load large data from a file with load() rather than writing it into the program")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)  # "invalid decimal literal": unlocated noise
             return ast.parse(source, filename)
     except SyntaxError as exc:
-        raise syntax_error(exc) from None
+        error = syntax_error(exc)
+        if exc.lineno is None and "\0" in source:  # "source code string cannot contain null bytes", unlocated
+            error.span = span_of_index(source, source.index("\0"))
+        raise error from None
     except (RecursionError, MemoryError):
         raise _too_deep() from None
+    except UnicodeEncodeError as exc:  # a byte that was not UTF-8, kept as a lone surrogate (-c, stdin)
+        bad = source[exc.start]
+        what = f"byte 0x{ord(bad) - 0xdc00:02x}" if "\udc80" <= bad <= "\udcff" else f"U+{ord(bad):04X}"
+        raise TensorshError("SyntaxError", f"the program is not valid UTF-8 text: {what}",
+                            span_of_index(source, exc.start)) from None
     except ValueError as exc:  # "source code string cannot contain null bytes"
-        raise TensorshError("SyntaxError", str(exc), Span(1, 1, 1, 2)) from None
+        null = source.find("\0")
+        raise TensorshError("SyntaxError", str(exc),
+                            span_of_index(source, null) if null >= 0 else Span(1, 1, 1, 2)) from None
+
+
+def _refuse_many_keywords(tree: ast.Module, source: str) -> None:
+    """A located error for a call with more than MAX_KEYWORD_ARGUMENTS keyword arguments, before
+    CPython's compiler spends minutes on it."""
+    if source.count("=") + source.count("**") <= MAX_KEYWORD_ARGUMENTS:
+        return  # every keyword argument is `name=` or `**`: no call can have too many
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.keywords) > MAX_KEYWORD_ARGUMENTS:
+            raise TensorshError(
+                "SyntaxError", f"this call passes {len(node.keywords):,} keyword arguments, more than "
+                f"tensorsh's limit of {MAX_KEYWORD_ARGUMENTS:,}",
+                span_of(node.keywords[MAX_KEYWORD_ARGUMENTS], source_lines(source)),
+                "pass them in one dict: f(**{'a': 1, 'b': 2, ...})")
+
+
+@contextlib.contextmanager
+def _one_line_warnings():
+    """While a program runs, a warning (NumPy's 'Mean of empty slice', say) is shown as one line,
+    `RuntimeWarning: Mean of empty slice`, without Python's default file name, line number and
+    line of the library's source, which say nothing about the program."""
+    previous_format = warnings.formatwarning
+    with warnings.catch_warnings():  # puts showwarning (and the filters) back afterwards
+        warnings.showwarning = _show_warning
+        warnings.formatwarning = _format_warning
+        try:
+            yield
+        finally:
+            warnings.formatwarning = previous_format
+
+
+def _format_warning(message, category, filename, lineno, line=None) -> str:
+    return f"{category.__name__}: {message}\n"
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stdout.flush()  # after what the program printed before it, as an error is
+    try:
+        (file or sys.stderr).write(_format_warning(message, category, filename, lineno))
+    except OSError:  # as Python's own: no place to show it is no reason to stop the program
+        pass
 
 
 def _too_deep() -> TensorshError:

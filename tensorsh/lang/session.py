@@ -22,7 +22,10 @@ KeyboardInterrupt (the caller decides what an interrupt means), `exits.ExitReque
 (the reader of our output left) pass through. Resources are bounded: tensors by
 `engine.limits` (the CLI also caps the process: `limits.limit_process_memory()`, which
 a REPL should call too once it has imported what it needs), Python integers,
-repetitions and format widths by the guards, recursion by Python's recursion limit.
+repetitions and format widths by the guards, recursion by Python's recursion limit,
+the program's text and a call's keyword arguments by `evaluator.MAX_SOURCE_CHARACTERS`
+and `MAX_KEYWORD_ARGUMENTS`. A warning while the program runs (NumPy's RuntimeWarning,
+say) goes to sys.stderr as one line, `RuntimeWarning: Mean of empty slice`.
 `print(...)` inside a program writes through `write` (default: sys.stdout at call time).
 """
 

@@ -19,7 +19,7 @@ import ast
 from typing import Collection
 
 from tensorsh.lang import grammar
-from tensorsh.lang.errors import TensorshError, did_you_mean, span_of
+from tensorsh.lang.errors import TensorshError, did_you_mean, source_lines, span_of
 
 # Methods a user class may define (and a program may read as attributes): the protocols
 # people write, and nothing that changes how attributes, classes or pickling work.
@@ -81,7 +81,7 @@ def private(name: str | None) -> bool:
 
 class Validator:
     def __init__(self, source: str, modules: Collection[str]):
-        self.lines = source.splitlines()
+        self.lines = source_lines(source)
         self.modules = modules
         self.rules = _rules()
 

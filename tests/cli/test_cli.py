@@ -248,3 +248,29 @@ def test_a_windows_file_with_bom_and_crlf_runs(tmp_path):
     script.write_bytes(b"\xef\xbb\xbfx = 2\r\nx * 3\r\n")
     result = tensorsh(str(script))
     assert (result.returncode, result.stdout) == (0, "6\n")
+
+
+# ---------------------------------------------------------------- odd input (tests/reliability/test_input_limits.py)
+
+def test_a_library_warning_is_one_line_on_stderr():
+    result = tensorsh("-c", "import numpy as np\nx = np.mean(np.array([]))\nprint('after')")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "after\n", "RuntimeWarning: Mean of empty slice\n")
+
+
+def test_a_byte_order_mark_is_ignored_on_stdin_and_in_dash_c_as_in_a_file():
+    assert (tensorsh(stdin="\ufeffx = 2\nx * 3\n").stdout, tensorsh("-c", "\ufeffx = 2\nx * 3").stdout) == ("6\n", "6\n")
+
+
+def test_input_past_the_size_limit_is_refused_without_reading_it_all():
+    from tensorsh.lang.evaluator import MAX_SOURCE_CHARACTERS
+
+    result = tensorsh(stdin="#" * (MAX_SOURCE_CHARACTERS + 100))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error[SyntaxError]: the program is longer than tensorsh's limit of ")
+    assert len(result.stderr) < 1000
+
+
+def test_escape_sequences_in_the_source_are_not_sent_to_the_terminal():
+    result = tensorsh("-c", "'\x1b[2J\x1b[31m' + nope")
+    assert result.returncode == 1 and "\x1b" not in result.stderr
+    assert "1 | '\\x1b[2J\\x1b[31m' + nope\n" in result.stderr
