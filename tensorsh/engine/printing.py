@@ -42,6 +42,11 @@ class _PrintOptions:
 
 _OPTS = _PrintOptions()
 
+# PyTorch takes any precision and then formats every element with that many digits: 3 * 10**9
+# fails at the next print, 10**8 takes minutes and gigabytes. 1100 digits after the point show
+# every digit a float64 has (the smallest subnormal has 1074), so nothing past them is refused.
+MAX_PRECISION = 1100
+
 # profile -> (precision, threshold, edgeitems, linewidth)
 _PROFILES = {
     "default": (4, 1000, 3, 80),
@@ -61,6 +66,9 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     for name, value, least in (("precision", precision, 0), ("edgeitems", edgeitems, 0), ("linewidth", linewidth, 1)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < least):
             raise ValueError(f"set_printoptions(): {name} must be an integer of at least {least}, not {value!r}")
+    if precision is not None and precision > MAX_PRECISION:
+        raise ValueError(f"set_printoptions(): precision must be at most {MAX_PRECISION} in tensorsh (every digit "
+                         f"of a float64), not {precision}")
     if threshold is not None and (not isinstance(threshold, (int, float)) or threshold != threshold or threshold < 0):
         raise ValueError(f"set_printoptions(): threshold must be a number of at least 0, not {threshold!r}")
     if profile in _PROFILES:
@@ -195,6 +203,21 @@ def _layout(cells: np.ndarray, cut: tuple[bool, ...], indent: int, cell_len: int
     return "[" + separator.join(blocks) + "]"
 
 
+def _check_text_size(shown: np.ndarray) -> None:
+    """Refuse to print more text than the memory limit: with threshold=inf (or a large edgeitems)
+    and a high precision, every element becomes a string of up to `precision` digits, and the
+    strings alone could take the machine's memory, in a loop no alarm interrupts quickly."""
+    from tensorsh.engine import limits
+
+    # Fixed notation stays narrow (larger magnitudes switch to scientific), so an element's text
+    # is about precision digits plus a sign, point, exponent; and each is a Python string (~50 bytes).
+    per_element = (_OPTS.precision + 60) * (2 if shown.dtype.kind == "c" else 1)
+    if shown.size * per_element > limits.max_memory():
+        raise MemoryError(f"printing this tensor would take about {limits.human(shown.size * per_element)}, more "
+                          f"than the memory limit of {limits.human(limits.max_memory())}; "
+                          "torch.set_printoptions(threshold=...) summarises it")
+
+
 def _values_str(array: np.ndarray, indent: int) -> str:
     """The bracketed values of a non-empty array."""
     summarize = array.size > _OPTS.threshold
@@ -203,6 +226,7 @@ def _values_str(array: np.ndarray, indent: int) -> str:
         return "[...]"
     cut = tuple(summarize and size > 2 * edge for size in array.shape)
     shown = _summary_edges(array, edge) if any(cut) else array
+    _check_text_size(shown)
 
     if shown.dtype.kind == "c":
         real, imag = _Formatter(shown.real), _Formatter(shown.imag)

@@ -128,7 +128,10 @@ def user_error(exc: BaseException, span: Span | None) -> TensorshError:
     except Exception:  # noqa: BLE001 - a __str__ of the program's that fails, as Python shows it
         message = "<exception str() failed>"
     if isinstance(exc, KeyError) and exc.args:
-        message = repr(exc.args[0])
+        try:
+            message = repr(exc.args[0])
+        except Exception:  # noqa: BLE001 - a key too deep to repr, or whose __repr__ fails
+            message = "<exception str() failed>"
     elif isinstance(exc, RecursionError):
         message = "maximum recursion depth exceeded: the program nests too deeply"
     elif isinstance(exc, MemoryError) and not message.strip():

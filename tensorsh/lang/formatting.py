@@ -117,6 +117,17 @@ class SafeFormatter(string.Formatter):
     def __init__(self, get_attribute: Callable[[Any, str], Any]):
         self.get_attribute = get_attribute
 
+    def get_value(self, key, args, kwargs):
+        # Python's own errors for a missing field, raised here in the language rather than in
+        # the standard library's string module, so that they read as the program's mistake.
+        if isinstance(key, int):
+            if key >= len(args):
+                raise IndexError(f"Replacement index {key} out of range for positional args tuple")
+            return args[key]
+        if key not in kwargs:
+            raise KeyError(key)
+        return kwargs[key]
+
     def get_field(self, field_name, args, kwargs):
         from _string import formatter_field_name_split  # what string.Formatter itself uses
 

@@ -107,6 +107,10 @@ def result_type(tensor1, tensor2) -> dtypes.dtype:
 @op("convert", variants="function")
 def can_cast(from_, to) -> bool:
     """Whether an in-place op may write a from_ result into a to tensor."""
+    for position, (name, value) in enumerate((("from_", from_), ("to", to)), 1):
+        if not isinstance(value, dtypes.dtype):
+            raise TypeError(f"can_cast(): argument '{name}' (position {position}) must be torch.dtype, "
+                            f"not {type(value).__name__}")
     return common_can_cast(from_, to)
 
 

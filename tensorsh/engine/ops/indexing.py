@@ -852,6 +852,14 @@ def index_add(input, dim, index, source, *, alpha=1):
     tensor_arg(source, "source")
     d = wrap_dim(dim, input._data.ndim)
     count = _index_tensor(index, "index_add_", "index_add_(): Expected dtype int32/int64 for index").size
+    shape, source_shape = input._data.shape, source._data.shape
+    if source._data.ndim and (len(source_shape) != len(shape) or
+                              source_shape[:d] + source_shape[d + 1:] != shape[:d] + shape[d + 1:]):
+        # Checked before NumPy's add.at, which crashes the process on values that do not broadcast.
+        raise RuntimeError(
+            "source tensor shape must match self tensor shape, excluding the specified dimension. "
+            f"Got self.shape = {list(shape)} source.shape = {list(source_shape)}"
+        )
     if source._data.ndim and source._data.shape[d] != count:
         raise RuntimeError(
             f"index_add_(): Number of indices ({count}) should be equal to source.size(dim): "

@@ -20,7 +20,7 @@ from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
 from .common import broadcast_shapes, inplace, result_type, tensor_arg
-from .registry import op
+from .registry import OPS, op
 
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
 _SQRT_HALF = math.sqrt(0.5)
@@ -121,7 +121,7 @@ def _activation(input, out: np.ndarray, name: str, derivative, saved: tuple) -> 
 
 
 def _float_input(input, kernel: str) -> np.ndarray:
-    tensor_arg(input)
+    tensor_arg(input, depth=2)  # PyTorch's message names the activation, not this helper
     a = input._data
     if a.dtype.kind in "biu":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.scalar_name}'")
@@ -130,7 +130,17 @@ def _float_input(input, kernel: str) -> np.ndarray:
 
 def _in_place(input, fn):
     """Run fn on input and write the result into input (the `inplace=True` of F's activations)."""
-    return inplace(tensor_arg(input, depth=2), fn)
+    if not isinstance(input, Tensor):
+        # F's form runs the in-place kernel, `elu_`, and PyTorch's message names it; where a
+        # torch.X form exists too (celu, selu), that form checks first and names itself, and
+        # this one function serves both: the torch.X form's message is the one kept.
+        name = sys._getframe(1).f_code.co_name
+        _not_a_tensor(input, name if OPS[name].function else f"{name}_")
+    return inplace(input, fn)
+
+
+def _not_a_tensor(input, name: str):
+    raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
 
 def _normal_cdf_array(a: np.ndarray) -> np.ndarray:
@@ -232,7 +242,6 @@ def logical_not_of(mask: Tensor) -> Tensor:
 @op("nn", variants="function, functional", grad_fn="EluBackward0")
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with SELU's fixed scale and alpha (self-normalising)."""
-    tensor_arg(input)
     if inplace:
         return _in_place(input, lambda src: selu(src))
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -302,6 +311,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 @op("nn", variants="functional", grad_fn="HardtanhBackward0")
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
+    if not isinstance(input, Tensor):  # before hardtanh, whose name PyTorch's message does not give
+        _not_a_tensor(input, "relu6_" if inplace else "relu6")
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -411,6 +422,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 @op("nn", variants="function, functional", grad_fn="MulBackward0")
 def dropout(input, p=0.5, training=True, inplace=False):
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p)."""
+    if inplace and not isinstance(input, Tensor):
+        _not_a_tensor(input, "dropout_")  # PyTorch's in-place kernel
     tensor_arg(input)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")

@@ -8,6 +8,7 @@ Unary math ops are rows of one table: name, NumPy function, grad_fn name, deriva
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -30,7 +31,11 @@ from .registry import op
 # ================================================================ arithmetic
 
 
-def _check_alpha(alpha, dtype):
+def _check_alpha(alpha, dtype, op_name: str):
+    # Only reached when alpha != 1: None or a string would otherwise multiply an array of
+    # objects into being (an empty tensor of NumPy dtype object), far from the cause.
+    if not isinstance(alpha, (numbers.Number, Tensor)):
+        raise TypeError(f"{op_name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if isinstance(alpha, float) and dtype.category <= dtypes.INT:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
@@ -75,14 +80,14 @@ def add(input, other, *, alpha=1):
     if alpha == 1:
         out = temporary_out(input, other, dtype)
         return record(np.add(a, b, out=out), "AddBackward0", (input, other), _ADD)
-    _check_alpha(alpha, dtype)
+    _check_alpha(alpha, dtype, "add")
     return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
 @op("pointwise", inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
-    a, b, dtype = _subtraction_operands(input, other, alpha)
+    a, b, dtype = _subtraction_operands(input, other, alpha, "sub")
     out = temporary_out(input, other, dtype)
     out = np.subtract(a, b * alpha if alpha != 1 else b, out=out)
     return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
@@ -91,13 +96,13 @@ def sub(input, other, *, alpha=1):
 @op("pointwise", variants="function", operators=("__rsub__",), grad_fn=("RsubBackward0", "RsubBackward1"))
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `number - tensor` computes)."""
-    a, b, _ = _subtraction_operands(input, other, alpha)
+    a, b, _ = _subtraction_operands(input, other, alpha, "rsub")
     out = np.subtract(b, a * alpha if alpha != 1 else a)
     name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     return record(out, name, (input, other), (_scaled(-alpha), _identity))
 
 
-def _subtraction_operands(input, other, alpha):
+def _subtraction_operands(input, other, alpha, op_name: str):
     a, b, dtype = binary_operands(input, other)
     if dtype.category == dtypes.BOOL:
         raise RuntimeError(
@@ -105,7 +110,7 @@ def _subtraction_operands(input, other, alpha):
             "Use the `^` or `logical_xor()` operator instead."
         )
     if alpha != 1:
-        _check_alpha(alpha, dtype)
+        _check_alpha(alpha, dtype, op_name)
     return a, b, dtype
 
 
