@@ -298,5 +298,7 @@ def assign_result(self: Tensor, result: Tensor) -> Tensor:
 
 def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     """Run out-of-place `fn(self, *args)` and write its result into self (PyTorch's `op_`)."""
+    if not isinstance(self, Tensor):  # F.relu(True, inplace=True): PyTorch names its in-place kernel
+        raise TypeError(f"{fn.__name__}_(): argument 'input' (position 1) must be Tensor, not {type(self).__name__}")
     src = snapshot(self) if check_inplace(self, *args) else self
     return assign_result(self, fn(src, *args, **kwargs))

@@ -174,12 +174,7 @@ def _reflected_form(fn: Callable, dunder: str) -> Callable:
 
 
 def _functional_inplace_form(fn: Callable, in_place: Callable) -> Callable:
-    from ..tensor import Tensor  # here: the registry loads before the tensor module
-
     def functional(input, inplace=False):
-        if inplace and not isinstance(input, Tensor):  # the in-place form assumes a tensor; PyTorch's message
-            raise TypeError(f"{fn.__name__}_(): argument 'input' (position 1) must be Tensor, "
-                            f"not {type(input).__name__}")
         return in_place(input) if inplace else fn(input)
 
     # Not marked as wrapping fn: its signature is its own (inspect would show fn's).
