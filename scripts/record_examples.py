@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tensorsh.lang.compiler import silent  # noqa: E402  (the language's own rule for a trailing ;)
 from tensorsh.lang.errors import source_lines  # noqa: E402  (and its line breaks)
+from tensorsh.lang.files import npz_members  # noqa: E402  (and what save writes)
 
 EXAMPLES_DIR = ROOT / "examples"
 EXPECTED_DIR = ROOT / "tests" / "acceptance" / "examples"
@@ -131,13 +132,7 @@ def save(obj, path):
     """tensorsh's save (lang/files.py): one tensor to .npy, a list/tuple/dict of them to .npz."""
     _check(path)
     if path.endswith(".npz"):
-        if isinstance(obj, dict):
-            arrays = {str(k): _as_array(v) for k, v in obj.items()}
-        elif isinstance(obj, (list, tuple)):
-            arrays = {f"arr_{i}": _as_array(v) for i, v in enumerate(obj)}
-        else:
-            arrays = {"arr_0": _as_array(obj)}
-        numpy.savez(path, **arrays)
+        numpy.savez(path, **npz_members(obj, _as_array))
     else:
         numpy.save(path, _as_array(obj), allow_pickle=False)
 

@@ -255,6 +255,16 @@ def _as_given(exc: OSError, path: str) -> OSError:
     return OSError(exc.errno, exc.strerror, path)  # OSError() picks the subclass from errno
 
 
+def npz_members(obj, as_array) -> dict:
+    """The arrays an .npz holds for obj, by member name: a dict's keys, arr_0, arr_1, ... for a
+    list or tuple, arr_0 for one value (np.savez's own names)."""
+    if isinstance(obj, dict):
+        return {str(k): as_array(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return {f"arr_{i}": as_array(v) for i, v in enumerate(obj)}
+    return {"arr_0": as_array(obj)}
+
+
 def make_files(torch: Namespace, allowed: bool):
     """save(obj, path) and load(path): .npy for one tensor or array, .npz for several; never pickle.
     Only files inside the working directory; save writes atomically."""
@@ -288,12 +298,7 @@ def make_files(torch: Namespace, allowed: bool):
         if not os.path.isdir(os.path.dirname(full)):
             raise FileNotFoundError(f"No such directory for {path!r}")
         if path.endswith(".npz"):
-            if isinstance(obj, dict):
-                arrays = {str(k): as_array(v) for k, v in obj.items()}
-            elif isinstance(obj, (list, tuple)):
-                arrays = {f"arr_{i}": as_array(v) for i, v in enumerate(obj)}
-            else:
-                arrays = {"arr_0": as_array(obj)}
+            arrays = npz_members(obj, as_array)
 
             def write(f):
                 numpy.savez(f, **arrays)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,3 +149,17 @@ def main_thread() -> bool:
     import threading
 
     return threading.current_thread() is threading.main_thread() and sys.platform != "win32"
+
+
+def located_error(source: str, seconds: float = 10.0) -> TensorshError:
+    """Run `source`: it must fail within `seconds` with a located error of the program's own
+    (not an internal one); that error."""
+    start = time.monotonic()
+    try:
+        Session().run(source, "<t>", lambda value: None)
+    except TensorshError as error:
+        took = time.monotonic() - start
+        assert took < seconds, f"{source[:80]!r} took {took:.1f}s to fail"
+        assert error.span is not None and not error.internal, (error.kind, error.message)
+        return error
+    raise AssertionError(f"{source[:80]!r} ran without an error")

@@ -11,18 +11,10 @@ from pathlib import Path
 import pytest
 
 from tensorsh.engine import printing
-from tensorsh.lang.errors import TensorshError
 from tensorsh.lang.session import Session
+from tests.reliability.harness import located_error as error_of
 
 F = "import torch\nimport torch.nn.functional as F\n"
-
-
-def error_of(source: str) -> TensorshError:
-    with pytest.raises(TensorshError) as info:
-        Session().run(source, "<t>", lambda value: None)
-    error = info.value
-    assert error.span is not None and not error.internal, (error.kind, error.message)
-    return error
 
 
 @pytest.mark.parametrize("call, name", [

@@ -12,17 +12,7 @@ import pytest
 from tensorsh.lang.errors import MAX_SHOWN_CHARACTERS, TensorshError, render
 from tensorsh.lang.evaluator import MAX_KEYWORD_ARGUMENTS, MAX_SOURCE_CHARACTERS
 from tensorsh.lang.session import Session
-
-
-def failure(source: str, seconds: float = 10.0) -> TensorshError:
-    """Run `source`: it must fail within `seconds` with a located diagnostic of the user's."""
-    start = time.monotonic()
-    with pytest.raises(TensorshError) as info:
-        Session().run(source, "<t>", lambda value: None)
-    assert time.monotonic() - start < seconds, f"took {time.monotonic() - start:.1f}s to fail"
-    error = info.value
-    assert error.span is not None and not error.internal, (error.kind, error.message)
-    return error
+from tests.reliability.harness import located_error as failure
 
 
 def shown(source: str) -> list:

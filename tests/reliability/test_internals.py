@@ -11,22 +11,14 @@ import pytest
 
 from tensorsh.engine import autograd
 from tensorsh.lang import namespace
-from tensorsh.lang.errors import TensorshError
 from tensorsh.lang.session import Session
+from tests.reliability.harness import located_error as error_of
 
 
 def run(source: str) -> list[str]:
     shown: list[str] = []
     Session().run(source, "<t>", lambda value: shown.append(repr(value)))
     return shown
-
-
-def error_of(source: str) -> TensorshError:
-    with pytest.raises(TensorshError) as info:
-        Session().run(source, "<t>", lambda value: None)
-    error = info.value
-    assert error.span is not None and not error.internal, (error.kind, error.message)
-    return error
 
 
 GRAPH = "x = tensor([1.0, 2.0], requires_grad=True)\nw = tensor(3.0)\ny = x * w\nz = (y * y).sum()\n"

@@ -3,10 +3,10 @@ with a message naming what was asked for, before anything is allocated."""
 
 from __future__ import annotations
 
+import functools
 import math
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -14,6 +14,10 @@ from tensorsh.engine import limits
 from tensorsh.lang.errors import TensorshError
 from tensorsh.lang.guards import MAX_INT_DIGITS
 from tensorsh.lang.session import Session
+from tests.reliability.harness import located_error
+
+# Every limit here fails fast: within 2 s unless a test says otherwise.
+error_of = functools.partial(located_error, seconds=2.0)
 
 GiB = 2 ** 30
 
@@ -24,17 +28,6 @@ def one_gib_limit():
     limits.set_max_memory(GiB)
     yield
     limits.set_max_memory(previous)
-
-
-def error_of(source: str, seconds: float = 2.0) -> TensorshError:
-    """Run source; it must fail with a located diagnostic within `seconds`."""
-    start = time.monotonic()
-    with pytest.raises(TensorshError) as info:
-        Session().run(source, "<t>", lambda value: None)
-    assert time.monotonic() - start < seconds, f"{source!r} took {time.monotonic() - start:.1f}s to fail"
-    error = info.value
-    assert error.span is not None and not error.internal, (error.kind, error.message)
-    return error
 
 
 def limit_message(shape, dtype, nbytes, what="a tensor"):
