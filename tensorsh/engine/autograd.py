@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from .dtypes import from_numpy_dtype
 from .tensor import Tensor, _view, synced, wrap
 
 # PyTorch's torch.autograd names: the rest of the module (Node, record, ...) is the engine's,
@@ -358,8 +359,6 @@ def _fit(grad, meta):
 
 
 def _dtype_of(np_dtype):
-    from .dtypes import from_numpy_dtype
-
     return from_numpy_dtype(np_dtype)
 
 

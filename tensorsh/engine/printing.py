@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from tensorsh.engine import dtypes
+from tensorsh.engine import dtypes, limits
 
 _PREFIX = "tensor("
 
@@ -207,8 +207,6 @@ def _check_text_size(shown: np.ndarray) -> None:
     """Refuse to print more text than the memory limit: with threshold=inf (or a large edgeitems)
     and a high precision, every element becomes a string of up to `precision` digits, and the
     strings alone could take the machine's memory, in a loop no alarm interrupts quickly."""
-    from tensorsh.engine import limits
-
     # Fixed notation stays narrow (larger magnitudes switch to scientific), so an element's text
     # is about precision digits plus a sign, point, exponent; and each is a Python string (~50 bytes).
     per_element = (_OPTS.precision + 60) * (2 if shown.dtype.kind == "c" else 1)

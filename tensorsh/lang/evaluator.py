@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 from tensorsh.lang import calls
 from tensorsh.lang.compiler import callee_path, compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, \
-    source_lines, span_at, span_of, span_of_index, syntax_error, user_error
+    source_lines, span_at, span_of_index, syntax_error, user_error
 from tensorsh.lang.exits import PENDING_EXIT, ExitRequest, raise_pending_exit
 from tensorsh.lang.files import FilesDisabled
 from tensorsh.lang.guards import GUARDS, MAX_INT_DIGITS
@@ -48,10 +48,6 @@ STACK_BYTES = 64 << 20
 # 36 s, 6 GB), but data written into a program is cheap, and a 10 MB string literal is
 # promised to work (tests/reliability/test_limits.py): hence 16 MiB, not a few.
 MAX_SOURCE_CHARACTERS = 16 << 20
-# The most keyword arguments one call may pass. CPython's compiler checks a call's keywords
-# for repeats pair by pair (validate_keywords in compile.c): 20,000 of them take seconds,
-# 100,000 minutes. More than this go in a dict: f(**{'a': 1, ...}) is one argument.
-MAX_KEYWORD_ARGUMENTS = 1000
 
 
 def _allow_deep_recursion() -> None:
@@ -116,7 +112,6 @@ class Evaluator:
         try:
             tree = parse(source, filename)
             validate(tree, source, self.modules)
-            _refuse_many_keywords(tree, source)
             key = self._program_name(filename)
             try:
                 code, call_sites = compile_program(tree, source, key)
@@ -349,20 +344,6 @@ def parse(source: str, filename: str) -> ast.Module:
         null = source.find("\0")
         raise TensorshError("SyntaxError", str(exc),
                             span_of_index(source, null) if null >= 0 else Span(1, 1, 1, 2)) from None
-
-
-def _refuse_many_keywords(tree: ast.Module, source: str) -> None:
-    """A located error for a call with more than MAX_KEYWORD_ARGUMENTS keyword arguments, before
-    CPython's compiler spends minutes on it."""
-    if source.count("=") + source.count("**") <= MAX_KEYWORD_ARGUMENTS:
-        return  # every keyword argument is `name=` or `**`: no call can have too many
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and len(node.keywords) > MAX_KEYWORD_ARGUMENTS:
-            raise TensorshError(
-                "SyntaxError", f"this call passes {len(node.keywords):,} keyword arguments, more than "
-                f"tensorsh's limit of {MAX_KEYWORD_ARGUMENTS:,}",
-                span_of(node.keywords[MAX_KEYWORD_ARGUMENTS], source_lines(source)),
-                "pass them in one dict: f(**{'a': 1, 'b': 2, ...})")
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ KeyboardInterrupt (the caller decides what an interrupt means), `exits.ExitReque
 a REPL should call too once it has imported what it needs), Python integers,
 repetitions and format widths by the guards, recursion by Python's recursion limit,
 the program's text and a call's keyword arguments by `evaluator.MAX_SOURCE_CHARACTERS`
-and `MAX_KEYWORD_ARGUMENTS`. A warning while the program runs (NumPy's RuntimeWarning,
+and `validator.MAX_KEYWORD_ARGUMENTS`. A warning while the program runs (NumPy's RuntimeWarning,
 say) goes to sys.stderr as one line, `RuntimeWarning: Mean of empty slice`.
 `print(...)` inside a program writes through `write` (default: sys.stdout at call time).
 """

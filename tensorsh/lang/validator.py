@@ -61,6 +61,12 @@ _RULES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _FIELDLESS: set[type] = set()  # nothing below these to check (operators, contexts)
 
 
+# The most keyword arguments one call may pass. CPython's compiler checks a call's keywords
+# for repeats pair by pair (validate_keywords in compile.c): 20,000 of them take seconds,
+# 100,000 minutes. More than this go in a dict: f(**{'a': 1, ...}) is one argument.
+MAX_KEYWORD_ARGUMENTS = 1000
+
+
 def _rules() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:
     if not _RULES:
         for name, fields in grammar.accepted().items():
@@ -148,6 +154,10 @@ class Validator:
     def keyword(self, node: ast.keyword, parent) -> None:
         if private(node.arg):
             self.refuse_private(node, node.arg, "the keyword argument")
+        if len(parent.keywords) > MAX_KEYWORD_ARGUMENTS and node is parent.keywords[MAX_KEYWORD_ARGUMENTS]:
+            self.refuse(node, f"this call passes {len(parent.keywords):,} keyword arguments, more than "
+                        f"tensorsh's limit of {MAX_KEYWORD_ARGUMENTS:,}",
+                        "pass them in one dict: f(**{'a': 1, 'b': 2, ...})")
 
     def function(self, node: ast.FunctionDef, parent) -> None:
         in_class = isinstance(parent, ast.ClassDef)

@@ -10,7 +10,8 @@ import warnings
 import pytest
 
 from tensorsh.lang.errors import MAX_SHOWN_CHARACTERS, TensorshError, render
-from tensorsh.lang.evaluator import MAX_KEYWORD_ARGUMENTS, MAX_SOURCE_CHARACTERS
+from tensorsh.lang.evaluator import MAX_SOURCE_CHARACTERS
+from tensorsh.lang.validator import MAX_KEYWORD_ARGUMENTS
 from tensorsh.lang.session import Session
 from tests.reliability.harness import located_error as failure
 

@@ -23,6 +23,7 @@ from ..tensor import Tensor, _view, synced, wrap, wrap_dim
 from ..views import indexable, positions_in, propagate_to_base, put_at, rebase, take_at, view_at
 from .common import LEAF_INPLACE, OVERLAP, SCALAR_TYPES, broadcast_shapes, check_inplace, numel_of, tensor_arg
 from .registry import op
+from .shape import expand, expand_error
 
 VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 PARTIAL_OVERLAP = (
@@ -456,8 +457,6 @@ def _check_value_shape(value_shape: tuple, target: tuple, advanced: bool, dtype)
             f"shape mismatch: value tensor of shape {list(stripped)} cannot be broadcast to indexing result "
             f"of shape {list(target)}"
         )
-    from .shape import expand_error
-
     raise expand_error(dtype, stripped, target)
 
 
@@ -751,8 +750,6 @@ def take_along_dim(input, indices, dim=None):
     if a.ndim == 0:
         raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     others = broadcast_shapes(a.shape[:d] + (1,) + a.shape[d + 1:], i.shape[:d] + (1,) + i.shape[d + 1:])
-    from .shape import expand
-
     if a.shape[:d] + a.shape[d + 1:] != others[:d] + others[d + 1:]:
         input = expand(input, others[:d] + (a.shape[d],) + others[d + 1:])
     if i.shape[:d] + i.shape[d + 1:] != others[:d] + others[d + 1:]:
@@ -973,8 +970,6 @@ def masked_select(input, mask):
 
 
 def _broadcast(t: Tensor, shape: tuple) -> Tensor:
-    from .shape import expand
-
     return expand(t, shape)
 
 

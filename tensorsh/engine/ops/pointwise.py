@@ -25,7 +25,9 @@ from .common import (
     result_type,
     temporary_out,
     tensor_arg,
+    write_array,
 )
+from .indexing import nonzero
 from .registry import op
 
 # ================================================================ arithmetic
@@ -577,8 +579,6 @@ def clamp(input, min=None, max=None):
 def where(condition, input=None, other=None):
     """Elements of input where condition is True, else of other; where(condition) gives indices."""
     if input is None and other is None:
-        from .indexing import nonzero
-
         return nonzero(condition, as_tuple=True)
     cond = tensor_arg(condition, "condition")._data
     if cond.dtype != np.bool_:
@@ -651,8 +651,6 @@ def fill_(self, value):
 
 
 def _write_scalar(self, value):
-    from .common import write_array
-
     if self.dtype.category < dtypes.COMPLEX and isinstance(value, complex):
         raise RuntimeError("value cannot be converted to type float without overflow")
     write_array(self, value)
@@ -669,8 +667,6 @@ def copy_(self, src, non_blocking=False):
     """Copy src's elements into self (broadcasting src), in place."""
     tensor_arg(src, "src")
     recorded = check_inplace(self, src)
-    from .common import broadcast_shapes, write_array
-
     if broadcast_shapes(self._data.shape, src._data.shape) != self._data.shape:
         raise RuntimeError(
             f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "

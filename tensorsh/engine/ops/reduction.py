@@ -19,6 +19,7 @@ from ..size import return_types
 from ..tensor import Tensor, wrap, wrap_dim
 from ..autograd import OUTPUT, record
 from .common import tensor_arg
+from .pointwise import maximum, minimum
 from .registry import op
 
 _INF = math.inf
@@ -361,8 +362,6 @@ def max(input, dim=None, keepdim=False):
     """The largest element; with dim, (values, indices) of the largest along dim; with a tensor, maximum."""
     tensor_arg(input)
     if isinstance(dim, Tensor):
-        from .pointwise import maximum
-
         return maximum(input, dim)
     if dim is None:
         return _extreme_all(input, "max", np.max, "MaxBackward1")
@@ -374,8 +373,6 @@ def min(input, dim=None, keepdim=False):
     """The smallest element; with dim, (values, indices) of the smallest along dim; with a tensor, minimum."""
     tensor_arg(input)
     if isinstance(dim, Tensor):
-        from .pointwise import minimum
-
         return minimum(input, dim)
     if dim is None:
         return _extreme_all(input, "min", np.min, "MinBackward1")
