@@ -185,7 +185,13 @@ def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
     args = parser.parse_args(argv)
     if args.code is not None and args.file is not None:
         parser.error("give either -c CODE or a FILE, not both")
-    sys.exit(_execute(args))
+    status = _execute(args)
+    work = sys.modules.get("tensorsh.engine.work")  # loaded only if a program ran
+    if work is not None and work.abandoned_work():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 def _execute(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from . import limits
 from .dtypes import from_numpy_dtype
 from .tensor import Tensor, _view, synced, wrap
 
@@ -301,6 +302,8 @@ def needs_grad(input, other=None) -> bool:
 
 def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
     """Like `record`, for results that share `base`'s memory."""
+    if array.nbytes > limits._max_bytes:
+        limits.check_view(array)
     out = _view(base, array)
     if _grad_enabled and array.dtype.kind in "fc" and tracked(base):
         out._requires_grad = True

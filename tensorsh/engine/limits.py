@@ -2,9 +2,16 @@
 
 NumPy asks the OS for memory lazily, so an allocation larger than the machine can
 back may "succeed" and then swap the host to a halt when touched. Every op whose
-result size comes from user input (sizes, ranges, broadcasting, matmul, repeat, cat,
-copies of expanded views) calls `check_allocation` first. The default limit is half
-of the machine's physical memory; `set_max_memory` (the CLI's --max-memory) changes it.
+result size comes from user input (sizes, ranges, broadcasting, matmul, repeat, cat)
+checks it first: through its result rule (ops/registry.py), or where it parses
+its sizes. The ops whose results are no larger than their operands need no check of
+their own, because no operand stands for more than the limit: a view that would (an
+expand or an unfold of a small tensor) is refused when made, by `check_view`. That is
+also what bounds their work: summing a 10^12-element expanded view would take hours
+in C code that Ctrl-C cannot stop.
+
+The default limit is half of the machine's physical memory; `set_max_memory` (the
+CLI's --max-memory) changes it.
 """
 
 from __future__ import annotations
@@ -56,6 +63,17 @@ def check_allocation(shape, dtype) -> None:
         raise RuntimeError(
             f"{what} of shape {tuple(shape)} and dtype {dtype.name} would need {human(nbytes)}, more than "
             f"the memory limit of {human(_max_bytes)} (tensorsh --max-memory sets the limit)"
+        )
+
+
+def check_view(array) -> None:
+    """Refuse a view whose elements, if each were stored, would exceed the memory limit
+    (PyTorch makes it, as it costs nothing until used; every use would copy or loop over it all)."""
+    if array.nbytes > _max_bytes:
+        raise RuntimeError(
+            f"a view of shape {array.shape} stands for {array.size} elements ({human(array.nbytes)} as "
+            f"{array.dtype.name}), more than the memory limit of {human(_max_bytes)}: every op on it would "
+            "need that much memory or work (tensorsh --max-memory sets the limit)"
         )
 
 

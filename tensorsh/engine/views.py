@@ -13,13 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from . import tensor
+from .limits import check_allocation
 from .autograd import Node, record, record_view
 from .tensor import Tensor, wrap
 
 
 def take_at(input: Tensor, key, name: str = "IndexBackward0") -> Tensor:
     """input._data[key] as a new tensor (a copy); its gradient is put_at(g, input.shape, key)."""
-    out = indexable(input._data, key)[key]
+    source = indexable(input._data, key)
+    shape = taken_shape(source.shape, key)
+    if shape is not None:
+        check_allocation(shape, input.dtype)
+    out = source[key]
     if out.base is not None or not isinstance(out, np.ndarray):
         out = np.array(out)
     shape = input._data.shape
@@ -34,6 +39,41 @@ def put_at(g: Tensor, shape: tuple, key, name: str = "IndexPutBackward0") -> Ten
     else:
         np.add.at(indexable(out), key, g._data)
     return record(out, name, (g,), lambda gg: (take_at(gg, key),))
+
+
+def taken_shape(shape: tuple, key: tuple) -> tuple | None:
+    """The shape NumPy gives array[key] for a key with index arrays, worked out before it
+    allocates: a few small index arrays can pick far more elements than the array has.
+    None for keys without index arrays (their results are views, no larger than the array)
+    and for keys NumPy will refuse."""
+    if not any(isinstance(k, np.ndarray) for k in key):
+        return None
+    try:
+        picked = np.broadcast_shapes(*(np.shape(k) for k in key if isinstance(k, (np.ndarray, int))))
+    except ValueError:
+        return None
+    if any(isinstance(k, np.ndarray) and k.dtype == np.bool_ for k in key):
+        return None  # masks are turned into positions before they get here
+    explicit = sum(k is not None and k is not Ellipsis for k in key)
+    parts, advanced, dim = [], [], 0  # parts: the kept dimensions' sizes, or "picked" in the index arrays' place
+    for k in key:
+        if k is Ellipsis:
+            parts += shape[dim:dim + len(shape) - explicit]
+            dim += len(shape) - explicit
+        elif k is None:
+            parts.append(1)
+        elif isinstance(k, slice):
+            parts.append(len(range(*k.indices(shape[dim]))))
+            dim += 1
+        else:
+            advanced.append(len(parts))
+            parts.append("picked")
+            dim += 1
+    parts += shape[dim:]
+    kept = [p for p in parts if p != "picked"]
+    if advanced == list(range(advanced[0], advanced[0] + len(advanced))):  # together: in their place
+        return (*kept[:advanced[0]], *picked, *kept[advanced[0]:])
+    return (*picked, *kept)
 
 
 def indexable(a: np.ndarray, key=None) -> np.ndarray:

@@ -37,6 +37,27 @@ def test_sigint_stops_a_script_with_130_and_no_traceback(tmp_path, loop):
     assert err == "interrupted\n"
 
 
+@pytest.mark.parametrize("work", [
+    "b = a @ a",  # one matrix product: computed in blocks (engine/work.py)
+    "b = torch.matmul(a.expand(4, -1, -1), a)",  # a batch of them
+    "b = torch.einsum('ij,jk->ik', a, a)",  # one NumPy call: waited for on a worker thread
+    "b = torch.linalg.inv(a.double() + eye(6000, dtype=torch.float64))",
+])
+def test_sigint_stops_one_long_c_call_within_a_second(tmp_path, work):
+    """Each of these is a single NumPy call of tens of seconds to minutes; a KeyboardInterrupt
+    reaches Python code only between two calls into C."""
+    script = tmp_path / "work.tsh"
+    script.write_text(f"a = ones(6000, 6000)\nprint('before', flush=True)\n{work}\nprint('after')\n")
+    process = subprocess.Popen([*TENSORSH, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "before\n"
+    time.sleep(1.0)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "interrupted\n")
+    assert time.monotonic() - sent < 2.0
+
+
 def test_sigint_while_reading_standard_input():
     process = subprocess.Popen([*TENSORSH, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

@@ -154,6 +154,15 @@ def check_broadcast(a, b) -> None:
                 check_allocation(shape, dtypes.BY_NUMPY[wider])  # raises the limit's message
 
 
+def broadcast_result(*args, **kwargs) -> tuple:
+    """The result rule (see ops/registry.py) of ops whose result is their tensor arguments
+    broadcast together: that shape, at the widest of their dtypes."""
+    tensors = [x for x in (*args, *kwargs.values()) if isinstance(x, Tensor)]
+    shape = broadcast_shapes(*(t._data.shape for t in tensors))
+    widest = max((t._data.dtype for t in tensors), key=lambda d: d.itemsize)
+    return shape, dtypes.BY_NUMPY[widest]
+
+
 def numel_of(shape) -> int:
     n = 1
     for d in shape:

@@ -7,11 +7,12 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes, random
+from .. import dtypes, limits, random
 from ..limits import check_allocation
 from ..size import Size
 from ..device import check as check_device
 from ..tensor import Tensor, wrap
+from .common import numel_of
 from .registry import op
 
 # ================================================================ from data
@@ -86,6 +87,40 @@ def _shape_of(data) -> tuple:
     return (len(data), *inner)
 
 
+def _check_data_size(data, dtype) -> None:
+    """Refuse nested data too big for the memory limit before walking all of it (for 10^8
+    elements the walk alone takes a minute): from the shape the first elements show, at the
+    fewest bytes an element can take."""
+    shape, first = [], data
+    while isinstance(first, _SEQUENCES) and len(shape) <= 64:
+        shape.append(len(first))
+        if not first:
+            return
+        first = first[0]
+    if isinstance(first, (Tensor, np.ndarray)):
+        shape += first.shape
+    if dtype is None:
+        kind = _infer_dtype(first if isinstance(first, _SEQUENCES) else [first])
+        # An integer may yet turn out to be one of floats, which can be narrower than int64.
+        dtype = min(kind, dtypes.get_default_dtype(), key=lambda d: d.itemsize) if kind is dtypes.int64 else kind
+    count = numel_of(shape)
+    if count * dtype.itemsize > limits.max_memory():
+        raise RuntimeError(f"the data holds {count} elements, at least {limits.human(count * dtype.itemsize)} as a "
+                           f"tensor, more than the memory limit of {limits.human(limits.max_memory())} "
+                           "(tensorsh --max-memory sets the limit)")
+
+
+def _converted(data, dtype: dtypes.dtype, shape: tuple) -> np.ndarray:
+    """np.array(data), a row at a time when it is big: NumPy converts nested lists in C
+    code that Ctrl-C cannot stop, and a row takes a moment where the whole takes minutes."""
+    if len(shape) < 2 or numel_of(shape) < 1 << 20:
+        return np.array(_plain(data), dtype=dtype.np)
+    out = np.empty(shape, dtype=dtype.np)
+    for i, row in enumerate(data):
+        out[i] = _plain(row)
+    return out
+
+
 def _plain(data):
     """Nested data with tensors replaced by nested lists, for np.array."""
     if isinstance(data, Tensor):
@@ -110,11 +145,12 @@ def _from_data(data, dtype) -> np.ndarray:
         return np.array(data, dtype=target.np)
     if not isinstance(data, _SEQUENCES):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    _check_data_size(data, dtype)
     shape = _shape_of(data)
     target = dtype or _infer_dtype(data)
     check_allocation(shape, target)
     try:
-        return np.array(_plain(data), dtype=target.np)
+        return _converted(data, target, shape)
     except OverflowError:
         raise ValueError("Overflow when unpacking long long") from None
 
@@ -233,6 +269,11 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     return _filled((size,), fill_value, dtype, requires_grad, device)
 
 
+def like_result(input, *args, dtype=None, **kwargs) -> tuple:
+    """The result rule of the *_like ops: input's shape, in its dtype or the one asked for."""
+    return input._data.shape, dtypes.to_dtype(dtype) if dtype is not None else input.dtype
+
+
 def _like(input, value, dtype, requires_grad):
     _tensor_input(input)
     dtype = dtypes.to_dtype(dtype) if dtype is not None else input.dtype
@@ -242,25 +283,25 @@ def _like(input, value, dtype, requires_grad):
     return t
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", result=like_result)
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with input's shape and dtype."""
     return _like(input, 0, dtype, requires_grad)
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", result=like_result)
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones with input's shape and dtype."""
     return _like(input, 1, dtype, requires_grad)
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", result=like_result)
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor with input's shape and dtype (zeros in tensorsh)."""
     return _like(input, 0, dtype, requires_grad)
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", result=like_result)
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     """fill_value with input's shape and dtype."""
     return _like(input, fill_value, dtype, requires_grad)

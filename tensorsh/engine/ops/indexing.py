@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, limits
 from ..autograd import record
 from ..tensor import Tensor, _view, synced, wrap, wrap_dim
 from ..views import indexable, positions_in, propagate_to_base, put_at, rebase, take_at, view_at
-from .common import LEAF_INPLACE, OVERLAP, SCALAR_TYPES, broadcast_shapes, check_inplace, numel_of, tensor_arg
+from .common import (LEAF_INPLACE, OVERLAP, SCALAR_TYPES, broadcast_result, broadcast_shapes, check_inplace, numel_of,
+                     tensor_arg)
 from .registry import op
 from .shape import expand, expand_error
 
@@ -931,7 +932,7 @@ def _bool_mask(mask, message: str) -> np.ndarray:
     return mask._data
 
 
-@op("indexing", inplace=True, grad_fn=("MaskedFillBackward0", "MaskedFillBackward1"))
+@op("indexing", inplace=True, grad_fn=("MaskedFillBackward0", "MaskedFillBackward1"), result=broadcast_result)
 def masked_fill(input, mask, value):
     """A copy of input with value wherever mask (a bool tensor, broadcast) is True."""
     tensor_arg(input)
@@ -956,7 +957,14 @@ def masked_fill(input, mask, value):
     return record(out, "MaskedFillBackward0", (input,), lambda g: (g * _not(mask),))
 
 
-@op("indexing", grad_fn="MaskedSelectBackward0")
+def _masked_positions(input, mask) -> tuple:
+    """masked_select's result rule: at its largest, the positions of every element, which
+    it finds before it selects."""
+    shape, _ = broadcast_result(input, mask)
+    return (numel_of(shape), len(shape)), dtypes.int64
+
+
+@op("indexing", grad_fn="MaskedSelectBackward0", result=_masked_positions)
 def masked_select(input, mask):
     """The elements of input where mask is True, as a 1-D tensor (input and mask broadcast)."""
     tensor_arg(input)
@@ -998,7 +1006,15 @@ def take(input, index):
 # ================================================================ positions
 
 
-@op("indexing")
+def _positions(input, *, as_tuple=False) -> tuple:
+    """nonzero's result rule: one row per non-zero element. Counted only when every element's
+    row would not fit in the limit, since counting reads the whole tensor."""
+    a = input._data
+    rows = a.size if a.size * a.ndim * 8 <= limits._max_bytes else int(np.count_nonzero(a))
+    return (rows, a.ndim), dtypes.int64
+
+
+@op("indexing", result=_positions)
 def nonzero(input, *, as_tuple=False):
     """The indices of the non-zero elements: an (n, ndim) tensor, or one 1-D tensor per dim if as_tuple."""
     a = tensor_arg(input)._data
@@ -1011,7 +1027,7 @@ def nonzero(input, *, as_tuple=False):
     return wrap(np.argwhere(a).astype(np.int64, copy=False))
 
 
-@op("indexing")
+@op("indexing", result=_positions)
 def argwhere(input):
     """The indices of the non-zero elements, one row per element."""
     return nonzero(input)

@@ -9,11 +9,12 @@ no graph is being built (the usual backward) they run straight on the arrays.
 
 from __future__ import annotations
 
+import math
 import string
 
 import numpy as np
 
-from .. import autograd, dtypes, limits
+from .. import autograd, dtypes, limits, work
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
 from ..autograd import OUTPUT, needs_grad, record
@@ -136,8 +137,7 @@ def mm(input, mat2):
         _check_mm(a, b)  # raises PyTorch's message
     if a.shape[0] * b.shape[1] * 16 > limits._max_bytes:  # else no dtype could exceed the limit
         _check_size((a.shape[0], b.shape[1]), a, b)
-    # np.dot is np.matmul for matrices, with less argument handling: a third of a tiny product.
-    out = np.dot(a, b)
+    out = work.matmul(a, b)
     if not needs_grad(input, mat2):
         return wrap(out)
 
@@ -212,7 +212,7 @@ def bmm(input, mat2):
         return (g.bmm(mat2.transpose(1, 2)) if input._requires_grad else None,
                 input.transpose(1, 2).bmm(g) if mat2._requires_grad else None)
 
-    return record(np.matmul(a, b), "BmmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
+    return record(work.matmul(a, b), "BmmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
 
 
 def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
@@ -296,7 +296,7 @@ def matmul(input, other):
             gb = matmul(a2.transpose(-1, -2), g2).sum_to_size(b2.shape).reshape(b.shape)
         return ga, gb
 
-    return record(np.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=_saved_for(input, other))
+    return record(work.matmul(a, b), _matmul_name(input, other), (input, other), backward, saved=_saved_for(input, other))
 
 
 @op("linalg", grad_fn="AddmmBackward0")
@@ -444,7 +444,8 @@ def einsum(equation, *operands):
     spec = ",".join(terms) + "->" + out
     # NumPy's path optimiser (BLAS for contractions) pays off for big or many operands only.
     big = len(arrays) > 2 or max((a.size for a in arrays), default=0) > 4096
-    result = np.einsum(spec, *arrays, optimize=big)
+    loops = math.prod(sizes[c] for c in set(spec) if c in sizes)  # multiply-adds of the plain nested loops
+    result = work.in_background(loops, lambda: np.einsum(spec, *arrays, optimize=big))
     result = np.asarray(result, dtype=first)
 
     def backward(g):
@@ -523,7 +524,8 @@ def _spectral_norm(A, ord, axes, keepdim):
     """Norms of the singular values: their sum ('nuc'), the largest (2) or the smallest (-2)."""
     a = A._data
     moved = np.moveaxis(a, axes, (-2, -1))
-    u, sv, vh = np.linalg.svd(moved.astype(np.promote_types(a.dtype, np.float64)), full_matrices=False)
+    u, sv, vh = work.in_background(a.size * min(a.shape[-2:]), np.linalg.svd,
+                                   moved.astype(np.promote_types(a.dtype, np.float64)), False)
     if ord == "nuc":
         out, name = sv.sum(-1), "SumBackward1"
         direction = u @ vh  # d(sum of singular values)/dA = U V^T
@@ -623,7 +625,7 @@ def inv(A):
     """The inverse of a square matrix (or a batch of them)."""
     a = _square(A, "inv")
     try:
-        out = np.linalg.inv(a).astype(a.dtype)
+        out = work.in_background(a.size * a.shape[-1], np.linalg.inv, a).astype(a.dtype)
     except np.linalg.LinAlgError:
         raise RuntimeError(
             "linalg.inv: The diagonal element 1 is zero, the inversion could not be completed because the "

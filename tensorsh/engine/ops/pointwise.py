@@ -19,6 +19,7 @@ from ..autograd import OUTPUT, needs_grad, record, record_view
 from ..views import rebase
 from .common import (
     binary_operands,
+    broadcast_result,
     broadcast_shapes,
     check_broadcast,
     check_inplace,
@@ -542,7 +543,8 @@ def round(input, *, decimals=0):
     return record(out, "RoundBackward1" if decimals else "RoundBackward0", (input,), (_zero,))
 
 
-@op("pointwise", aliases=("clip",), inplace=True, grad_fn=("ClampBackward0", "ClampBackward1"))
+@op("pointwise", aliases=("clip",), inplace=True, grad_fn=("ClampBackward0", "ClampBackward1"),
+    result=broadcast_result)
 def clamp(input, min=None, max=None):
     """Limit every element to [min, max]; the gradient passes where min <= x <= max."""
     tensor_arg(input)
@@ -575,7 +577,7 @@ def clamp(input, min=None, max=None):
                   saved=(input, min, max))
 
 
-@op("pointwise", variants="function", grad_fn="WhereBackward0")
+@op("pointwise", variants="function", grad_fn="WhereBackward0", result=broadcast_result)
 def where(condition, input=None, other=None):
     """Elements of input where condition is True, else of other; where(condition) gives indices."""
     if input is None and other is None:
@@ -604,7 +606,7 @@ def _where_method(self, condition, other):
 Tensor.where = _where_method
 
 
-@op("pointwise", inplace=True, grad_fn=("LerpBackward0", "LerpBackward1"))
+@op("pointwise", inplace=True, grad_fn=("LerpBackward0", "LerpBackward1"), result=broadcast_result)
 def lerp(input, end, weight):
     """input + weight * (end - input)."""
     tensor_arg(input)

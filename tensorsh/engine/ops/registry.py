@@ -14,7 +14,13 @@ forward; its docstring is its help):
   PyTorch's), and through `reflect` where the reflected one is not the swapped call
   (`2 / t` is `reciprocal(t) * 2`);
 - the grad_fn names it records; an op with any is differentiable, and its backward
-  formula lives in its body, once.
+  formula lives in its body, once;
+- for an op whose result can be larger than its operands (`diag` of a vector, `where`
+  broadcasting, `nonzero`), its result rule: a function of the op's arguments giving the
+  result's (shape, dtype), checked against the memory limit before the body allocates.
+  Other ops need none: their results are no larger than their operands, which were
+  checked when they were made, and a view may not stand for more than the limit
+  (autograd.record_view).
 
 `install` turns the declarations into the engine's namespaces; `:help`, completion,
 the gradient checks and the golden-coverage test all read `OPS`.
@@ -35,11 +41,11 @@ class Op:
     """One declared op (see the module docstring for its fields)."""
 
     __slots__ = ("name", "fn", "family", "aliases", "variants", "inplace", "operators", "reflected", "operator",
-                 "reflect", "grad_fns")
+                 "reflect", "grad_fns", "result")
 
     def __init__(self, name: str, fn: Callable, family: str, aliases: tuple[str, ...], variants: frozenset,
                  inplace: bool, operators: tuple[str, ...], reflected: tuple[str, ...], operator: Callable | None,
-                 reflect: Callable | None, grad_fns: tuple[str, ...]):
+                 reflect: Callable | None, grad_fns: tuple[str, ...], result: Callable | None = None):
         self.name = name
         self.fn = fn
         self.family = family
@@ -51,6 +57,7 @@ class Op:
         self.operator = operator
         self.reflect = reflect
         self.grad_fns = grad_fns
+        self.result = result
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -111,12 +118,13 @@ OPS: dict[str, Op] = {}
 
 def op(family: str, *, variants: str = "function, method", aliases: tuple[str, ...] = (), inplace: bool = False,
        operators: tuple[str, ...] = (), reflected: tuple[str, ...] = (), operator: Callable | None = None,
-       reflect: Callable | None = None, grad_fn: tuple[str, ...] | str = (), name: str | None = None):
+       reflect: Callable | None = None, grad_fn: tuple[str, ...] | str = (), name: str | None = None,
+       result: Callable | None = None):
     """Declare the decorated function as an op of `family` (see the module docstring).
 
     variants: comma-separated, from VARIANTS, or "functional_inplace" for an F form that
     takes PyTorch's `inplace=False` flag (F.relu). grad_fn: the name, or names, of the
-    nodes the op records.
+    nodes the op records. result: the result rule, called with the op's arguments.
     """
     chosen = frozenset(v.strip() for v in variants.split(",") if v.strip())
     unknown = chosen - VARIANTS - {"functional_inplace"}
@@ -125,7 +133,8 @@ def op(family: str, *, variants: str = "function, method", aliases: tuple[str, .
 
     def register(fn):
         entry = Op(name or fn.__name__, fn, family, tuple(aliases), chosen, inplace, tuple(operators),
-                   tuple(reflected), operator, reflect, (grad_fn,) if isinstance(grad_fn, str) else tuple(grad_fn))
+                   tuple(reflected), operator, reflect, (grad_fn,) if isinstance(grad_fn, str) else tuple(grad_fn),
+                   result)
         if entry.name in OPS:
             raise ValueError(f"op {entry.name!r} is declared twice")
         OPS[entry.name] = entry
@@ -152,8 +161,24 @@ def _form(fn: Callable, body: Callable, name: str, doc: str) -> Callable:
     """A generated form of op fn: help and coverage find the op through __wrapped__."""
     body.__name__ = body.__qualname__ = name
     body.__doc__ = doc
-    body.__wrapped__ = fn
+    body.__wrapped__ = getattr(fn, "__wrapped__", fn)  # the op itself, also for a form of a checked form
     return body
+
+
+def _checked_form(fn: Callable, rule: Callable) -> Callable:
+    """fn, with the result its arguments call for checked against the memory limit first."""
+    from ..limits import check_allocation
+
+    def checked(*args, **kwargs):
+        try:
+            shape, dtype = rule(*args, **kwargs)
+        except (TypeError, ValueError, AttributeError, IndexError, RuntimeError):
+            pass  # arguments the op itself refuses, with its own message
+        else:
+            check_allocation(shape, dtype)
+        return fn(*args, **kwargs)
+
+    return _form(fn, checked, fn.__name__, fn.__doc__)
 
 
 def inplace_form(fn: Callable, name: str | None = None) -> Callable:
@@ -187,7 +212,7 @@ def install(tensor_cls, torch_namespace: dict, functional: dict, linalg: dict) -
     """Bind every declared form: methods and operators on the Tensor class, functions in
     the three namespaces (module dicts)."""
     for entry in OPS.values():
-        fn = entry.fn
+        fn = entry.fn if entry.result is None else _checked_form(entry.fn, entry.result)
         in_place = inplace_form(fn) if entry.inplace or any(d in INPLACE_OPERATORS for d in entry.operators) \
             else None
         for n in entry.names:

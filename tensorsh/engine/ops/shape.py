@@ -626,20 +626,24 @@ def unfold(self, dimension, size, step):
     shape = a.shape[:d] + (windows,) + a.shape[d + 1:] + (size,)
     strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
     view = np.lib.stride_tricks.as_strided(a, shape, strides)
-    # Each output element's position in self, for the backward (windows overlap: it accumulates).
+    source = a.shape
+    return record_view(self, view, "UnfoldBackward0",
+                       lambda g: (put_at(g, source, _window_positions(source, d, windows, step, size)),))
+
+
+def _window_positions(source: tuple, d: int, windows: int, step: int, size: int) -> tuple:
+    """Each element of unfold's result: its index in self (windows overlap, so put_at accumulates)."""
+    ndim = len(source) + 1
     key = []
-    for i, n in enumerate(a.shape):
+    for i, n in enumerate(source):
         axis = np.arange(n) if i != d else np.arange(windows) * step
-        place = [1] * len(shape)
+        place = [1] * ndim
         place[i] = len(axis)
         key.append(axis.reshape(place))
-    offset = [1] * len(shape)
+    offset = [1] * ndim
     offset[-1] = size
     key[d] = key[d] + np.arange(size).reshape(offset)
-    key = tuple(key)
-    source = a.shape
-
-    return record_view(self, view, "UnfoldBackward0", lambda g: (put_at(g, source, key),))
+    return tuple(key)
 
 
 # ================================================================ joining
@@ -1085,7 +1089,14 @@ def _diagonal_embed(g: Tensor, shape: tuple, offset: int, d1: int, d2: int) -> T
     return record(out, "DiagonalBackwardBackward0", (g,), lambda gg: (gg.diagonal(offset, d1, d2),))
 
 
-@op("shape", grad_fn=("DiagEmbedBackward0", "DiagonalBackward0_copy"))
+def _diag_result(input, diagonal=0) -> tuple:
+    """diag's result rule: a vector becomes a square matrix."""
+    shape = input._data.shape
+    side = shape[0] + abs(diagonal) if len(shape) == 1 else 0
+    return (side, side), input.dtype
+
+
+@op("shape", grad_fn=("DiagEmbedBackward0", "DiagonalBackward0_copy"), result=_diag_result)
 def diag(input, diagonal=0):
     """A 1-D tensor's elements on a matrix diagonal, or a matrix's diagonal as a 1-D tensor (copies)."""
     tensor_arg(input)
