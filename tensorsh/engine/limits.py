@@ -16,6 +16,7 @@ CLI's --max-memory) changes it.
 
 from __future__ import annotations
 
+import operator
 import os
 
 
@@ -60,8 +61,9 @@ def check_allocation(shape, dtype) -> None:
     nbytes = n * dtype.itemsize
     if nbytes > _max_bytes:
         what = "an array" if type(dtype).__module__.startswith("numpy") else "a tensor"
+        shape = tuple(operator.index(d) for d in shape)  # sizes given as NumPy ints or 0-d tensors
         raise RuntimeError(
-            f"{what} of shape {tuple(shape)} and dtype {dtype.name} would need {human(nbytes)}, more than "
+            f"{what} of shape {shape} and dtype {dtype.name} would need {human(nbytes)}, more than "
             f"the memory limit of {human(_max_bytes)} (tensorsh --max-memory sets the limit)"
         )
 

@@ -55,6 +55,11 @@ TENSOR_CASES = [
     ("randn(10**5, 10**5)", (10 ** 5, 10 ** 5), "float64", "74.5 GiB"),
     ("ones(3).new_zeros(10**6, 10**6)", (10 ** 6, 10 ** 6), "float32", "3.6 TiB"),
     ("ones(10**5, 10**5, dtype=torch.bool)", (10 ** 5, 10 ** 5), "bool", "9.3 GiB"),
+    # Sizes may be any integer-like value, and the message shows them as numbers.
+    ("eye(tensor(10**6))", (10 ** 6, 10 ** 6), "float32", "3.6 TiB"),
+    ("import numpy as np\nlinspace(0, 1, np.int64(10**12))", (10 ** 12,), "float64", "7.3 TiB"),
+    ("import numpy as np\nones(3).repeat(np.int64(10**12))", (3 * 10 ** 12,), "float32", "10.9 TiB"),
+    ("F.one_hot(tensor([1]), tensor(10**12))", (1, 10 ** 12), "int64", "7.3 TiB"),
     # Results larger than their operands: each op's result rule, or the index mechanism (views.take_at).
     ("diag(ones(2**15))", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),
     ("where(ones(2**15, 1) > 0, ones(1, 2**15), 0.)", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),
