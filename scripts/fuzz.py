@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability.harness import Finding, describe, fuzz_limits, run_program  # noqa: E402
+from tensorsh.engine import limits  # noqa: E402
+from tests.reliability.harness import FUZZ_MAX_MEMORY, Finding, describe, fuzz_limits, run_program  # noqa: E402
 from tests.reliability.programs import GENERATORS, any_program  # noqa: E402
 
 
@@ -86,13 +87,15 @@ class Worker:
             self.process.wait()
             self.process = None
 
-    def run(self, source: str, seconds: float):
+    def run(self, source: str, seconds: float, max_memory: int = FUZZ_MAX_MEMORY):
         """The outcome: "ok", "error", "timeout", "interrupt" or a Finding, as run_program says; a
-        Finding of kind "hang" or "died" when the worker had to be killed or stopped on its own."""
+        Finding of kind "hang" or "died" when the worker had to be killed or stopped on its own.
+        max_memory: the tensor limit for this program (the process cap stays the worker's)."""
         if self.process is None:
             self._start()
         try:
-            self.process.stdin.write(json.dumps({"source": source, "seconds": seconds}).encode() + b"\n")
+            request = {"source": source, "seconds": seconds, "max_memory": max_memory}
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
         except BrokenPipeError:
             pass  # died before reading it: the reply below is None and says so
@@ -119,6 +122,7 @@ def worker_main() -> int:
     with fuzz_limits():
         for line in sys.stdin:
             request = json.loads(line)
+            limits.set_max_memory(request["max_memory"])
             try:
                 result = run_program(request["source"], request["seconds"])
             except KeyboardInterrupt:

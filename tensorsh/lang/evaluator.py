@@ -244,7 +244,8 @@ class Evaluator:
             return TensorshError(type(exc).__name__, _message(exc))
         if isinstance(exc, NameError) and getattr(exc, "name", None):
             return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self.names()))
-        if raised_by_program or isinstance(exc, (*USER_EXCEPTIONS, OSError)) or _about_program_object(exc):
+        if raised_by_program or isinstance(exc, (*USER_EXCEPTIONS, OSError)) or _about_program_object(exc) \
+                or (isinstance(exc, (KeyError, AttributeError)) and module.startswith(_NAMING_LAYERS)):
             return user_error(exc, None)
         if isinstance(exc, AssertionError) and str(exc):
             # PyTorch itself raises AssertionError for a user's mistake: "Torch not compiled with CUDA enabled".
@@ -393,6 +394,12 @@ def _position(code: CodeType, lasti: int) -> tuple[int, int, int, int] | None:
         if index == lasti // 2:
             return position if position[0] is not None else None
     return None
+
+
+# The engine's Python layers, which raise KeyError and AttributeError for a program's mistakes
+# as PyTorch's own Python code does: a name already taken (register_buffer), a key or submodule
+# not there, a scheduler resumed without its initial_lr.
+_NAMING_LAYERS = ("tensorsh.engine.nn.", "tensorsh.engine.optim.", "tensorsh.engine.utils.")
 
 
 def _about_program_object(exc: BaseException) -> bool:

@@ -9,8 +9,9 @@ refuses names that start with `_`). The policy itself (which attributes exist) i
 `namespace`'s; what is here applies it and bounds resources:
 
 - Python integers stay under MAX_INT_DIGITS digits (`10**10**10` fails at once);
-- `'a' * n`, `[0] * n`, `'%0999999999d' % 1`, `f'{x:>999999999}'` and NumPy
-  broadcasting stay under the memory limit, checked before anything is allocated.
+- `'a' * n`, `[0] * n` (n an int, a NumPy integer or a 0-d tensor), `'%0999999999d' % 1`,
+  `f'{x:>999999999}'` and NumPy broadcasting stay under the memory limit, checked before
+  anything is allocated.
 """
 
 from __future__ import annotations
@@ -83,9 +84,15 @@ def _checked_product(a: Any, b: Any) -> tuple[Any, Any]:
 
 def _checked_repetition(seq: Any, count: Any) -> Any:
     """`'a' * n` and `[0] * n`: the count as an int, refused if the result is beyond the memory limit."""
+    if isinstance(count, numpy.ndarray):
+        return count  # `[1, 2] * np.array(3)` is NumPy's elementwise product, not a repetition
     try:
         count = operator.index(count)
     except TypeError:
+        if isinstance(count, Tensor):
+            # PyTorch's multiplication declines a sequence, and Python then repeats it by the
+            # tensor's __index__: its TypeError (a float tensor) is the one PyTorch reports.
+            raise
         return count  # not a repetition: Python reports it
     text = isinstance(seq, (str, bytes, bytearray))
     length = real_length(seq)
@@ -108,41 +115,40 @@ def check_size(nbytes: int, what: str) -> None:
                           f"{limits.human(limits.max_memory())} (tensorsh --max-memory sets the limit)")
 
 
-_ARRAY_OPERANDS = (numpy.ndarray, numpy.generic, int, float, complex)
-
-
 def _check_arrays(a: Any, b: Any, matmul: bool = False) -> None:
-    """NumPy array arithmetic: refuse a broadcast result beyond the memory limit before NumPy allocates."""
-    if not (type(a) is numpy.ndarray or type(b) is numpy.ndarray) \
-            or not (isinstance(a, _ARRAY_OPERANDS) and isinstance(b, _ARRAY_OPERANDS)):
+    """NumPy array arithmetic: refuse a broadcast result beyond the memory limit before NumPy allocates
+    (a list operand is converted to an array: it counts as one)."""
+    if not (type(a) is numpy.ndarray or type(b) is numpy.ndarray):
+        return
+    operands = namespace.array_operand(a), namespace.array_operand(b)
+    if None in operands:
         return
     try:
-        shape_a, shape_b = numpy.shape(a), numpy.shape(b)
         if matmul:
-            if len(shape_a) < 2 or len(shape_b) < 2:
-                return
-            shape = (*numpy.broadcast_shapes(shape_a[:-2], shape_b[:-2]), shape_a[-2], shape_b[-1])
+            shape = namespace.matmul_shape(operands[0][0], operands[1][0])
         else:
-            shape = numpy.broadcast_shapes(shape_a, shape_b)
-        dtype = numpy.result_type(a, b)
+            shape = numpy.broadcast_shapes(operands[0][0], operands[1][0])
+        dtype = numpy.result_type(operands[0][1], operands[1][1])
     except (ValueError, TypeError):
         return  # NumPy will raise its own error
-    limits.check_allocation(shape, dtype)
+    if shape is not None:
+        limits.check_allocation(shape, dtype)
 
 
-# An operation with a tensor is the engine's, which checks the memory limit itself.
+# An arithmetic operation with a tensor is the engine's, which checks the memory limit itself;
+# a sequence repeated by a tensor is Python's, checked here.
 
 
 def mul(a, b):
+    a, b = _checked_product(a, b)
     if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
-        a, b = _checked_product(a, b)
         _check_arrays(a, b)
     return a * b
 
 
 def imul(a, b):
+    a, b = _checked_product(a, b)
     if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
-        a, b = _checked_product(a, b)
         _check_arrays(a, b)
     a *= b
     return a
@@ -165,22 +171,26 @@ def ipower(a, b):
 
 def lshift(a, b):
     _check_shift(a, b)
+    _check_arrays(a, b)
     return a << b
 
 
 def ilshift(a, b):
     _check_shift(a, b)
+    _check_arrays(a, b)
     a <<= b
     return a
 
 
 def mod(a, b):
     check_percent(a, b)
+    _check_arrays(a, b)
     return a % b
 
 
 def imod(a, b):
     check_percent(a, b)
+    _check_arrays(a, b)
     a %= b
     return a
 

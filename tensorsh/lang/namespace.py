@@ -115,9 +115,17 @@ def is_program_class(cls: Any) -> bool:
 
 
 def _is_user_value(value: Any) -> bool:
-    """A class of the program's, an instance of one, or `super()` inside one."""
+    """A class of the program's, an instance of one, `super()` inside one, or an instance of an
+    engine class whose attributes are per instance, as a program's objects' are (an nn.Module's
+    layers and parameters: see _open)."""
     cls = type(value)
-    return cls is super or is_program_class(cls) or is_program_class(value)
+    return cls is super or is_program_class(cls) or is_program_class(value) or _open(cls)
+
+
+def _open(cls: type) -> bool:
+    """An engine class whose instances a program reads and assigns like its own objects: it says
+    so with `_public_instance_attributes` (nn.Module, the optimizers, data loaders)."""
+    return getattr(cls, "_public_instance_attributes", False) is True and is_engine_class(cls)
 
 
 def _getters(names) -> dict[str, Callable[[Any], Any]]:
@@ -257,10 +265,7 @@ def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
         return table
     for base, names in _PYTHON_TABLES.items():
         if isinstance(value, base):
-            table = _getters(names)
-            if base is numpy.ndarray:
-                table["astype"] = lambda array: _without_objects(array.astype)
-            return table
+            return _ndarray_table() if base is numpy.ndarray else _getters(names)
     if isinstance(value, numpy.generic):
         return _getters(_NUMPY_SCALAR)
     if isinstance(value, numpy.dtype):
@@ -314,6 +319,11 @@ def _user_attribute(value: Any, name: str) -> Any:
     (`super().__init__`) only on classes and `super()`."""
     if name.startswith("_") and not (name in PROTOCOL and isinstance(value, (type, super))):
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
+    if name.startswith("_") and isinstance(value, type) and not _defined_by_program(value, name):
+        # `Net.__getitem__` off a class is a function of any `self`: the program's own code is
+        # that, but an engine class's method given a foreign self reads or writes anything.
+        raise AttributeError(f"type object '{value.__name__}' attribute '{name}' is not available in tensorsh: only "
+                             "the protocol methods the program's own classes define")
     if type(value) is super and not is_program_class(value.__thisclass__):
         # super(C, obj) looks past C into obj's classes: only from the program's own classes.
         raise AttributeError(f"super() of '{value.__thisclass__.__name__}' is not available in tensorsh: "
@@ -330,6 +340,14 @@ def _user_attribute(value: Any, name: str) -> Any:
                                           [n for n in dir(value) if not n.startswith("_")])) from None
 
 
+def _defined_by_program(cls: type, name: str) -> bool:
+    """Whether the first class in cls's MRO that defines `name` is one of the program's."""
+    for c in cls.__mro__:
+        if name in vars(c):
+            return _PROGRAM_CLASS in vars(c)
+    return False
+
+
 def _defined_by_class(cls: type, name: str) -> bool:
     """Whether a class or one of its bases (not its metaclass, not `object`) defines `name`."""
     return any(name in vars(c) for c in cls.__mro__[:-1])
@@ -341,7 +359,7 @@ _SETTABLE: dict[type, tuple[str, ...]] = {}
 
 def _settable(cls: type) -> tuple[str, ...]:
     """What a program may assign on instances of cls: any public name on its own classes'."""
-    if is_program_class(cls):
+    if is_program_class(cls) or _open(cls):
         return _ANY_NAME
     return _TENSOR_SETTABLE if is_engine_class(cls) and hasattr(cls, "requires_grad") else ()
 
@@ -382,7 +400,8 @@ def delete_attribute(value: Any, name: str) -> None:
 # ---------------------------------------------------------------- the engine as modules
 
 # Engine submodules that are PyTorch API; every other module inside the engine is implementation.
-_SUBMODULES = ("nn", "nn.functional", "autograd", "cuda", "linalg")
+_SUBMODULES = ("nn", "nn.functional", "nn.init", "autograd", "autograd.functional", "cuda", "linalg", "optim",
+               "optim.lr_scheduler", "utils", "utils.data")
 
 
 def _public_members(obj: Any, path: str) -> dict[str, Any]:
@@ -497,20 +516,232 @@ _NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple]] = {
 }
 
 
+def range_length(r: range) -> int:
+    """len(r), also beyond sys.maxsize (where len() raises OverflowError)."""
+    return max(0, (r.stop - r.start + r.step - (1 if r.step > 0 else -1)) // r.step)
+
+
+_SEQUENCES = (list, tuple, range)
+
+
+def _nested_shape(value: Any) -> tuple[tuple, Any]:
+    """The shape and element dtype NumPy will find in nested lists, read from their first items
+    (NumPy refuses ragged ones): the check that comes before converting them."""
+    shape = []
+    while isinstance(value, _SEQUENCES):
+        shape.append(range_length(value) if type(value) is range else len(value))
+        if not value:
+            return tuple(shape), numpy.dtype(float)
+        value = value[0]
+    if isinstance(value, (numpy.ndarray, numpy.generic)):
+        return (*shape, *value.shape), value.dtype
+    try:
+        return tuple(shape), numpy.result_type(value)
+    except TypeError:
+        return tuple(shape), numpy.dtype(float)  # an object NumPy will convert (or refuse) itself
+
+
+def array_operand(value: Any) -> tuple[tuple, Any] | None:
+    """(shape, dtype) of an operand as NumPy will see it, None for what is not an array operand;
+    Python numbers stand as themselves, which NumPy's promotion treats as weak."""
+    if isinstance(value, (numpy.ndarray, numpy.generic)):
+        return value.shape, value.dtype
+    if isinstance(value, (bool, int, float, complex)):
+        return (), value
+    if isinstance(value, _SEQUENCES):
+        return _nested_shape(value)
+    return None
+
+
+def _operands(values) -> tuple[tuple, list]:
+    found = [o for o in map(array_operand, values) if o is not None]
+    return numpy.broadcast_shapes(*(shape for shape, _ in found)), [dtype for _, dtype in found]
+
+
+def _broadcast(function: Callable) -> Callable[..., tuple]:
+    """The default rule: the broadcast of the array arguments, at the result's dtype."""
+    def rule(*args, dtype=None, **kwargs):
+        shape, dtypes = _operands((*args, *kwargs.values()))
+        if dtype is None and isinstance(function, numpy.ufunc):
+            inputs = [type(d) if isinstance(d, (bool, int, float, complex)) else d for d in dtypes]
+            dtype = function.resolve_dtypes((*inputs[:function.nin], *[None] * function.nout))[-1]
+        return shape, numpy.result_type(*dtypes) if dtype is None else dtype
+
+    return rule
+
+
+def _float_temporaries(a, b, *_, **__):
+    """isclose, allclose: float64 temporaries the size of the broadcast arguments."""
+    shape, dtypes = _operands((a, b))
+    return shape, numpy.result_type(*dtypes, numpy.float64)
+
+
+def _float_copy(a, *_, **__):
+    """std, var: a float64 temporary the size of the array."""
+    shape, dtypes = _operands((a,))
+    return shape, numpy.result_type(*dtypes, numpy.float64)
+
+
+def _where(condition, *args, **kwargs):
+    if args or kwargs:
+        return _broadcast(numpy.where)(condition, *args, **kwargs)
+    shape, _ = array_operand(condition) or ((), None)  # where(c): the indices of c's nonzero items
+    return (len(shape), *shape), numpy.dtype(numpy.int64)
+
+
+def matmul_shape(sa: tuple, sb: tuple, dot: bool = False) -> tuple | None:
+    """The shape of `a @ b` (or dot(a, b)) from theirs; None if NumPy will refuse it or if it is
+    an elementwise product (a scalar operand)."""
+    if not sa or not sb or sa[-1] != sb[-2 if len(sb) > 1 else -1]:
+        return None
+    if dot:
+        return (*sa[:-1], *sb[:-2], *sb[-1:]) if len(sb) > 1 else sa[:-1]
+    rows, columns = sa[-2:-1], sb[-1:] if len(sb) > 1 else ()
+    return (*numpy.broadcast_shapes(sa[:-2], sb[:-2]), *rows, *columns)
+
+
+def _matmul(dot: bool) -> Callable[..., tuple]:
+    def rule(a, b, *_, **__):
+        (sa, da), (sb, db) = array_operand(a) or ((), None), array_operand(b) or ((), None)
+        shape = matmul_shape(sa, sb, dot)
+        return None if shape is None else (shape, numpy.result_type(da, db))
+
+    return rule
+
+
+def _accumulated(a, axis=None, dtype=None, *_, **__):
+    """cumsum: NumPy accumulates small integers and booleans as the platform's integer."""
+    shape, kind = array_operand(a) or ((), None)
+    if dtype is None:
+        dtype = numpy.result_type(kind)
+        if dtype.kind in "biu" and dtype.itemsize < numpy.dtype(numpy.int_).itemsize:
+            dtype = numpy.dtype(numpy.uint if dtype.kind == "u" else numpy.int_)
+    return ((math.prod(shape),) if axis is None else shape), dtype
+
+
+def _like(a, dtype=None, order="K", subok=True, shape=None, *_, **__):
+    own_shape, own_dtype = array_operand(a) or ((), float)
+    return (own_shape if shape is None else _count(shape)), (own_dtype if dtype is None else dtype)
+
+
+def _unchanged(*_, **__):
+    """Results no larger than the array given (a reduction, a view, a copy, a sort): no check."""
+
+
+def _converted(a, dtype=None, *_, **__):
+    """np.array, np.asarray: the array made from `a`, at the dtype asked for."""
+    shape, own = array_operand(a) or ((), float)
+    return shape, (numpy.result_type(own) if dtype is None else dtype)
+
+
+def _ndarray_astype(array, dtype, *_, **__):
+    return array.shape, dtype
+
+
+# How big the largest array each NumPy function and ndarray method makes would be, from its
+# arguments: (shape, dtype), or None when it makes none larger than its arguments (which exist
+# already, or were checked as they were converted from lists). A function not named here takes
+# the default rule, the broadcast of its array arguments (_broadcast). NumPy allocates lazily,
+# so without this `np.ones((50000, 50000))` would reach far past the memory limit.
+_NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple | None]] = {
+    "zeros": lambda shape, dtype=float, *_, **__: (_count(shape), dtype),
+    "ones": lambda shape, dtype=None, *_, **__: (_count(shape), dtype),
+    "full": lambda shape, fill_value=0, dtype=None, *_, **__: (
+        _count(shape), numpy.array(fill_value).dtype if dtype is None else dtype),
+    "eye": lambda N, M=None, *_, dtype=float, **__: ((int(N), int(N if M is None else M)), dtype),
+    "arange": lambda *args, dtype=None, **kwargs: ((_arange_length(*args, **kwargs),), dtype),
+    "linspace": lambda start, stop, num=50, *_, dtype=None, **__: ((int(num),), dtype),
+    "concatenate": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "stack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "hstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "vstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    "random.rand": lambda *dims: (_count(dims), None),
+    "random.randn": lambda *dims: (_count(dims), None),
+    "random.random": lambda size=None: (_count(size), None),
+    "random.normal": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
+    "random.uniform": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
+    "random.randint": lambda *args, dtype=None, **kwargs: (_last_shape(*args, **kwargs), dtype),
+    "random.permutation": lambda x: (_count(x if isinstance(x, (int, numpy.integer)) else None), None),
+    "random.seed": _unchanged,
+    # functions of arrays
+    "array": _converted, "asarray": _converted,
+    "zeros_like": _like, "ones_like": _like,
+    "full_like": lambda a, fill_value, *args, **kwargs: _like(a, *args, **kwargs),
+    "matmul": _matmul(dot=False), "dot": _matmul(dot=True),
+    "cumsum": _accumulated,
+    "isclose": _float_temporaries, "allclose": _float_temporaries, "std": _float_copy, "var": _float_copy,
+    "where": _where,
+    **dict.fromkeys(("argmax", "argmin", "array_equal", "expand_dims", "max", "mean", "min", "prod",
+                     "reshape", "sort", "squeeze", "sum", "transpose", "unique"), _unchanged),
+    # ndarray methods: their array comes first, as in the functions of the same name
+    "ndarray.astype": _ndarray_astype,
+    "ndarray.clip": _broadcast(numpy.clip), "ndarray.cumsum": _accumulated, "ndarray.dot": _matmul(dot=True),
+    "ndarray.round": _broadcast(numpy.round), "ndarray.std": _float_copy,
+    "ndarray.var": _float_copy,
+    **dict.fromkeys(("ndarray.copy", "ndarray.flatten", "ndarray.ravel", "ndarray.reshape"), _unchanged),
+}
+
+# Nested lists longer than this are converted piece by piece, so that Ctrl-C is seen between pieces.
+_PIECE = 1 << 20
+
+
+def _array_in_pieces(value: Any, dtype: Any = None) -> Any:
+    """A nested list as an array, made in Python from pieces NumPy converts in milliseconds."""
+    shape, _ = _nested_shape(value)
+    if not isinstance(value, _SEQUENCES) or math.prod(shape) <= _PIECE:
+        return numpy.array(value, dtype=dtype)
+    row = math.prod(shape[1:])
+    if row > _PIECE:
+        return numpy.array([_array_in_pieces(item, dtype) for item in value], dtype=dtype)
+    rows = _PIECE // row
+    return numpy.concatenate([numpy.array(value[i:i + rows], dtype=dtype) for i in range(0, len(value), rows)])
+
+
+def _checked_arguments(args: tuple, dtype: Any) -> tuple:
+    """Nested lists among the arguments, checked against the memory limit and, if long, converted
+    here in pieces (NumPy converts in C code that Ctrl-C cannot stop)."""
+    from tensorsh.engine.limits import check_allocation
+
+    converted = []
+    for value in args:
+        if isinstance(value, _SEQUENCES):
+            shape, items = _nested_shape(value)
+            check_allocation(shape, items if isinstance(items, numpy.dtype) else numpy.dtype(float))
+            if math.prod(shape) > _PIECE:
+                value = _array_in_pieces(value, dtype)
+        converted.append(value)
+    return tuple(converted)
+
+
+def _check_result(rule: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        result = rule(*args, **kwargs)
+        if result is None:
+            return
+        shape, dtype = result
+        dtype = numpy.dtype(float if dtype is None else dtype)
+        shape = tuple(int(d) for d in shape)
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return  # arguments NumPy will refuse with its own message
+    if dtype.hasobject:
+        raise _objects_refused()  # before NumPy makes a Python object per item
+    if all(d >= 0 for d in shape):
+        from tensorsh.engine.limits import check_allocation
+
+        check_allocation(shape, dtype)
+
+
 def _guarded(name: str, function: Callable) -> Callable:
-    """`function` with the memory limit checked on its result's size first."""
-    result_size = _NUMPY_RESULT_SIZE[name]
+    """`function` with the memory limit checked on its arguments' and its result's size first."""
+    rule = _NUMPY_RESULT_SIZE.get(name) or _broadcast(function)
+    arrays_in_sequence = name in ("concatenate", "stack", "hstack", "vstack")  # a list of arrays, not one
+
+    converts = name in ("array", "asarray")  # the dtype asked for is the conversion's
 
     def guarded(*args, **kwargs):
-        try:
-            shape, dtype = result_size(*args, **kwargs)
-            dtype = numpy.dtype(float if dtype is None else dtype)
-        except (TypeError, ValueError, OverflowError):
-            shape, dtype = (), None  # arguments NumPy will refuse with its own message
-        if dtype is not None and all(d >= 0 for d in shape):
-            from tensorsh.engine.limits import check_allocation
-
-            check_allocation(shape, dtype)
+        if not arrays_in_sequence:
+            args = _checked_arguments(args, kwargs.get("dtype") if converts else None)
+        _check_result(rule, args, kwargs)
         return function(*args, **kwargs)
 
     guarded.__name__ = function.__name__
@@ -518,16 +749,64 @@ def _guarded(name: str, function: Callable) -> Callable:
     return guarded
 
 
+def _ndarray_method(name: str) -> Callable[[numpy.ndarray], Callable]:
+    """The getter of `array.name`: the method, checked by its rule (the array as first argument)."""
+    rule = _NUMPY_RESULT_SIZE[f"ndarray.{name}"]
+
+    def getter(array: numpy.ndarray) -> Callable:
+        method = getattr(array, name)  # name: one of our constants
+
+        def checked(*args, **kwargs):
+            _check_result(rule, (array, *args), kwargs)
+            return method(*args, **kwargs)
+
+        checked.__name__ = name
+        return _without_objects(checked)
+
+    return getter
+
+
+def _tolist(array: numpy.ndarray) -> Callable:
+    def tolist():
+        """a.tolist(): the array as nested Python lists."""
+        # Each item becomes a Python object: a pointer and at least a 24-byte number.
+        from tensorsh.lang.guards import check_size
+
+        check_size(32 * array.size, f"tolist(): a list of {array.size} items")
+        if array.size <= _PIECE:
+            return array.tolist()
+        if array.ndim > 1:
+            return [row.tolist() if row.size <= _PIECE else _tolist(row)() for row in array]
+        items = []
+        for start in range(0, array.size, _PIECE):  # in pieces: Ctrl-C is seen between them
+            items.extend(array[start:start + _PIECE].tolist())
+        return items
+
+    return tolist
+
+
+def _ndarray_table() -> dict[str, Callable[[Any], Any]]:
+    table = _getters(_NDARRAY)
+    table.update({name.partition(".")[2]: _ndarray_method(name.partition(".")[2])
+                  for name in _NUMPY_RESULT_SIZE if name.startswith("ndarray.")})
+    table["tolist"] = _tolist
+    return table
+
+
 def _numpy_member(name: str, function: Any) -> Any:
     if not callable(function) or isinstance(function, type):
         return function  # constants and scalar types (np.pi, np.float32)
-    return _without_objects(_guarded(name, function) if name in _NUMPY_RESULT_SIZE else function)
+    return _without_objects(_guarded(name, function))
+
+
+def _objects_refused() -> TypeError:
+    return TypeError("arrays of Python objects (dtype=object) are not part of tensorsh: NumPy works on them "
+                     "in C code that no limit or Ctrl-C reaches")
 
 
 def _check_no_objects(result: Any) -> Any:
     if isinstance(result, numpy.ndarray) and result.dtype.hasobject:
-        raise TypeError("arrays of Python objects (dtype=object) are not part of tensorsh: NumPy works on them "
-                        "in C code that no limit or Ctrl-C reaches")
+        raise _objects_refused()
     return result
 
 

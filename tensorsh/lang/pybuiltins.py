@@ -18,9 +18,11 @@ sandbox or past the memory limit:
 from __future__ import annotations
 
 import builtins as _py
+import itertools
 import math
 import operator
 import random
+import types
 from typing import Any, Callable
 
 import numpy
@@ -28,7 +30,7 @@ import numpy
 from tensorsh.lang import guards, namespace
 from tensorsh.lang.exits import ExitRequest
 from tensorsh.lang.formatting import builtin_format
-from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute
+from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute, range_length
 
 # Python's own, unchanged.
 PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "divmod", "enumerate",
@@ -201,12 +203,122 @@ def make_print(write: Callable[[str], Any], flush: Callable[[], Any] | None = No
     return print
 
 
+# ---------------------------------------------------------------- reductions in pieces
+
+# Python's sum, min, max, any, all and sorted loop in C over a range or a C iterator (iter,
+# reversed, zip, enumerate of ranges), where Ctrl-C is not seen until they finish: over
+# range(10**13), hours. So a long range, or any iterable that is not already in memory, goes
+# to them in pieces of this many items, the interrupt delivered between pieces (milliseconds).
+_PIECE = 1 << 20
+_IN_MEMORY = (list, tuple, dict, set, frozenset, str, bytes, bytearray, numpy.ndarray)
+
+
+def _pieces(items):
+    if _py.type(items) is _py.range:
+        for i in _py.range(0, range_length(items), _PIECE):
+            yield items[i:i + _PIECE]
+        return
+    rest = _py.iter(items)
+    while piece := _py.list(itertools.islice(rest, _PIECE)):
+        yield piece
+
+
+def _lazy(items) -> bool:
+    """Whether Python's reductions would loop over items in C for as long as items last."""
+    if _py.type(items) is _py.range:
+        try:
+            return len(items) > _PIECE
+        except OverflowError:  # longer than sys.maxsize
+            return True
+    # Iterators written in C (iter, reversed, zip, enumerate); not generators, whose Python code
+    # sees Ctrl-C, nor the program's own iterator classes.
+    return not isinstance(items, (*_IN_MEMORY, types.GeneratorType)) and _py.type(items).__module__ == "builtins" \
+        and _py.hasattr(_py.type(items), "__next__")
+
+
+def _sum(items, start=0):
+    if _py.type(items) is _py.range and _py.type(start) is int:  # the arithmetic series: exact
+        n = range_length(items)
+        return start + guards.mul(n, items[0] + items[-1]) // 2 if n else start
+    for piece in _pieces(items):
+        start = _py.sum(piece, start)  # as Python's sum: start + each item, in order
+    return start
+
+
+def _extreme(function: Callable) -> Callable:
+    def extreme(items, *, key=None, **default):
+        if _py.type(items) is _py.range and key is None and range_length(items):
+            return function(items[0], items[-1])  # a range is monotonic: its extreme is an end
+        # The first extreme item of the first piece that has it: Python's answer, ties too.
+        best = [function(piece, key=key) for piece in _pieces(items)]
+        return function(best, key=key, **default)
+
+    return extreme
+
+
+def _any(items):
+    if _py.type(items) is _py.range:  # every item but 0 is true
+        return range_length(items) > 1 or (range_length(items) == 1 and items[0] != 0)
+    for item in items:  # one at a time, in Python: any() leaves the rest of an iterator unread
+        if item:
+            return True
+    return False
+
+
+def _all(items):
+    if _py.type(items) is _py.range:
+        return 0 not in items
+    for item in items:
+        if not item:
+            return False
+    return True
+
+
+def _sorted(items, /, *, key=None, reverse=False):
+    if _py.type(items) is _py.range:
+        guards.check_size(8 * range_length(items), f"sorted(): a list of {range_length(items)} items")
+    collected = []
+    for piece in _pieces(items):
+        guards.check_size(8 * (len(collected) + len(piece)), f"sorted(): a list of over {len(collected)} items")
+        collected.extend(piece)
+    collected.sort(key=key, reverse=reverse)
+    return collected
+
+
+# What each builtin does with a long range or a C iterator as its only positional argument
+# (sum: and its start).
+_IN_PIECES = {"sum": _sum, "min": _extreme(_py.min), "max": _extreme(_py.max), "any": _any, "all": _all,
+              "sorted": _sorted}
+
+
+def _lazy_call(name: str, args: tuple) -> bool:
+    return name in _IN_PIECES and 1 <= len(args) <= (2 if name == "sum" else 1) and _lazy(args[0])
+
+
+def _piecewise(name: str, function: Callable) -> Callable:
+    """`function` (Python's builtin `name`), with a long range or a C iterator done in pieces."""
+    in_pieces = _IN_PIECES[name]
+
+    def piecewise(*args, **kwargs):
+        if _lazy_call(name, args):
+            return in_pieces(*args, **kwargs)
+        return function(*args, **kwargs)
+
+    piecewise.__name__ = piecewise.__qualname__ = name
+    piecewise.__module__ = "builtins"
+    piecewise.__wrapped__ = function
+    piecewise.__doc__ = function.__doc__
+    return piecewise
+
+
 def _dual(name: str, torch_function: Callable | None, tensor_type: type | None) -> Callable:
     python_function = vars(_py)[name]
 
     def dual(*args, **kwargs):
         if torch_function is not None and "dim" in kwargs:
             return torch_function(*args, **kwargs)
+        if _lazy_call(name, args):
+            return _IN_PIECES[name](*args, **kwargs)
         try:
             return python_function(*args, **kwargs)
         except (TypeError, RuntimeError, ValueError):
@@ -256,6 +368,7 @@ def python_builtins(torch: Namespace, write: Callable[[str], Any],
     tensor_type = torch.members.get("Tensor", ())
     for name in DUAL:
         names[name] = _dual(name, torch.members.get(name), tensor_type)
+    names["sorted"] = _piecewise("sorted", sorted)
     return names
 
 
