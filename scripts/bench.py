@@ -9,7 +9,10 @@
 
 Rows and goals come from issue 7; the language group also measures the evaluator against
 CPython itself (a pure-Python loop) and against the bare engine (PyTorch's polynomial-fit
-tutorial run by CPython with torch = tensorsh.engine). A ratio is tensorsh / reference *time* (or memory),
+tutorial run by CPython with torch = tensorsh.engine). The nn group (issue 16) times a classifier's
+training step (SGD, Adam) against the same step in PyTorch and against NumPy with the gradient derived
+by hand (the floor for an engine on NumPy), a Conv2d and an LSTM layer against PyTorch, and a training
+script's whole process. A ratio is tensorsh / reference *time* (or memory),
 so lower is better everywhere, also for the rows shown as GFLOP/s or GB/s (there a
 goal of "at least 0.9 of NumPy's rate" is a time ratio of at most 1/0.9 = 1.11).
 
@@ -63,7 +66,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
 
 TSH, NP, TORCH = "tensorsh", "numpy", "torch"
 PYTHON, ENGINE = "python", "engine"  # CPython itself; CPython running a file with torch = tensorsh.engine
-GROUPS = ("startup", "dispatch", "language", "autograd", "large", "memory")
+GROUPS = ("startup", "dispatch", "language", "autograd", "large", "memory", "nn")
 
 
 # ================================================================ plans: how much to measure
@@ -85,19 +88,25 @@ class Plan:
     loop_n: int               # language: iterations of the pure-Python loop
     poly_steps: int           # language: steps of the polynomial fit (minus a 0-step run of each process)
     poly_rounds: int          # language: rounds of the polynomial fit's 2 x 3 processes
+    nn_mlp: tuple[int, int, int, int]        # nn: batch, inputs, hidden, classes
+    nn_conv: tuple[int, int, int, int, int]  # nn: batch, in channels, image side, out channels, kernel
+    nn_lstm: tuple[int, int, int, int]       # nn: input, hidden, sequence length, batch
+    nn_script_steps: int      # nn: SGD steps of the training script run as whole processes
     warm_round: bool = True   # processes: one untimed round first (else it is the first timed one)
 
 
 FULL = Plan(startup_rounds=12, sample_seconds=0.1, repeat=9, statements=5000, script_rounds=5,
             matmul_sizes=(512, 1024, 2048), big_n=10**7, big_repeat=7, big_seconds=0.2,
-            mlp=(64, 128, 256, 10), memory_rows=10_000, loop_n=10**6, poly_steps=8000, poly_rounds=5)
+            mlp=(64, 128, 256, 10), memory_rows=10_000, loop_n=10**6, poly_steps=8000, poly_rounds=5,
+            nn_mlp=(64, 784, 128, 10), nn_conv=(8, 3, 64, 16, 3), nn_lstm=(32, 64, 50, 16), nn_script_steps=200)
 QUICK = dataclasses.replace(FULL, startup_rounds=4, sample_seconds=0.03, repeat=5, script_rounds=2,
                             matmul_sizes=(512, 1024), big_repeat=3, big_seconds=0.05, poly_steps=4000,
                             poly_rounds=2)
 TINY = dataclasses.replace(QUICK, startup_rounds=1, sample_seconds=0.002, repeat=3, statements=100,
                            script_rounds=1, matmul_sizes=(64,), big_n=10**5, big_repeat=2,
                            big_seconds=0.0, memory_rows=1_000, loop_n=10**4, poly_steps=600, poly_rounds=2,
-                           warm_round=False)
+                           nn_mlp=(8, 64, 16, 10), nn_conv=(2, 3, 12, 4, 3), nn_lstm=(4, 8, 5, 2),
+                           nn_script_steps=20, warm_round=False)
 
 
 # ================================================================ results
@@ -244,6 +253,36 @@ def process_failure(done: subprocess.CompletedProcess) -> str | None:
         reason = next((line for line in lines if line.startswith("error[")), lines[-1])
         return f"exit {done.returncode}: {reason.strip()}"
     return None
+
+
+def time_processes(argv: dict[str, list[str]], plan: Plan, rounds: int, extra_env: dict[str, str] | None = None
+                   ) -> tuple[dict[str, Stat], dict[str, str], dict[str, str]]:
+    """Whole processes of each side in rotating order: each side's Stat, what it printed, why it failed.
+
+    A first round checks what each side prints; it is untimed unless the plan has no warm
+    round (--tiny). A side that fails there is left out; if tensorsh fails, nothing is timed.
+    """
+    samples: dict[str, list[float]] = {}
+    outputs: dict[str, str] = {}
+    failures: dict[str, str] = {}
+    for side, args in argv.items():
+        elapsed, done = run_process(args, extra_env=extra_env)
+        failure = process_failure(done)
+        if failure:
+            failures[side] = failure
+            continue
+        outputs[side] = done.stdout
+        samples[side] = [] if plan.warm_round else [elapsed]
+    if TSH in failures:
+        return {}, outputs, failures
+    for order in rotations(list(samples), rounds - (not plan.warm_round)):
+        for side in order:
+            samples[side].append(run_process(argv[side], extra_env=extra_env)[0])
+    return {side: Stat(v) for side, v in samples.items()}, outputs, failures
+
+
+# One thread in every process (OpenMP, OpenBLAS, MKL) when CPU time is measured: see Clock.
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 # ================================================================ the implementations under test
@@ -562,28 +601,17 @@ def script_rows(sides: Sides, plan: Plan, workdir: Path, group: str) -> list[Row
     tsh_file, py_file = workdir / "program.tsh", workdir / "program.py"
     tsh_file.write_text(tsh_src)
     py_file.write_text(py_src)
-    argv = {TSH: tensorsh_executable() + [str(tsh_file)], TORCH: [sys.executable, str(py_file)]}
-    names = [TSH] + ([TORCH] if sides.torch is not None else [])
-    outputs, broken = {}, None
-    samples: dict[str, list[float]] = {s: [] for s in names}
-    for side in list(names):  # first round (untimed but in --tiny): warm caches, check the output
-        elapsed, done = run_process(argv[side])
-        samples[side].append(elapsed)
-        failure = process_failure(done)
-        if failure and side == TSH:
-            return [error_row(group, name, failure, TORCH, 1.0)]
-        if failure:
-            names.remove(side)
-        outputs[side] = done.stdout
-    if TORCH in names:
+    argv = {TSH: tensorsh_executable() + [str(tsh_file)]}
+    if sides.torch is not None:
+        argv[TORCH] = [sys.executable, str(py_file)]
+    stats, outputs, failures = time_processes(argv, plan, plan.script_rounds)
+    if TSH in failures:
+        return [error_row(group, name, failures[TSH], TORCH, 1.0)]
+    broken = None
+    if TORCH in outputs:
         mine, theirs = numbers_in(outputs[TSH]), numbers_in(outputs[TORCH])
         if len(mine) != len(theirs) or not np.allclose(mine, theirs, rtol=1e-3, atol=1e-4):
             broken = f"output differs from PyTorch's: {outputs[TSH]!r} vs {outputs[TORCH]!r}"
-    samples = {s: [] if plan.warm_round else samples[s] for s in names}
-    for order in rotations(names, plan.script_rounds - (not plan.warm_round)):
-        for side in order:
-            samples[side].append(run_process(argv[side])[0])
-    stats = {s: Stat(v) for s, v in samples.items()}
     row = Row(group, name, "s", lambda s: s, stats, ref=TORCH, goal=1.0).judge(paired_ratios(stats, TORCH))
     if broken:
         row.status, row.note = "ERROR", broken
@@ -823,8 +851,7 @@ def polyfit_rows(sides: Sides, plan: Plan, workdir: Path, group: str) -> list[Ro
                 ENGINE: lambda f: [sys.executable, str(runner), str(f)],
                 TORCH: lambda f: [sys.executable, str(f)]}
         names = [TSH, ENGINE] + ([TORCH] if sides.torch is not None else [])
-        one_thread = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        extra_env = one_thread if Clock.cpu else None
+        extra_env = ONE_THREAD_ENV if Clock.cpu else None
         if plan.warm_round:  # untimed: file and bytecode caches, tensorsh's start-up paths
             for side in names:
                 run_process(argv[side](files[0]), extra_env=extra_env)
@@ -1085,6 +1112,341 @@ def bench_memory(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
     return [row.judge([stats[TSH].median])]
 
 
+# ================================================================ 7. nn
+
+# A training step of a small classifier (784 -> 128 -> 10, cross-entropy) three ways: tensorsh's
+# nn.Sequential and optim, PyTorch running the same code, and NumPy with the gradient derived by
+# hand (the floor for any engine on NumPy); then one conv and one LSTM layer against PyTorch, and
+# the whole process of a training script against python + torch.
+
+SGD_LR = 0.1
+ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8}  # torch.optim.Adam's defaults
+NN_STEP_GOAL = 1.15      # a training step against the NumPy floor
+NN_SCRIPT_GOAL = 0.5     # the training script's process against python + torch
+CONV_GOAL = 3.0
+
+
+def classifier_weights(d: int, h: int, k: int, seed: int = 3) -> list[np.ndarray]:
+    """[W1 (h, d), b1, W2 (k, h), b2], float32, drawn as nn.Linear draws them: uniform in ±1/√fan_in."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for fan_in, fan_out in ((d, h), (h, k)):
+        bound = 1 / math.sqrt(fan_in)
+        weights += [rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32),
+                    rng.uniform(-bound, bound, fan_out).astype(np.float32)]
+    return weights
+
+
+def classifier_numpy(params: list[np.ndarray], x: np.ndarray, y: np.ndarray):
+    """Loss and gradients of cross_entropy(relu(x @ W1.T + b1) @ W2.T + b2, y), derived by hand.
+
+    params are [W1, b1, W2, b2] in nn.Linear's layout (weight (out, in)); returns (loss, grads)
+    in the same order. The loss is the batch mean of logsumexp(o) - o[y], so its gradient in
+    the logits o is (softmax(o) - onehot(y)) / n; relu passes the gradient where its input is > 0.
+    """
+    W1, b1, W2, b2 = params
+    n = len(y)
+    rows = np.arange(n)
+    h_pre = x @ W1.T
+    h_pre += b1
+    h = np.maximum(h_pre, 0)
+    o = h @ W2.T
+    o += b2
+    o -= o.max(axis=1, keepdims=True)
+    e = np.exp(o)
+    total = e.sum(axis=1, keepdims=True)
+    loss = np.log(total).mean() - o[rows, y].mean()
+    g = e / total
+    g[rows, y] -= 1
+    g /= n
+    dh = g @ W2
+    dh *= h_pre > 0
+    return loss, [dh.T @ x, dh.sum(axis=0), g.T @ h, g.sum(axis=0)]
+
+
+def sgd_numpy(params: list[np.ndarray], grads: list[np.ndarray], lr: float = SGD_LR) -> None:
+    for p, g in zip(params, grads):
+        p -= lr * g
+
+
+class AdamNumpy:
+    """torch.optim.Adam's update with its defaults (no weight decay, no amsgrad), in place, in NumPy."""
+
+    def __init__(self, params: list[np.ndarray], lr: float, betas: tuple[float, float], eps: float):
+        self.lr, (self.beta1, self.beta2), self.eps = lr, betas, eps
+        self.exp_avg = [np.zeros_like(p) for p in params]
+        self.exp_avg_sq = [np.zeros_like(p) for p in params]
+        self.steps = 0
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        self.steps += 1
+        b1, b2 = self.beta1, self.beta2
+        step_size = self.lr / (1 - b1 ** self.steps)
+        correction2_sqrt = math.sqrt(1 - b2 ** self.steps)
+        for p, g, m, v in zip(params, grads, self.exp_avg, self.exp_avg_sq):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            denom = np.sqrt(v)
+            denom /= correction2_sqrt
+            denom += self.eps
+            p -= step_size * m / denom
+
+
+def training_step(model, loss_fn, optimizer, x, y) -> Callable[[], None]:
+    """The step as a PyTorch user writes it; the same code drives tensorsh's engine and PyTorch."""
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+    return step
+
+
+def numpy_optimizer(optimizer: str, params: list[np.ndarray]) -> Callable[[list[np.ndarray]], None]:
+    """update(grads): a step of SGD(lr=SGD_LR) or Adam(**ADAM) on params, in place, in NumPy."""
+    if optimizer == "SGD":
+        return lambda grads: sgd_numpy(params, grads)
+    adam = AdamNumpy(params, **ADAM)
+    return lambda grads: adam.step(params, grads)
+
+
+def classifier_steps(sides: Sides, plan: Plan, optimizer: str) -> dict[str, Callable[[], None]]:
+    """One training step per side (SGD or Adam) from the same weights and batch.
+
+    Checked before it is timed, for two steps: each side's gradients are NumPy's at its
+    parameters, and its update is NumPy's update from those gradients. (Not the parameters
+    against NumPy's own run: Adam's first steps move each weight by about ±lr whatever the
+    size of its gradient, so a gradient near 0 whose float32 rounding differs moves it the
+    other way.) The steps go on from there when timed: the model keeps learning the batch.
+    """
+    n, d, h, k = plan.nn_mlp
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    y = rng.integers(0, k, n)
+    weights = classifier_weights(d, h, k)
+    params = [w.copy() for w in weights]
+    update = numpy_optimizer(optimizer, params)
+    steps = {NP: lambda: update(classifier_numpy(params, x, y)[1])}
+    for side, lib in ((TSH, sides.engine), (TORCH, sides.torch)):
+        if lib is None:
+            continue
+        nn = lib.nn
+        model = nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, k))
+        with lib.no_grad():
+            for p, w in zip(model.parameters(), weights):
+                p.copy_(lib.from_numpy(w))
+        opt = lib.optim.SGD(model.parameters(), lr=SGD_LR) if optimizer == "SGD" \
+            else lib.optim.Adam(model.parameters(), **ADAM)
+        steps[side] = training_step(model, nn.CrossEntropyLoss(), opt, lib.from_numpy(x), lib.from_numpy(y))
+        mirror = [w.copy() for w in weights]
+        mirror_update = numpy_optimizer(optimizer, mirror)
+        named = list(model.named_parameters())
+        for i in range(2):
+            expected = classifier_numpy(mirror, x, y)[1]
+            before = [p.detach().numpy().copy() for _, p in named]
+            mirror_before = [w.copy() for w in mirror]
+            steps[side]()
+            grads = [p.grad.numpy().copy() for _, p in named]  # the step leaves them until the next zero_grad
+            mirror_update(grads)
+            for j, (name, p) in enumerate(named):
+                assert_near(grads[j], expected[j], f"{side}'s gradient of {name} at step {i + 1}, against NumPy's")
+                assert_near(p.detach().numpy() - before[j], mirror[j] - mirror_before[j],
+                            f"{side}'s {optimizer} update of {name} at step {i + 1}, against NumPy's from the "
+                            "same gradient")
+    steps[NP]()
+    steps[NP]()
+    return steps
+
+
+def assert_near(got: np.ndarray, expected: np.ndarray, what: str, rtol: float = 1e-3) -> None:
+    """got is expected to float32 precision: within rtol of it, relative to its largest element."""
+    scale = float(np.abs(expected).max()) if expected.size else 0.0
+    if got.shape != expected.shape or not np.allclose(got, expected, rtol=rtol, atol=rtol * scale):
+        worst = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("nan")
+        raise AssertionError(f"{what}: shape {got.shape} vs {expected.shape}, largest difference {worst:.3g}")
+
+
+def conv_layer(lib, plan: Plan, arrays: dict[str, np.ndarray]):
+    """Conv2d: nn.Conv2d where the library has it, else F.conv2d with Parameters; (forward, parameters)."""
+    weight, bias = (lib.from_numpy(arrays[k].copy()) for k in ("weight", "bias"))
+    conv_class = getattr(lib.nn, "Conv2d", None)
+    if conv_class is None:
+        weight, bias = lib.nn.Parameter(weight), lib.nn.Parameter(bias)
+        return (lambda x: lib.nn.functional.conv2d(x, weight, bias)), [weight, bias]
+    _, c, _, out_c, ks = plan.nn_conv
+    conv = conv_class(c, out_c, ks)
+    with lib.no_grad():
+        conv.weight.copy_(weight)
+        conv.bias.copy_(bias)
+    return conv, [conv.weight, conv.bias]
+
+
+def lstm_layer(lib, plan: Plan, arrays: dict[str, np.ndarray]):
+    """nn.LSTM with the given weights (by PyTorch's parameter names); (forward to the output sequence, parameters)."""
+    inp, hid, _, _ = plan.nn_lstm
+    lstm = lib.nn.LSTM(inp, hid)
+    with lib.no_grad():
+        for name, p in lstm.named_parameters():
+            p.copy_(lib.from_numpy(arrays[name]))
+    return (lambda x: lstm(x)[0]), list(lstm.parameters())
+
+
+def conv_arrays(plan: Plan) -> dict[str, np.ndarray]:
+    b, c, side, out_c, ks = plan.nn_conv
+    rng = np.random.default_rng(5)
+    bound = 1 / math.sqrt(c * ks * ks)
+    out_side = side - ks + 1
+    return {"x": rng.standard_normal((b, c, side, side)).astype(np.float32),
+            "weight": rng.uniform(-bound, bound, (out_c, c, ks, ks)).astype(np.float32),
+            "bias": rng.uniform(-bound, bound, out_c).astype(np.float32),
+            "grad": rng.standard_normal((b, out_c, out_side, out_side)).astype(np.float32)}
+
+
+def lstm_arrays(plan: Plan) -> dict[str, np.ndarray]:
+    inp, hid, seq, batch = plan.nn_lstm
+    rng = np.random.default_rng(6)
+    bound = 1 / math.sqrt(hid)
+    shapes = {"weight_ih_l0": (4 * hid, inp), "weight_hh_l0": (4 * hid, hid), "bias_ih_l0": (4 * hid,),
+              "bias_hh_l0": (4 * hid,)}
+    arrays = {name: rng.uniform(-bound, bound, shape).astype(np.float32) for name, shape in shapes.items()}
+    arrays["x"] = rng.standard_normal((seq, batch, inp)).astype(np.float32)
+    arrays["grad"] = rng.standard_normal((seq, batch, hid)).astype(np.float32)
+    return arrays
+
+
+def forward_backward(forward: Callable, x, grad) -> Callable[[], None]:
+    return lambda: forward(x).backward(grad)
+
+
+def layer_steps(sides: Sides, plan: Plan, layer: Callable, arrays: dict[str, np.ndarray]
+                ) -> dict[str, Callable[[], None]]:
+    """forward(x).backward(grad) per side, the same weights on each; checked before it is timed:
+    tensorsh's output and parameter gradients are PyTorch's. x needs no gradient (an input batch);
+    the parameters' .grad accumulates over the calls, as in the autograd group's MLP."""
+    steps, results = {}, {}
+    for side, lib in ((TSH, sides.engine), (TORCH, sides.torch)):
+        if lib is None:
+            continue
+        forward, params = layer(lib, plan, arrays)
+        x, grad = lib.from_numpy(arrays["x"]), lib.from_numpy(arrays["grad"])
+        out = forward(x)
+        out.backward(grad)
+        results[side] = [out.detach().numpy().copy()] + [p.grad.numpy().copy() for p in params]
+        steps[side] = forward_backward(forward, x, grad)
+    if TORCH in results:
+        for i, (mine, theirs) in enumerate(zip(results[TSH], results[TORCH])):
+            assert_near(mine, theirs, "output" if i == 0 else f"gradient of parameter {i}, against PyTorch's")
+    return steps
+
+
+def bench_nn(sides: Sides, plan: Plan, workdir: Path) -> list[Row]:
+    group = "7 nn"
+    rows = []
+    n, d, h, k = plan.nn_mlp
+    ms = lambda s: s * 1e3  # noqa: E731
+    for optimizer, label in (("SGD", f"SGD(lr={SGD_LR:g})"), ("Adam", "Adam()")):
+        name = f"training step, Linear({d},{h})-ReLU-Linear({h},{k}), batch {n}, cross-entropy, {label}"
+        try:
+            steps = classifier_steps(sides, plan, optimizer)
+            with sides.single_thread():
+                stats = time_paired({s: Clock.timer(f) for s, f in steps.items()}, plan.repeat, plan.sample_seconds)
+        except Exception as exc:  # noqa: BLE001
+            rows += [error_row(group, f"{name} vs NumPy by hand", exc, NP, NN_STEP_GOAL),
+                     error_row(group, f"{name} vs PyTorch", exc, TORCH)]
+            continue
+        rows.append(Row(group, f"{name} vs NumPy by hand", "ms", ms, {s: stats[s] for s in (TSH, NP)},
+                        ref=NP, goal=NN_STEP_GOAL).judge(paired_ratios(stats, NP)))
+        vs_torch = Row(group, f"{name} vs PyTorch", "ms", ms, {s: v for s, v in stats.items() if s != NP},
+                       ref=TORCH).judge(paired_ratios(stats, TORCH))
+        vs_torch.note = "informational: BLAS-bound, moves with the host's BLAS" if TORCH in stats \
+            else f"PyTorch left out ({sides.torch_reason})"
+        rows.append(vs_torch)
+
+    b, c, side, out_c, ks = plan.nn_conv
+    inp, hid, seq, batch = plan.nn_lstm
+    layers = ((f"Conv2d({c}, {out_c}, {ks}) on {b}x{c}x{side}x{side}, forward + backward", conv_layer,
+               conv_arrays, CONV_GOAL),
+              (f"LSTM({inp}, {hid}), sequence {seq}, batch {batch}, forward + backward", lstm_layer,
+               lstm_arrays, None))
+    for name, layer, arrays, goal in layers:
+        try:
+            steps = layer_steps(sides, plan, layer, arrays(plan))
+            with sides.single_thread():
+                stats = time_paired({s: Clock.timer(f) for s, f in steps.items()}, plan.repeat, plan.sample_seconds)
+        except Exception as exc:  # noqa: BLE001
+            rows.append(error_row(group, name, exc, TORCH, goal))
+            continue
+        row = Row(group, name, "ms", ms, stats, ref=TORCH, goal=goal).judge(paired_ratios(stats, TORCH))
+        if layer is conv_layer and not hasattr(sides.engine.nn, "Conv2d"):
+            row.note = "F.conv2d with Parameters: the engine has no nn.Conv2d"
+        if TORCH not in stats:
+            row.note = f"PyTorch left out ({sides.torch_reason})"
+        rows.append(row)
+    return rows + [nn_script_row(sides, plan, workdir, group)]
+
+
+# The training step as a script; the same text runs in tensorsh and in python + torch. Weights and
+# data come from formulas, not the random generator, so both train the same model and print the same.
+NN_SCRIPT = """\
+import torch
+from torch import nn
+
+model = nn.Sequential(nn.Linear({d}, {h}), nn.ReLU(), nn.Linear({h}, {k}))
+with torch.no_grad():
+    for i, p in enumerate(model.parameters()):
+        p.copy_(torch.sin(torch.arange(p.numel(), dtype=torch.float32) * (0.37 + i)).reshape(p.shape) * 0.05)
+x = torch.cos(torch.arange({n} * {d}, dtype=torch.float32) * 0.011).reshape({n}, {d})
+y = torch.arange({n}) % {k}
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr={lr})
+for step in range({steps}):
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    optimizer.step()
+    if step % 50 == 49:
+        print(step + 1, loss.item())
+print("final loss", loss.item())
+"""
+
+
+def nn_script(plan: Plan, steps: int) -> str:
+    n, d, h, k = plan.nn_mlp
+    return NN_SCRIPT.format(n=n, d=d, h=h, k=k, lr=SGD_LR, steps=steps)
+
+
+def nn_script_row(sides: Sides, plan: Plan, workdir: Path, group: str) -> Row:
+    """The training script, whole processes: `tensorsh FILE.tsh` against `python FILE.py` with real torch."""
+    steps = plan.nn_script_steps
+    name = f"training script, {steps} SGD steps of the step above, whole process, vs python + torch"
+    src = nn_script(plan, steps)
+    tsh_file, py_file = workdir / "train.tsh", workdir / "train.py"
+    tsh_file.write_text(src)
+    py_file.write_text(src)
+    argv = {TSH: tensorsh_executable() + [str(tsh_file)]}
+    if sides.torch is not None:
+        argv[TORCH] = [sys.executable, str(py_file)]
+    try:
+        stats, outputs, failures = time_processes(argv, plan, plan.script_rounds,
+                                                  ONE_THREAD_ENV if Clock.cpu else None)
+    except Exception as exc:  # noqa: BLE001
+        return error_row(group, name, exc, TORCH, NN_SCRIPT_GOAL)
+    if TSH in failures:
+        return error_row(group, name, failures[TSH], TORCH, NN_SCRIPT_GOAL)
+    row = Row(group, name, "s", lambda s: s, stats, ref=TORCH, goal=NN_SCRIPT_GOAL).judge(paired_ratios(stats, TORCH))
+    row.note = "start-up included" + ("; one thread per process" if Clock.cpu else "")
+    if TORCH in failures:
+        row.status, row.note = "n/a", f"python + torch failed: {failures[TORCH]}"
+    elif TORCH in outputs and not polyfit_outputs_agree(outputs[TSH], outputs[TORCH], rtol=1e-3, atol=1e-4):
+        row.status, row.note = "ERROR", (f"tensorsh and PyTorch printed different losses, "
+                                         f"{first_difference(outputs[TSH], outputs[TORCH])}")
+    elif not outputs[TSH].splitlines() or not outputs[TSH].splitlines()[-1].startswith("final loss"):
+        row.status, row.note = "ERROR", f"tensorsh printed {outputs[TSH][-120:]!r}, expected the final loss last"
+    return row
+
+
 # ================================================================ profiling the tensorsh side
 
 
@@ -1202,6 +1564,21 @@ def _profiles(groups: list[str], sides: Sides, plan: Plan, workdir: Path) -> str
             timer = timeit.Timer(stmt, globals={"a": a, "b": b, "c": c, "exp": engine.exp})
             parts.append((f"large: {stmt} on {plan.big_n:.0e} float32, 20 times",
                           profile_call(lambda: timer.timeit(20), top=5)))
+    if "nn" in groups:
+        for optimizer in ("SGD", "Adam"):
+            try:
+                step = classifier_steps(sides, plan, optimizer)[TSH]
+                parts.append((f"nn: training step with {optimizer}, 500 times",
+                              profile_call(lambda: timeit.Timer(step).timeit(500), top=12)))
+            except Exception as exc:  # noqa: BLE001
+                parts.append((f"nn: training step with {optimizer}", f"not profiled: {exc}"))
+        for label, layer, arrays in (("Conv2d", conv_layer, conv_arrays), ("LSTM", lstm_layer, lstm_arrays)):
+            try:
+                step = layer_steps(sides, plan, layer, arrays(plan))[TSH]
+                parts.append((f"nn: {label} forward + backward, 20 times",
+                              profile_call(lambda: timeit.Timer(step).timeit(20), top=12)))
+            except Exception as exc:  # noqa: BLE001
+                parts.append((f"nn: {label}", f"not profiled: {exc}"))
     return "\n\n".join(f"## {title}\n{text}" for title, text in parts)
 
 
@@ -1314,6 +1691,7 @@ def main(argv: list[str] | None = None) -> int:
             "autograd": lambda: bench_autograd(sides, plan),
             "large": lambda: bench_large(sides, plan),
             "memory": lambda: bench_memory(sides, plan, workdir),
+            "nn": lambda: bench_nn(sides, plan, workdir),
         }
         for group in groups:
             t0 = time.perf_counter()
@@ -1332,7 +1710,7 @@ def main(argv: list[str] | None = None) -> int:
           f"load {env['load_average'][0]:.1f} at start, {env['load_average_end'][0]:.1f} at end")
     print("ratio = tensorsh / reference, time or memory: lower is better; medians of paired ratios; "
           "±: interquartile range / median.\n"
-          + ("Wall-clock times; rows 2 and 4 on one thread, row 5 on each library's default threads"
+          + ("Wall-clock times; rows 2, 4 and 7 on one thread, row 5 on each library's default threads"
              if args.wall else "CPU times (user + system), every side on one thread")
           + f" (OpenBLAS threads {'settable' if env['openblas_threads_settable'] else 'NOT settable'}).\n")
     print(render_table(rows))

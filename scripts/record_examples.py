@@ -14,7 +14,7 @@ An example is tensorsh source run as `tensorsh examples/NAME.tsh` runs it, here 
 real PyTorch in a fresh set of globals, the ones tensorsh gives (tensorsh/lang/scope.py):
 
 - every public name of torch bare (`tensor`, `arange`, `float32`), `torch`,
-  `F` (torch.nn.functional), `np`, `math`, `grad` (torch.autograd.grad, except that a
+  `F` (torch.nn.functional), `nn`, `optim`, `np`, `math`, `grad` (torch.autograd.grad, except that a
   single tensor in gives a single tensor out), `save` and `load` (.npy/.npz, never pickle;
   torch.save and torch.load are these two while an example runs);
 - tensorsh's Python builtins and nothing else (no `open`, `getattr`, `eval`...), which win
@@ -151,7 +151,8 @@ def program_globals() -> dict:
     own = set(PYTHON) | set(EXCEPTIONS) | set(DUAL) | {"exit", "quit"}
     names = {name: value for name in dir(torch) if not name.startswith("_")
              and not isinstance(value := getattr(torch, name), types.ModuleType) and name not in own}
-    names.update(torch=torch, F=torch.nn.functional, np=numpy, math=math, grad=grad, save=save, load=load)
+    names.update(torch=torch, F=torch.nn.functional, nn=torch.nn, optim=torch.optim, np=numpy, math=math, grad=grad,
+                 save=save, load=load)
     program_builtins = {name: vars(builtins)[name] for name in PYTHON + EXCEPTIONS + MACHINERY}
     program_builtins.update({name: _dual(name) for name in DUAL}, exit=Exit("exit"), quit=Exit("quit"))
     names["__builtins__"] = program_builtins

@@ -26,6 +26,8 @@ from .ops import registry as _registry
 _np.seterr(all="ignore")
 
 from . import linalg, nn
+from . import utils
+from . import optim
 
 _registry.install(Tensor, globals(), vars(nn.functional), vars(linalg))
 

@@ -24,7 +24,8 @@ from .tensor import Tensor, _view, synced, wrap
 
 # PyTorch's torch.autograd names: the rest of the module (Node, record, ...) is the engine's,
 # and `torch.autograd` shows programs only these.
-__all__ = ["backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+__all__ = ["Function", "Variable", "backward", "enable_grad", "functional", "grad", "inference_mode",
+           "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
 _grad_enabled = True
 
@@ -119,7 +120,7 @@ def tracked(x) -> bool:
 
     Every op asks this of every input, so a tensor that follows no base answers from its own
     attribute, without the call to synced."""
-    if type(x) is not Tensor:
+    if type(x) is not Tensor and not isinstance(x, Tensor):  # the exact type first: most inputs are
         return False
     return x._requires_grad if x._view_version is None else synced(x)._requires_grad
 
@@ -604,3 +605,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             if not create_graph:
                 results[i] = results[i].detach()
     return tuple(results)
+
+
+# torch.autograd.Function, Variable and functional: modules of their own, built on this one.
+from . import autograd_functional as functional
+from .function import Function, Variable

@@ -219,6 +219,14 @@ class Tensor:
     def data(self) -> "Tensor":
         return self.detach()
 
+    @data.setter
+    def data(self, new):
+        # `p.data = t` (how old training loops update weights): p now holds t's memory, shape
+        # and dtype, and stays the same object with its own autograd state.
+        if not isinstance(new, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(new).__name__}")
+        self._data = new._data
+
     # ------------------------------------------------------------ conversion
 
     def item(self):

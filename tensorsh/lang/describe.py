@@ -1,8 +1,9 @@
 """Describing a value beyond its repr: the one-line summary and the JSON form.
 
 `summary(value)` is the header the rich display shows above a tensor
-(`shape (2, 3) · float32 · cpu`); `to_json(value)` is the object `--format json`
-writes. Both are plain data, so any front end (CLI, REPL) can present them.
+(`shape (2, 3) · float32 · cpu`) or an nn.Module (`67 parameters · 268 bytes · training`);
+`to_json(value)` is the object `--format json` writes. Both are plain data, so any
+front end (CLI, REPL) can present them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,32 @@ import numpy
 from tensorsh.lang.namespace import ENGINE_MODULES
 
 
+def _is_engine(value: Any, name: str) -> bool:
+    """Whether value is an instance of the engine's class `name` (Tensor, Module), or of a
+    class built on it (Parameter, a program's Net), without importing the engine."""
+    return any(c.__name__ == name and c.__module__.startswith(ENGINE_MODULES) for c in type(value).__mro__)
+
+
 def _is_tensor(value: Any) -> bool:
-    cls = type(value)
-    return cls.__name__ == "Tensor" and cls.__module__.startswith(ENGINE_MODULES)
+    return _is_engine(value, "Tensor")
+
+
+def is_module(value: Any) -> bool:
+    return _is_engine(value, "Module")
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+def module_summary(module: Any) -> str:
+    """`67 parameters · 268 bytes · training`: what a module holds (each shared parameter once)."""
+    from tensorsh.engine.limits import human
+
+    params = list(module.parameters())
+    nbytes = sum(p.nbytes for p in params) + sum(b.nbytes for b in module.buffers())
+    return " · ".join([_count(sum(p.numel() for p in params), "parameter"), human(nbytes),
+                       "training" if module.training else "eval"])
 
 
 def _dtype_name(dtype: Any) -> str:
@@ -40,6 +64,8 @@ def summary(value: Any) -> str | None:
         return " · ".join(parts)
     if isinstance(value, numpy.ndarray):
         return f"shape {_shape(value)} · numpy {value.dtype}"
+    if is_module(value):
+        return module_summary(value)
     return None
 
 

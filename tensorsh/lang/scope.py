@@ -1,9 +1,10 @@
 """The names a program starts with, and the modules it may import.
 
 Top-level names: every public name of torch bare (`tensor`, `softmax`, `float32`),
-`torch`, `F` (torch.nn.functional), `np` (a NumPy subset), `math`, `grad`, `save` and
+`torch`, `F` (torch.nn.functional), `nn`, `optim`, `np` (a NumPy subset), `math`, `grad`, `save` and
 `load`, and Python's builtins (`pybuiltins`), which win where both have a name (`int`,
-`sum`). Importable: torch and its submodules, numpy, math and random.
+`sum`). Importable: torch and its submodules, numpy, math, random, and collections'
+dictionaries (`nn.Sequential(OrderedDict(...))` is how PyTorch code names layers).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = No
     names["torch"] = torch
     if functional is not None:
         names["F"] = functional
+    for name in ("nn", "optim"):
+        if isinstance(torch.members.get(name), Namespace):
+            names[name] = torch.members[name]
     names["np"] = numpy_namespace()
     names["math"] = math_namespace()
     grad = make_grad(torch)
@@ -69,4 +73,12 @@ def modules(names: Mapping[str, Any]) -> dict[str, Namespace]:
         walk("numpy", np_)
     found["math"] = names["math"] if isinstance(names.get("math"), Namespace) else math_namespace()
     found["random"] = random_namespace()
+    found["collections"] = _collections_namespace()
     return found
+
+
+def _collections_namespace() -> Namespace:
+    # The dict subclasses only: a program reads them through dict's attributes.
+    from collections import Counter, OrderedDict, defaultdict
+
+    return Namespace("collections", {"Counter": Counter, "OrderedDict": OrderedDict, "defaultdict": defaultdict})

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from tensorsh.lang import namespace
 from tensorsh.lang.errors import TensorshError, closest
-from tensorsh.lang import helptext, signatures
+from tensorsh.lang import describe, helptext, signatures
 from tensorsh.repl.display import FORMATS
 from tensorsh.repl.runner import Context, execute
 from tensorsh.repl.timing import measure
@@ -149,6 +149,8 @@ def variable_rows(variables: dict[str, Any]) -> list[tuple[str, str, str, str, s
             rows.append((name, "ndarray", _shape(value.shape), str(value.dtype), "", ""))
         elif isinstance(value, namespace.Namespace):
             rows.append((name, f"module {value.name}", "", "", "", ""))
+        elif describe.is_module(value):
+            rows.append((name, f"nn {type(value).__name__}", describe.module_summary(value), "", "", ""))
         else:
             rows.append((name, type(value).__name__, "", "", "", ""))
     return rows

@@ -45,7 +45,8 @@ def test_metadata_is_one_dict_per_node():
 
 def test_torch_autograd_shows_pytorchs_names_only():
     assert run("dir(torch.autograd)") == [
-        "['backward', 'enable_grad', 'grad', 'inference_mode', 'is_grad_enabled', 'no_grad', 'set_grad_enabled']"]
+        "['Function', 'Variable', 'backward', 'enable_grad', 'functional', 'grad', 'inference_mode', "
+        "'is_grad_enabled', 'no_grad', 'set_grad_enabled']"]
 
 
 def test_a_node_class_is_neither_constructible_nor_an_engine_class():

@@ -58,14 +58,16 @@ def test_tiny_run_produces_every_row_of_the_issue(tiny_run):
     for row in rows:
         per_group.setdefault(row["group"], []).append(row)
     # 2 start-up refs; 7 ops + geomean; run, rate, prepare share, pure-Python loop, polynomial fit twice;
-    # scalar + MLP twice; matmul per size and dtype + exp, fma, sum; memory.
+    # scalar + MLP twice; matmul per size and dtype + exp, fma, sum; memory; training step (SGD, Adam)
+    # against NumPy and PyTorch, conv, LSTM, training script.
     assert {g: len(r) for g, r in per_group.items()} == {
         "1 start-up": 2, "2 dispatch (3,5) f32": 8, "3 language": 6, "4 autograd": 3,
-        "5 large ops": 2 * len(bench.TINY.matmul_sizes) + 3, "6 memory": 1,
+        "5 large ops": 2 * len(bench.TINY.matmul_sizes) + 3, "6 memory": 1, "7 nn": 7,
     }
     goals = [(r["reference"], r["goal"]) for r in rows if r["goal"] is not None]
     assert ("numpy", 1.3) in goals and ("torch", 0.15) in goals and ("torch", 0.8) in goals
     assert ("torch", 0.3) in goals and ("alloc", 1.05) in goals
+    assert goals.count(("numpy", 1.15)) == 2 and ("torch", 0.5) in goals and ("torch", 3.0) in goals
     assert all(r["status"] in STATUSES for r in rows)
 
 
@@ -192,6 +194,57 @@ def test_numpy_mlp_agrees_with_tensorsh_autograd():
     np.testing.assert_allclose(t_loss, loss, rtol=1e-12)
     np.testing.assert_allclose(t_dW1, dW1, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(t_dW2, dW2, rtol=1e-10, atol=1e-12)
+
+
+def _classifier_inputs(seed=0, n=6, d=5, h=7, k=3):
+    rng = np.random.default_rng(seed)
+    params = [w.astype(np.float64) for w in bench.classifier_weights(d, h, k, seed=seed)]
+    return params, rng.standard_normal((n, d)), rng.integers(0, k, n)
+
+
+def test_numpy_classifier_gradients_match_central_differences():
+    params, x, y = _classifier_inputs()
+    _, grads = bench.classifier_numpy(params, x, y)
+    eps = 1e-6
+    for which, (p, dp) in enumerate(zip(params, grads)):
+        numeric = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            plus = [q.copy() for q in params]
+            minus = [q.copy() for q in params]
+            plus[which][idx] += eps
+            minus[which][idx] -= eps
+            numeric[idx] = (bench.classifier_numpy(plus, x, y)[0] - bench.classifier_numpy(minus, x, y)[0]) / (2 * eps)
+        np.testing.assert_allclose(dp, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+def test_numpy_training_step_is_pytorchs(optimizer):
+    torch = pytest.importorskip("torch")
+    params, x, y = _classifier_inputs(seed=1)
+    model = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.ReLU(), torch.nn.Linear(7, 3)).double()
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), params):
+            p.copy_(torch.from_numpy(w))
+    opt = torch.optim.SGD(model.parameters(), lr=bench.SGD_LR) if optimizer == "SGD" \
+        else torch.optim.Adam(model.parameters(), **bench.ADAM)
+    adam = bench.AdamNumpy(params, **bench.ADAM)
+    for _ in range(3):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(x)), torch.from_numpy(y))
+        loss.backward()
+        opt.step()
+        np_loss, grads = bench.classifier_numpy(params, x, y)
+        bench.sgd_numpy(params, grads) if optimizer == "SGD" else adam.step(params, grads)
+        assert np_loss == pytest.approx(loss.item(), rel=1e-12)
+    for p, w in zip(model.parameters(), params):
+        np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_nn_script_is_the_same_program_for_both_sides():
+    src = bench.nn_script(bench.FULL, 200)
+    assert "for step in range(200):" in src and "torch.optim.SGD(model.parameters(), lr=0.1)" in src
+    assert "nn.Linear(784, 128)" in src and "nn.Linear(128, 10)" in src and "reshape(64, 784)" in src
+    assert "randn" not in src and "rand(" not in src  # both sides start from the same numbers
 
 
 def test_numpy_softmax_is_the_normalised_exponential():

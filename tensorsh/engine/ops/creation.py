@@ -12,7 +12,7 @@ from ..limits import check_allocation
 from ..size import Size
 from ..device import check as check_device
 from ..tensor import Tensor, wrap
-from .common import numel_of
+from .common import check_inplace, numel_of, tensor_arg, write_array
 from .registry import op
 
 # ================================================================ from data
@@ -518,6 +518,35 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
         like = mean if isinstance(mean, Tensor) else std
         return wrap((m + s * random.generator(generator).standard_normal(shape)).astype(like._data.dtype))
     return _random((size,), lambda g, sh: mean + std * g.standard_normal(sh), dtype, False, generator)
+
+
+def _fill_random(self, name: str, draw) -> Tensor:
+    """Write draw(numpy generator, shape) into self, in place (under no_grad for a leaf that
+    requires grad, as nn.init does), as the in-place random fills do."""
+    tensor_arg(self, "self", depth=2)
+    if self.dtype.category < dtypes.FLOAT:
+        raise NotImplementedError(f'"{name}" not implemented for \'{self.dtype.scalar_name}\'')
+    check_inplace(self)
+    write_array(self, draw(self._data.shape).astype(self._data.dtype, copy=False))
+    return self
+
+
+@op("creation", variants="method")
+def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill self with uniform random numbers in [from_, to)."""
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")
+    return _fill_random(self, "check_uniform_bounds",
+                        lambda shape: from_ + (to - from_) * random.generator(generator).random(shape))
+
+
+@op("creation", variants="method")
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill self with normal random numbers of the given mean and standard deviation."""
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    return _fill_random(self, "normal_kernel_cpu",
+                        lambda shape: mean + std * random.generator(generator).standard_normal(shape))
 
 
 @op("creation", variants="function")
