@@ -51,7 +51,8 @@ def value_help(name: str, value: Any) -> str:
         return text
     if isinstance(value, type):
         doc = _doc(value)
-        return f"class {name}\n{_indent(doc)}" if doc else f"class {name}"
+        line = signatures.signature_line(name, value, width=None)
+        return f"{line}\n{_indent(doc)}" if doc else line
     described = signatures.describe_value(value)
     attributes = namespace.attribute_names(value)
     text = f"{name}: {described}"

@@ -104,8 +104,17 @@ def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | No
 
 def signature_line(name: str, obj: Any, *, as_method: bool = False, width: int | None = _MAX) -> str:
     """`name(param, ...)` on one line, shortened to `width` (a completion menu's meta column)."""
-    if isinstance(obj, type):
-        return f"class {name}"
+    if isinstance(obj, type):  # its constructor's arguments: nn.Linear(in_features, out_features, ...)
+        import inspect
+
+        try:
+            signature = inspect.signature(obj)
+        except (TypeError, ValueError):
+            text = f"class {name}"
+        else:
+            bare = [p.replace(annotation=p.empty) for p in signature.parameters.values()]
+            text = f"class {name}{signature.replace(parameters=bare, return_annotation=signature.empty)}"
+        return shorten(text, width) if width is not None else text
     signature = signature_of(obj, as_method=as_method)
     text = (f"{name}{signature}" if signature is not None else f"{name}(...)").replace("\n", " ")
     return shorten(text, width) if width is not None else text
