@@ -491,31 +491,6 @@ def _last_shape(*args, size=None, **_):
     return _count(size if size is not None else (args[-1] if len(args) >= 3 else None))
 
 
-# How big the result of each NumPy function that builds arrays from sizes would be, from its
-# arguments: (shape, dtype). NumPy allocates lazily, so without this `np.ones((50000, 50000))`
-# would reach far past the memory limit.
-_NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple]] = {
-    "zeros": lambda shape, dtype=float, *_, **__: (_count(shape), dtype),
-    "ones": lambda shape, dtype=None, *_, **__: (_count(shape), dtype),
-    "full": lambda shape, fill_value=0, dtype=None, *_, **__: (
-        _count(shape), numpy.array(fill_value).dtype if dtype is None else dtype),
-    "eye": lambda N, M=None, *_, dtype=float, **__: ((int(N), int(N if M is None else M)), dtype),
-    "arange": lambda *args, dtype=None, **kwargs: ((_arange_length(*args, **kwargs),), dtype),
-    "linspace": lambda start, stop, num=50, *_, dtype=None, **__: ((int(num),), dtype),
-    "concatenate": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "stack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "hstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "vstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "random.rand": lambda *dims: (_count(dims), None),
-    "random.randn": lambda *dims: (_count(dims), None),
-    "random.random": lambda size=None: (_count(size), None),
-    "random.normal": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
-    "random.uniform": lambda *args, **kwargs: (_last_shape(*args, **kwargs), None),
-    "random.randint": lambda *args, dtype=None, **kwargs: (_last_shape(*args, **kwargs), dtype),
-    "random.permutation": lambda x: (_count(x if isinstance(x, (int, numpy.integer)) else None), None),
-}
-
-
 def range_length(r: range) -> int:
     """len(r), also beyond sys.maxsize (where len() raises OverflowError)."""
     return max(0, (r.stop - r.start + r.step - (1 if r.step > 0 else -1)) // r.step)

@@ -72,6 +72,17 @@ def fuzz_limits(max_memory: int = FUZZ_MAX_MEMORY):
         resource.setrlimit(resource.RLIMIT_AS, old_rlimit)
 
 
+def memory_limit_of(nbytes: int):
+    """A fixture function: the engine's memory limit set to nbytes for a test, then restored."""
+    def limit():
+        previous = limits.max_memory()
+        limits.set_max_memory(nbytes)
+        yield
+        limits.set_max_memory(previous)
+
+    return limit
+
+
 def _where(exc: BaseException) -> str:
     """The innermost frame inside tensorsh, as path:line, for grouping crashes."""
     frames = traceback.extract_tb(exc.__traceback__)

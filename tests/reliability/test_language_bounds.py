@@ -17,7 +17,7 @@ import pytest
 
 from tensorsh.engine import limits
 from tensorsh.lang.session import Session
-from tests.reliability.harness import located_error
+from tests.reliability.harness import located_error, memory_limit_of
 
 error_of = functools.partial(located_error, seconds=2.0)
 
@@ -25,12 +25,7 @@ GiB = 2 ** 30
 MiB = 2 ** 20
 
 
-@pytest.fixture(autouse=True)
-def one_gib_limit():
-    previous = limits.max_memory()
-    limits.set_max_memory(GiB)
-    yield
-    limits.set_max_memory(previous)
+one_gib_limit = pytest.fixture(autouse=True)(memory_limit_of(GiB))  # the limit every test here runs under
 
 
 def values_of(source: str) -> list:

@@ -14,7 +14,7 @@ from tensorsh.engine import limits
 from tensorsh.lang.errors import TensorshError
 from tensorsh.lang.guards import MAX_INT_DIGITS
 from tensorsh.lang.session import Session
-from tests.reliability.harness import located_error
+from tests.reliability.harness import located_error, memory_limit_of
 
 # Every limit here fails fast: within 2 s unless a test says otherwise.
 error_of = functools.partial(located_error, seconds=2.0)
@@ -22,12 +22,7 @@ error_of = functools.partial(located_error, seconds=2.0)
 GiB = 2 ** 30
 
 
-@pytest.fixture(autouse=True)
-def one_gib_limit():
-    previous = limits.max_memory()
-    limits.set_max_memory(GiB)
-    yield
-    limits.set_max_memory(previous)
+one_gib_limit = pytest.fixture(autouse=True)(memory_limit_of(GiB))  # the limit every test here runs under
 
 
 def limit_message(shape, dtype, nbytes, what="a tensor"):

@@ -27,11 +27,10 @@ import subprocess
 import sys
 import time
 
-import numpy
 import pytest
 
-from tensorsh.engine import limits
 from tensorsh.lang.errors import TensorshError
+from tests.reliability.test_sandbox import _listing, jail, small_memory_limit  # noqa: F401 - fixtures, shared
 from tensorsh.lang.session import Session
 
 LIN = "m = torch.nn.Linear(2, 2)\n"
@@ -500,32 +499,6 @@ LEGITIMATE_OPEN = [
     pytest.param(OPT + "s = torch.optim.lr_scheduler.StepLR(opt, 2)\ns.last_epoch, s.optimizer is opt, s.base_lrs",
                  "(0, True, [0.1])", id="scheduler-attributes"),
 ]
-
-
-@pytest.fixture
-def jail(tmp_path, monkeypatch):
-    """cwd = tmp/work (holding existing.npy); returns (work, outside)."""
-    work, outside = tmp_path / "work", tmp_path / "outside"
-    work.mkdir()
-    outside.mkdir()
-    numpy.save(outside / "secret.npy", numpy.arange(3))
-    numpy.save(work / "existing.npy", numpy.arange(2))
-    monkeypatch.chdir(work)
-    return work, outside
-
-
-@pytest.fixture(autouse=True)
-def small_memory_limit():
-    previous = limits.max_memory()
-    limits.set_max_memory(64 * 2 ** 20)
-    try:
-        yield
-    finally:
-        limits.set_max_memory(previous)
-
-
-def _listing(path):
-    return sorted((str(p.relative_to(path)), p.stat().st_size if p.is_file() else 0) for p in path.rglob("*"))
 
 
 def _state(jail):

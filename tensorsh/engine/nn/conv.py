@@ -9,11 +9,9 @@ those modes, so it serves inputs that do not require one).
 
 from __future__ import annotations
 
-import math
 
 from . import functional as F
-from . import init
-from .linear import _weight
+from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
 
 _PATH = "torch.nn.modules.conv"
@@ -68,20 +66,11 @@ class _ConvNd(Module):
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = _weight(out_channels, in_channels // groups, *kernel_size, dtype=dtype)
-        if bias:
-            self.bias = _weight(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_channels, in_channels // groups, *kernel_size), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # As Linear: kaiming_uniform_ with a=√5 is uniform in ±1/√fan_in, as is the bias.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.weight.shape[2:])
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_fan_in(self.weight, self.bias)
 
     def _edge_padding(self) -> list:
         """The padding F.pad takes for a padding_mode other than 'zeros': last dim first, each side given."""

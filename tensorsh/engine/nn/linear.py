@@ -27,6 +27,25 @@ def _weight(*shape, dtype=None) -> Parameter:
     return Parameter(empty(*shape, dtype=dtype))
 
 
+def add_weight_and_bias(module: Module, weight_shape: tuple, bias: bool, dtype=None) -> None:
+    """Register `weight` of weight_shape and, if bias, `bias` of its first size (else a None slot)."""
+    module.weight = _weight(*weight_shape, dtype=dtype)
+    if bias:
+        module.bias = _weight(weight_shape[0], dtype=dtype)
+    else:
+        module.register_parameter("bias", None)
+
+
+def reset_fan_in(weight: Parameter, bias: Parameter | None) -> None:
+    """Linear's and Conv's default draws: kaiming_uniform_ with a=√5, which is uniform in
+    ±1/√fan_in, and the bias uniform in ±1/√fan_in."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = weight.shape[1] * math.prod(weight.shape[2:])
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     """y = x @ weight.T + bias, with weight (out_features, in_features) drawn as PyTorch draws it."""
 
@@ -36,20 +55,11 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = _weight(out_features, in_features, dtype=dtype)
-        if bias:
-            self.bias = _weight(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # kaiming_uniform_ with a=√5 is uniform in ±1/√fan_in, as is the bias.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_fan_in(self.weight, self.bias)
 
     def forward(self, input):
         return linear(input, self.weight, self.bias)
@@ -69,11 +79,7 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = _weight(out_features, in1_features, in2_features, dtype=dtype)
-        if bias:
-            self.bias = _weight(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in1_features, in2_features), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
