@@ -24,6 +24,7 @@ from ..limits import check_allocation
 from ..tensor import Tensor, wrap
 from ..views import put_at
 from .common import tensor_arg
+from .linalg import matmul
 from .registry import op
 
 
@@ -211,8 +212,6 @@ def _conv(n: int, input, weight, bias, stride, padding, dilation, groups) -> Ten
 
 def _convolution(x: Tensor, weight: Tensor, bias, win: _Windows, groups: int) -> Tensor:
     """The batched convolution, one node: im2col and one matrix product per group."""
-    from .linalg import matmul
-
     n_batch, channels = x._data.shape[:2]
     out_channels = weight._data.shape[0]
     per_group = out_channels // groups
@@ -489,8 +488,6 @@ def _adaptive_checks(input, name: str, shown: str) -> None:
 def adaptive_avg_pool2d(input, output_size):
     """Average (N, C, H, W) or (C, H, W) down to output_size (an int, a pair, None keeps a size),
     with windows spread evenly over the input."""
-    from .linalg import matmul
-
     _adaptive_checks(input, "adaptive_avg_pool2d", " ")
     a = input._data
     out_size = _adaptive_size(input, output_size, 2)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..limits import check_allocation
+
 VARIANTS = frozenset({"function", "method", "functional", "linalg"})
 # The in-place operators (`x += y`): bound to the op's in-place form.
 INPLACE_OPERATORS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
@@ -167,8 +169,6 @@ def _form(fn: Callable, body: Callable, name: str, doc: str) -> Callable:
 
 def _checked_form(fn: Callable, rule: Callable) -> Callable:
     """fn, with the result its arguments call for checked against the memory limit first."""
-    from ..limits import check_allocation
-
     def checked(*args, **kwargs):
         try:
             shape, dtype = rule(*args, **kwargs)
