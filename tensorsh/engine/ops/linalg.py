@@ -303,6 +303,14 @@ def matmul(input, other):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2)."""
     tensor_arg(input)
+    _tensors("addmm", mat1, mat2, "mat2", "mat1")
+    # PyTorch's addmm checks dtypes before shapes, with messages of its own (not mm's).
+    if mat1._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_name(mat1._data)} and "
+                           f"{_scalar_name(mat2._data)}")
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar_name(input._data)} and "
+                           f"{_scalar_name(mat2._data)}")
     product = mm(mat1, mat2)
     if alpha != 1:
         product = product * alpha
