@@ -240,7 +240,7 @@ def fma(x, y, z) -> np.ndarray:
     but not always equal to it."""
     dtype = np.result_type(z)
     wide = np.longdouble if dtype == np.float64 else np.float64
-    exact = np.multiply(x, y, dtype=wide)  # one wide temporary, reused for the sum
+    exact = np.asarray(np.multiply(x, y, dtype=wide))  # one wide temporary, reused for the sum (0-d too)
     return np.add(exact, z, out=exact, dtype=wide).astype(dtype)
 
 
