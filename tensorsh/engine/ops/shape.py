@@ -13,6 +13,8 @@ backward with indexing: `view_at` in indexing.py.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .. import dtypes
@@ -1027,6 +1029,41 @@ def broadcast_tensors(*tensors):
     """The tensors expanded to their common broadcast shape (views)."""
     shape = broadcast_shapes(*(tensor_arg(t)._data.shape for t in tensors))
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+@op("shape", variants="function", grad_fn="ExpandBackward0")
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids: for 1-D tensors of sizes n1, ..., nk, k views of shape (n1, ..., nk) with
+    indexing='ij', or with the first two sizes swapped with indexing='xy' (as NumPy's default)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        print("UserWarning: torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+              "argument.", file=sys.stderr)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if tensor_arg(t, "tensors")._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    if len({t._data.dtype for t in tensors}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    sizes = [t._data.size for t in tensors]
+    # 'xy' swaps the first two dimensions of every grid, so the first tensor runs along columns.
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for axis, size in zip(axes, sizes):
+        shape[axis] = size
+    grids = []
+    for t, axis, size in zip(tensors, axes, sizes):
+        column = [1] * len(tensors)
+        column[axis] = size
+        grids.append(expand(t.reshape(column), tuple(shape)))
+    return tuple(grids)
 
 
 @op("shape", variants="function", name="broadcast_shapes")
