@@ -57,6 +57,8 @@ TENSOR_CASES = [
     ("F.one_hot(tensor([1]), tensor(10**12))", (1, 10 ** 12), "int64", "7.3 TiB"),
     # Results larger than their operands: each op's result rule, or the index mechanism (views.take_at).
     ("diag(ones(2**15))", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),
+    ("ones(2**10).repeat_interleave(2**20)", (2 ** 30,), "float32", "4.0 GiB"),
+    ("ones(2, 2**10).repeat_interleave(tensor([1, 2**30]), dim=0)", (2 ** 30 + 1, 2 ** 10), "float32", "4.0 TiB"),
     ("where(ones(2**15, 1) > 0, ones(1, 2**15), 0.)", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),
     ("clamp(ones(2**15, 1), min=zeros(1, 2**15))", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),
     ("ones(2**15, 1).clip_(max=zeros(1, 2**15))", (2 ** 15, 2 ** 15), "float32", "4.0 GiB"),

@@ -1003,6 +1003,58 @@ def take(input, index):
     return take_at(input, np.unravel_index(flat, input._data.shape), "TakeBackward0")
 
 
+def _repeated_result(input, repeats=None, dim=None, *, output_size=None) -> tuple:
+    """repeat_interleave's result rule: every element (along dim) repeated."""
+    if repeats is None:  # repeat_interleave(counts): the positions, one per count
+        return (int(input._data.sum()),), dtypes.int64
+    counts = int(repeats._data.sum()) if isinstance(repeats, Tensor) and repeats._data.size > 1 else None
+    shape = list(input._data.shape) if dim is not None else [input._data.size]
+    axis = wrap_dim(dim, len(shape)) if dim is not None else 0
+    shape[axis] = counts if counts is not None else shape[axis] * int(repeats)
+    return tuple(shape), input.dtype
+
+
+@op("indexing", grad_fn=("IndexSelectBackward0", "ViewBackward0"), result=_repeated_result)
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element repeated: repeats times (a number), or its own count (a tensor of one count per
+    element along dim); flattened first when dim is None. repeat_interleave(counts) alone gives
+    0 counts[0] times, 1 counts[1] times, ..."""
+    tensor_arg(input)
+    if repeats is None:
+        counts = input._data
+        if counts.ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if counts.dtype.kind not in "iu":
+            raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{input.dtype.scalar_name}\'')
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    source = input if dim is not None else input.reshape(-1)
+    axis = wrap_dim(dim, source._data.ndim) if dim is not None else 0
+    if isinstance(repeats, Tensor) and repeats._data.size != 1:
+        counts = repeats._data
+        if counts.ndim > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if counts.dtype.kind not in "iu":
+            raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{repeats.dtype.scalar_name}\'')
+        if counts.size != source._data.shape[axis]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{counts.size} and input.size({axis}) = {source._data.shape[axis]}")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return index_select(source, axis, wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts)))
+    times = int(repeats)
+    if times < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    # As PyTorch builds it: a new axis after dim, expanded, copied, and merged with dim.
+    shape = source._data.shape
+    if not shape:
+        source, shape, axis = source.reshape(1), (1,), 0
+    wide = source.unsqueeze(axis + 1)
+    wide = expand(wide, shape[:axis + 1] + (times,) + shape[axis + 1:]).clone()
+    return wide.reshape(shape[:axis] + (shape[axis] * times,) + shape[axis + 1:])
+
+
 # ================================================================ positions
 
 
