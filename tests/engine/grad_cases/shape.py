@@ -61,6 +61,8 @@ CASES = [
     ("unbind", lambda a: a.unbind(), [A]),
     ("broadcast_to", lambda col: col.broadcast_to((4, 2, 3)), [COL]),
     ("broadcast_tensors", lambda a, col: torch.broadcast_tensors(a, col)[1] * a, [A, COL]),
+    ("meshgrid", lambda v, w: torch.meshgrid(v, w, indexing="ij")[0] * torch.meshgrid(v, w, indexing="xy")[1].t(),
+     [V, V[:2] + 1]),
     ("diagonal", lambda c: c.diagonal(1, 0, 2), [CUBE]),
     ("diagonal", lambda a: a.diagonal(-1), [C]),
     ("diag", lambda v: torch.diag(v, 1), [V]),
