@@ -78,11 +78,28 @@ def test_any_unicode_text_through_the_language(text):
         pytest.fail(describe(result, text))
 
 
+def _recorded_errors() -> set[str]:
+    """The sources of the golden cases whose PyTorch recording ends in an exception."""
+    import json
+    from pathlib import Path
+
+    found = set()
+    for path in (Path(__file__).parents[1] / "golden" / "recorded").glob("*.json"):
+        found.update(case["source"].strip() for case in json.loads(path.read_text())["cases"] if case["error"])
+    return found
+
+
 def test_seeds_are_found_and_mostly_run():
+    # A seed runs as PyTorch ran it: to the end, or to an error where the recording ends in one.
+    # A few may not, under the fuzzer's 64 MiB and 2-second budget.
     seeds = programs.seeds()
     assert len(seeds) > 300
-    outcomes = [run_program(seed) for seed in seeds[::10]]
-    assert outcomes.count("ok") > len(outcomes) * 0.8
+    errors = _recorded_errors()
+    sample = seeds[::10]
+    expected = ["error" if seed.strip() in errors else "ok" for seed in sample]
+    outcomes = [run_program(seed) for seed in sample]
+    agree = sum(got == want for got, want in zip(outcomes, expected))
+    assert agree > len(sample) * 0.9, [(s[:60], g, w) for s, g, w in zip(sample, outcomes, expected) if g != w]
 
 
 def test_a_crash_would_be_seen():
