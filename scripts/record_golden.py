@@ -14,6 +14,7 @@ reproduce, so such a topic is not written and the case is named on stderr.
 from __future__ import annotations
 
 import __future__
+import collections
 import json
 import math
 import sys
@@ -37,6 +38,7 @@ MODULES = {
     "numpy": numpy,
     "torch.nn": torch.nn,
     "torch.nn.functional": torch.nn.functional,
+    "collections": collections,
 }
 
 

@@ -9,6 +9,7 @@ edited without re-recording fails `test_recordings_are_current`.
 from __future__ import annotations
 
 import __future__
+import collections
 import math
 
 import numpy
@@ -33,6 +34,7 @@ def _engine_modules() -> dict[str, object]:
         "numpy": numpy,
         "torch.nn": nn,
         "torch.nn.functional": getattr(nn, "functional", None),
+        "collections": collections,
     }
 
 

@@ -43,14 +43,9 @@ class Adagrad(Optimizer):
 
     def _update_group(self, group: dict) -> None:
         lr, lr_decay, eps, weight_decay = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
+        for p, grad in self._gradients(group):
             state = self.state[p] or self._new_state(p)
             step = A.write(state["step"], state["step"]._data + np.float32(1)).item()
-            grad = p.grad._data
-            if group["maximize"]:
-                grad = -grad
             if weight_decay != 0:
                 grad = A.add(grad, p._data, weight_decay)
             clr = lr / (1 + (step - 1) * lr_decay)

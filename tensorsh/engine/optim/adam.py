@@ -39,9 +39,7 @@ class Adam(Optimizer):
     def _update_group(self, group: dict) -> None:
         lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
         beta1, beta2 = (float(b) for b in group["betas"])
-        for p in group["params"]:
-            if p.grad is None:
-                continue
+        for p, grad in self._gradients(group):
             state = self.state[p]
             if not state:
                 state["step"] = wrap(np.array(0.0, dtype=np.float32))
@@ -49,9 +47,6 @@ class Adam(Optimizer):
                 state["exp_avg_sq"] = wrap(np.zeros_like(p._data))
                 if group["amsgrad"]:
                     state["max_exp_avg_sq"] = wrap(np.zeros_like(p._data))
-            grad = p.grad._data
-            if group["maximize"]:
-                grad = -grad
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             step = A.write(state["step"], state["step"]._data + np.float32(1)).item()
 

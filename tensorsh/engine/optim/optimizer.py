@@ -159,6 +159,14 @@ class Optimizer:
                 self._update_group(group)
         return loss
 
+    @staticmethod
+    def _gradients(group: dict):
+        """(parameter, its gradient's array) for each parameter of group that has a gradient,
+        negated under maximize: where every update starts."""
+        for p in group["params"]:
+            if p.grad is not None:
+                yield p, (-p.grad._data if group["maximize"] else p.grad._data)
+
     def _update_group(self, group: dict) -> None:
         """Update the parameters of one group: each optimizer's own rule."""
         raise NotImplementedError

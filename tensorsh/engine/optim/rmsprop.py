@@ -35,9 +35,7 @@ class RMSprop(Optimizer):
     def _update_group(self, group: dict) -> None:
         lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
         weight_decay, momentum = group["weight_decay"], group["momentum"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
+        for p, grad in self._gradients(group):
             state = self.state[p]
             if not state:
                 state["step"] = wrap(np.array(0.0, dtype=np.float32))
@@ -46,9 +44,6 @@ class RMSprop(Optimizer):
                     state["momentum_buffer"] = wrap(np.zeros_like(p._data))
                 if group["centered"]:
                     state["grad_avg"] = wrap(np.zeros_like(p._data))
-            grad = p.grad._data
-            if group["maximize"]:
-                grad = -grad
             A.write(state["step"], state["step"]._data + np.float32(1))
             if weight_decay != 0:
                 grad = A.add(grad, p._data, weight_decay)

@@ -32,12 +32,7 @@ class SGD(Optimizer):
     def _update_group(self, group: dict) -> None:
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         weight_decay = group["weight_decay"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            grad = p.grad._data
-            if group["maximize"]:
-                grad = -grad
+        for p, grad in self._gradients(group):
             if weight_decay != 0:
                 grad = A.add(grad, p._data, weight_decay)
             if momentum != 0:
