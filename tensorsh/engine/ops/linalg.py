@@ -142,10 +142,18 @@ def mm(input, mat2):
         return wrap(out)
 
     def backward(g):
-        return (g.mm(mat2.t()) if input._requires_grad else None,
-                input.t().mm(g) if mat2._requires_grad else None)
+        return (_product_in_layout_of(input, g, mat2.t()) if input._requires_grad else None,
+                _product_in_layout_of(mat2, input.t(), g) if mat2._requires_grad else None)
 
     return record(out, "MmBackward0", (input, mat2), backward, saved=_saved_for(input, mat2))
+
+
+def _product_in_layout_of(t, a, b):
+    """a.mm(b), the gradient of mm's input t, in t's layout as PyTorch's mm backward gives it: for
+    a column-major t (a transposed weight, as in linear) it is (b.T @ a.T).T, so that .grad
+    needs no transposing copy."""
+    flags = t._data.flags
+    return b.t().mm(a.t()).t() if flags.f_contiguous and not flags.c_contiguous else a.mm(b)
 
 
 @op("linalg", grad_fn="MvBackward0")
