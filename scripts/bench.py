@@ -770,9 +770,6 @@ for t in range(STEPS):
 
 print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
 """
-# tensorsh's random numbers are not PyTorch's (PCG64, not the Mersenne Twister), so the check
-# against PyTorch starts both from these values instead of randn's (exact in float32).
-POLY_CHECK_START = (0.25, -0.5, 0.75, -0.125)
 POLY_GOAL = 1.10
 # CPython running a file with `torch` bound to tensorsh.engine; `math` and everything else are the real modules.
 ENGINE_RUNNER = """\
@@ -787,13 +784,11 @@ runpy.run_path(sys.argv[1], run_name="__main__")
 """
 
 
-def polyfit_program(steps: int, start: tuple[float, ...] | None = None) -> str:
-    """The tutorial's program with `steps` steps; with `start`, a, b, c, d begin there instead of at randn()."""
+def polyfit_program(steps: int) -> str:
+    """The tutorial's program with `steps` steps, seeded: it draws a, b, c, d from an unseeded
+    randn, and every process timed or checked must start from the same values (PyTorch's)."""
     src = POLY_PROGRAM.replace("range(STEPS)", f"range({steps})")
-    for name, value in zip("abcd", start or ()):
-        src = src.replace(f"{name} = torch.randn((), dtype=dtype, requires_grad=True)",
-                          f"{name} = torch.tensor({value!r}, dtype=dtype, requires_grad=True)")
-    return src
+    return src.replace("\na = torch.randn", "\ntorch.manual_seed(0);  # no echo of the generator in tensorsh\na = torch.randn", 1)
 
 
 def polyfit_outputs_agree(mine: str, theirs: str, rtol: float, atol: float) -> bool:
@@ -812,10 +807,10 @@ def first_difference(mine: str, theirs: str) -> str:
 
 
 def polyfit_check_against_torch(steps: int) -> str | None:
-    """Run the program from POLY_CHECK_START in tensorsh and in PyTorch (in-process); why they differ, or None."""
+    """Run the program in tensorsh and in PyTorch (in-process); why they differ, or None."""
     from tensorsh.lang.session import Session
 
-    src = polyfit_program(steps, POLY_CHECK_START)
+    src = polyfit_program(steps)
     printed: list[str] = []
     Session(write=printed.append).run(src, "polyfit_check.py")
     mine = "".join(printed)
@@ -824,7 +819,7 @@ def polyfit_check_against_torch(steps: int) -> str | None:
         exec(compile(src, "polyfit_check.py", "exec"), {"__name__": "__main__"})  # noqa: S102  (imports torch)
     theirs = buffer.getvalue()
     if not polyfit_outputs_agree(mine, theirs, rtol=1e-3, atol=1e-4):
-        return f"started from fixed a, b, c, d, tensorsh and PyTorch differ at {first_difference(mine, theirs)}"
+        return f"tensorsh and PyTorch differ at {first_difference(mine, theirs)}"
     return None
 
 
@@ -1020,6 +1015,9 @@ def bench_large(sides: Sides, plan: Plan) -> list[Row]:
          "a * b + c"),
         (f"sum on {n:.0e} float32", "GB/s", lambda s: n * item / s / 1e9, {"a": a}, "a.sum()"),
     ]
+    # A float32 sum in PyTorch's order (engine/ops/summation.py) costs NumPy a strided pass
+    # over 32-float runs where its own sum streams; the issue asks for 1.5x of NumPy's time.
+    goals = {"a.sum()": 1.5}
     rows = []
     for name, unit, show, arrays, stmt in cases:
         try:
@@ -1036,9 +1034,9 @@ def bench_large(sides: Sides, plan: Plan) -> list[Row]:
             with sides.single_thread() if Clock.cpu else contextlib.nullcontext():
                 stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
         except Exception as exc:  # noqa: BLE001
-            rows.append(error_row(group, name, exc, NP, LARGE_GOAL))
+            rows.append(error_row(group, name, exc, NP, goals.get(stmt, LARGE_GOAL)))
             continue
-        rows.append(Row(group, name, unit, show, stats, ref=NP, goal=LARGE_GOAL)
+        rows.append(Row(group, name, unit, show, stats, ref=NP, goal=goals.get(stmt, LARGE_GOAL))
                     .judge(paired_ratios(stats, NP)))
         gc.collect()
     return rows

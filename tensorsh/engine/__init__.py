@@ -17,7 +17,7 @@ from .dtypes import (
     dtype, get_default_dtype, set_default_dtype, promote_types,
 )
 from .printing import get_printoptions, set_printoptions
-from .random import Generator, initial_seed, seed
+from .random import Generator, default_generator, get_rng_state, initial_seed, seed, set_rng_state
 from .size import Size, return_types
 from .tensor import Tensor
 from .ops import registry as _registry

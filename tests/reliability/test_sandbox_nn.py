@@ -474,7 +474,7 @@ LEGITIMATE = [
     (TDS + "l = DataLoader(ds, batch_size=4)\nl.collate_fn = lambda batch: len(batch)\nlist(l)", "[4, 2]"),
     (TDS + "it = iter(DataLoader(ds, batch_size=4))\ndir(it)", "[]"),
     (TDS + "s = torch.utils.data.RandomSampler(ds, generator=torch.Generator().manual_seed(0))\ndir(s.generator)",
-     "['initial_seed', 'manual_seed', 'seed']"),
+     "['device', 'get_state', 'initial_seed', 'manual_seed', 'seed', 'set_state']"),
     (DATA + "class D(IterableDataset):\n    def __iter__(self):\n        return iter([1, 2, 3])\n"
      "list(DataLoader(D(), batch_size=2))", "[tensor([1, 2]), tensor([3])]"),
     (DATA + "class D(Dataset):\n    def __len__(self):\n        return 3\n    def __getitem__(self, i):\n"

@@ -231,19 +231,6 @@ _TEMPORARY_COUNTS = _Probe() + 0
 _CAN_REUSE = sys.implementation.name == "cpython" and sys.version_info < (3, 14) and _BINARY_OP is not None
 
 
-# ---------------------------------------------------------------- rounding
-
-def fma(x, y, z) -> np.ndarray:
-    """x * y + z with one rounding, in z's dtype, as PyTorch's CPU kernels compute add with alpha,
-    addcmul, lerp and batch norm (fused multiply-adds). The product of two float32 numbers is
-    exact in float64; float64 uses long double, closer to the fused result than two roundings
-    but not always equal to it."""
-    dtype = np.result_type(z)
-    wide = np.longdouble if dtype == np.float64 else np.float64
-    exact = np.asarray(np.multiply(x, y, dtype=wide))  # one wide temporary, reused for the sum (0-d too)
-    return np.add(exact, z, out=exact, dtype=wide).astype(dtype)
-
-
 # ---------------------------------------------------------------- in-place
 
 def can_cast(src: dtypes.dtype, dst: dtypes.dtype) -> bool:

@@ -1,4 +1,4 @@
-"""Creation ops: tensors from data, filled tensors, ranges, random tensors, legacy constructors."""
+"""Creation ops: tensors from data, filled tensors, ranges, legacy constructors (random ones: sampling.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes, limits, random
+from .. import dtypes, limits
+from ..device import check as check_device
 from ..limits import check_allocation
 from ..size import Size
-from ..device import check as check_device
 from ..tensor import Tensor, wrap
-from .common import check_inplace, numel_of, tensor_arg, write_array
+from .common import numel_of
 from .registry import op
 
 # ================================================================ from data
@@ -421,138 +421,6 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     if requires_grad:
         t.requires_grad = True
     return t
-
-
-# ================================================================ random
-
-
-def _random(size, sample, dtype, requires_grad, generator=None, kernel="check_uniform_bounds"):
-    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if dtype.category < dtypes.FLOAT:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
-    shape = parse_size(size)
-    check_allocation(shape, dtypes.float64)
-    t = wrap(sample(random.generator(generator), shape).astype(dtype.np))
-    if requires_grad:
-        t.requires_grad = True
-    return t
-
-
-@op("creation", variants="function")
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
-    """Uniform random numbers in [0, 1): rand(2, 3) or rand(size=(2, 3))."""
-    return _random(_size_or_kwarg(size, kwargs, "rand"), lambda g, s: g.random(s), dtype, requires_grad, generator)
-
-
-@op("creation", variants="function")
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
-    """Standard normal random numbers: randn(2, 3) or randn(size=(2, 3))."""
-    return _random(_size_or_kwarg(size, kwargs, "randn"), lambda g, s: g.standard_normal(s), dtype,
-                   requires_grad, generator, kernel="normal_kernel_cpu")
-
-
-def _size_or_kwarg(size, kwargs, name):
-    """PyTorch also accepts the size as a keyword: rand(size=(2, 3))."""
-    if "size" in kwargs and not size:
-        size = (kwargs.pop("size"),)
-    if kwargs:
-        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    return size
-
-
-@op("creation", variants="function")
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Random integers from low (inclusive) to high (exclusive); randint(high, size) starts at 0."""
-    if size is None:
-        if high is None:
-            raise TypeError("randint() missing 1 required positional arguments: \"size\"")
-        low, high, size = 0, low, high
-    elif high is None:
-        raise TypeError("randint() received an invalid combination of arguments")
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    shape = parse_size((size,))
-    check_allocation(shape, dtypes.int64)
-    return wrap(random.generator(generator).integers(low, high, shape).astype(dtype.np))
-
-
-@op("creation", variants="function")
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """A random permutation of 0 .. n-1."""
-    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    check_allocation((n,), dtypes.int64)
-    return wrap(random.generator(generator).permutation(n).astype(dtype.np))
-
-
-@op("creation", variants="function")
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """Uniform random numbers in [0, 1) with input's shape and dtype."""
-    _tensor_input(input)
-    return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-@op("creation", variants="function")
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """Standard normal random numbers with input's shape and dtype."""
-    _tensor_input(input)
-    return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-@op("creation", variants="function")
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
-    """Random integers with input's shape and dtype."""
-    _tensor_input(input)
-    if high is None:
-        low, high = 0, low
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
-
-
-@op("creation", variants="function")
-def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None):
-    """Normal random numbers with the given mean and standard deviation."""
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        like = mean if isinstance(mean, Tensor) else std
-        return wrap((m + s * random.generator(generator).standard_normal(shape)).astype(like._data.dtype))
-    return _random((size,), lambda g, sh: mean + std * g.standard_normal(sh), dtype, False, generator)
-
-
-def _fill_random(self, name: str, draw) -> Tensor:
-    """Write draw(numpy generator, shape) into self, in place (under no_grad for a leaf that
-    requires grad, as nn.init does), as the in-place random fills do."""
-    tensor_arg(self, "self", depth=2)
-    if self.dtype.category < dtypes.FLOAT:
-        raise NotImplementedError(f'"{name}" not implemented for \'{self.dtype.scalar_name}\'')
-    check_inplace(self)
-    write_array(self, draw(self._data.shape).astype(self._data.dtype, copy=False))
-    return self
-
-
-@op("creation", variants="method")
-def uniform_(self, from_=0.0, to=1.0, *, generator=None):
-    """Fill self with uniform random numbers in [from_, to)."""
-    if from_ > to:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")
-    return _fill_random(self, "check_uniform_bounds",
-                        lambda shape: from_ + (to - from_) * random.generator(generator).random(shape))
-
-
-@op("creation", variants="method")
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    """Fill self with normal random numbers of the given mean and standard deviation."""
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _fill_random(self, "normal_kernel_cpu",
-                        lambda shape: mean + std * random.generator(generator).standard_normal(shape))
-
-
-@op("creation", variants="function")
-def manual_seed(seed):
-    """Seed the random number generator; the same seed gives the same tensors."""
-    return random.manual_seed(seed)
 
 
 # ================================================================ legacy constructors

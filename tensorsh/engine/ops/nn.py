@@ -15,12 +15,12 @@ import sys
 import numpy as np
 
 from .. import autograd, dtypes
-from .. import random as _random
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
 from .common import broadcast_shapes, inplace, result_type, tensor_arg
 from .registry import OPS, op
+from .sampling import bernoulli_
 
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
 _SQRT_HALF = math.sqrt(0.5)
@@ -433,11 +433,10 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return _in_place(input, lambda src: dropout(src, p, training))
     a = input._data
     if p == 1:
-        mask = np.zeros(a.shape, dtype=a.dtype)
-    else:
-        keep = _random.generator().random(a.shape) >= p
-        mask = (keep / (1.0 - p)).astype(a.dtype)
-    return input * wrap(mask)
+        return input * wrap(np.zeros((), dtype=a.dtype))
+    # As PyTorch does on a CPU: noise laid out like the input, bernoulli_(1 - p), divided by 1 - p.
+    noise = bernoulli_(wrap(np.empty_like(a)), 1 - p)._data
+    return input * wrap(noise / a.dtype.type(1 - p))
 
 
 @op("nn", variants="functional", grad_fn="ConstantPadNdBackward0")

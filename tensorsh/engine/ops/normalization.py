@@ -14,9 +14,10 @@ import math
 import numpy as np
 
 from ..autograd import record, tracked
+from ..rounding import fma
 from ..tensor import Tensor, wrap
 from ..views import put_at
-from .common import fma, tensor_arg, write_array
+from .common import tensor_arg, write_array
 from .registry import op
 
 

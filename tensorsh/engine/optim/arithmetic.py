@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.common import fma, write_array
+from ..ops.common import write_array
+from ..rounding import fma
 from ..tensor import Tensor
 
 

@@ -33,7 +33,7 @@ def _seed_from(generator) -> int:
     """A seed drawn from `generator` (the default one if None), where PyTorch draws one with
     `torch.empty((), dtype=torch.int64).random_(generator=generator)`: a RandomSampler without a
     generator seeds its own from it, and every DataLoader iterator draws one."""
-    return int(_torch.randint(0, 2 ** 62, (), generator=generator).item())
+    return int(_torch.empty((), dtype=_torch.int64).random_(generator=generator).item())
 
 
 # ================================================================ datasets
