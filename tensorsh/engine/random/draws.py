@@ -10,6 +10,7 @@ NumPy's SIMD versions differ from it in the last bit for up to 7% of inputs.
 
 from __future__ import annotations
 
+import array
 import math
 
 import numpy as np
@@ -19,7 +20,7 @@ from . import avx2
 from .generator import Generator
 
 _VECTOR_BLOCK = 16  # PyTorch's vectorised normal fills blocks of 16: 8 Box-Muller pairs
-_LIBM_CHUNK = 1 << 16
+_PYTHON_CHUNK = 1 << 16  # elements handed to Python at a time (libm calls, randperm's swaps)
 _BLOCKS_AT_ONCE = 1 << 11
 
 
@@ -116,8 +117,8 @@ def libm(function, x: np.ndarray) -> np.ndarray:
     chunks so that the Python floats in flight stay few."""
     flat = x.ravel()
     out = np.empty(flat.size, np.float64)
-    for start in range(0, flat.size, _LIBM_CHUNK):
-        chunk = flat[start:start + _LIBM_CHUNK].tolist()
+    for start in range(0, flat.size, _PYTHON_CHUNK):
+        chunk = flat[start:start + _PYTHON_CHUNK].tolist()
         out[start:start + len(chunk)] = np.fromiter(map(function, chunk), np.float64, len(chunk))
     return out.reshape(x.shape)
 
@@ -153,12 +154,14 @@ def permutation(gen: Generator, n: int) -> np.ndarray:
     a 32-bit draw modulo the count left (PyTorch's randperm for n below 2**32 / 20)."""
     if n < 2:
         return np.arange(n, dtype=np.int64)
-    offsets = (gen._uint32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).tolist()
-    items = list(range(n))
-    for i, offset in enumerate(offsets):
-        j = i + offset
-        items[i], items[j] = items[j], items[i]
-    return np.array(items, dtype=np.int64)
+    partners = gen._uint32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64) + np.arange(n - 1, dtype=np.uint64)
+    # The swaps depend on each other, so they run one by one, over machine integers (8 bytes
+    # an element, as the memory check counted them; Python lists take five times that).
+    items = array.array("q", range(n))
+    for start in range(0, n - 1, _PYTHON_CHUNK):
+        for i, j in enumerate(partners[start:start + _PYTHON_CHUNK].tolist(), start):
+            items[i], items[j] = items[j], items[i]
+    return np.frombuffer(items, dtype=np.int64).copy()
 
 
 # ---------------------------------------------------------------- bernoulli, exponential, multinomial
