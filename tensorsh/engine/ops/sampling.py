@@ -145,10 +145,16 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 # ================================================================ in-place fills
 
 
+def _memory_axes(a: np.ndarray) -> list[int]:
+    """a's axes from the slowest-moving in memory to the fastest: the order in which PyTorch's
+    serial kernels walk a strided tensor."""
+    return sorted(range(a.ndim), key=lambda d: abs(a.strides[d]), reverse=True)
+
+
 def _fill(self: Tensor, values: np.ndarray) -> Tensor:
     """Write values, drawn one element after another, into self in memory order."""
     a = self._data
-    axes = sorted(range(a.ndim), key=lambda d: abs(a.strides[d]), reverse=True)
+    axes = _memory_axes(a)
     ordered = values.reshape([a.shape[d] for d in axes]).transpose(np.argsort(axes))
     write_array(self, ordered.astype(a.dtype, copy=False))
     return self
@@ -230,9 +236,8 @@ def bernoulli_(self, p=0.5, *, generator=None):
     check_inplace(self)
     gen = random.generator(generator)
     if isinstance(p, Tensor):
-        probs = np.broadcast_to(p._data, self._data.shape)
-        axes = sorted(range(probs.ndim), key=lambda d: abs(self._data.strides[d]), reverse=True)
-        return _fill(self, draws.bernoulli(gen, probs.transpose(axes).ravel(), probs.size))
+        probs = p.expand(self._data.shape)._data.transpose(_memory_axes(self._data)).ravel()
+        return _fill(self, draws.bernoulli(gen, probs, probs.size))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     return _fill(self, draws.bernoulli(gen, float(p), self._data.size))

@@ -1,6 +1,6 @@
 """How PyTorch's CPU kernels turn the generator's raw stream into values, one function per
 distribution. Each returns a flat NumPy array of values in the order PyTorch draws them,
-which is the memory order of the tensor they fill (`fill` writes them there).
+which is the memory order of the tensor they fill (ops/sampling.py writes them there).
 
 The facts behind each formula are collected in `shared/reference/torch-cpu-rng.md`; the
 paths were confirmed bit for bit against PyTorch 2.13 (golden topic `random`). Where
@@ -71,9 +71,8 @@ def _normal_blocks(gen: Generator, n: int, dtype: np.dtype, mean: float, std: fl
         part = blocks[start:start + _BLOCKS_AT_ONCE]
         part[...] = box_muller(part, mean, std)
     if full < n:
-        values = np.concatenate([values[:full], np.empty(n - full, values.dtype)])
-        values[n - _VECTOR_BLOCK:] = box_muller(unit_floats(gen, _VECTOR_BLOCK, double).reshape(1, -1),
-                                                mean, std).ravel()
+        last = box_muller(unit_floats(gen, _VECTOR_BLOCK, double).reshape(1, -1), mean, std).ravel()
+        values = np.concatenate([values[:n - _VECTOR_BLOCK], last])
     return values.astype(dtype, copy=False)
 
 
@@ -189,13 +188,3 @@ def categorical_with_replacement(gen: Generator, probs: np.ndarray, samples: int
         cumulative[-1] = 1
         out[i] = np.searchsorted(cumulative.astype(np.float64), unit_floats(gen, samples, double=True), "left")
     return out.reshape(probs.shape[:-1] + (samples,))
-
-
-# ---------------------------------------------------------------- writing in memory order
-
-
-def memory_order(a: np.ndarray) -> np.ndarray:
-    """A view of a whose C order walks its memory in ascending address order (axes sorted by
-    stride), the order in which PyTorch's serial kernels fill a strided tensor."""
-    axes = sorted(range(a.ndim), key=lambda d: abs(a.strides[d]), reverse=True)
-    return a.transpose(axes)
