@@ -80,15 +80,21 @@ def _box_muller_float(blocks: np.ndarray, mean: float, std: float) -> np.ndarray
     """Each row's first 8 uniforms give radii, its last 8 angles (float32, AVX2 approximations)."""
     radius = np.sqrt(np.float32(-2) * avx2.log(np.float32(1) - blocks[:, :8]))
     sin, cos = avx2.sincos(np.float32(2 * math.pi) * blocks[:, 8:])
-    mean, std = np.float32(mean), np.float32(std)
-    return np.concatenate([fma(radius * cos, std, mean), fma(radius * sin, std, mean)], axis=1)
+    return np.concatenate([_scaled(radius * cos, std, mean), _scaled(radius * sin, std, mean)], axis=1)
 
 
 def _box_muller_double(blocks: np.ndarray, mean: float, std: float) -> np.ndarray:
     radius = np.sqrt(-2 * libm(math.log, 1 - blocks[:, :8]))
     theta = 2 * math.pi * blocks[:, 8:]
-    mean, std = np.float64(mean), np.float64(std)
-    return np.concatenate([fma(radius * np.cos(theta), std, mean), fma(radius * np.sin(theta), std, mean)], axis=1)
+    return np.concatenate([_scaled(radius * np.cos(theta), std, mean), _scaled(radius * np.sin(theta), std, mean)],
+                          axis=1)
+
+
+def _scaled(values: np.ndarray, std: float, mean: float) -> np.ndarray:
+    """values * std + mean, fused, in values' dtype; with std 1 the product is exact, and an
+    add is the same (it also turns -0 into +0, as the fused add does)."""
+    std, mean = values.dtype.type(std), values.dtype.type(mean)
+    return values + mean if std == 1 else fma(values, std, mean)
 
 
 def _normal_scalar(gen: Generator, n: int, mean: float, std: float) -> np.ndarray:
