@@ -21,6 +21,7 @@ from ..autograd import OUTPUT, record
 from .common import broadcast_shapes, inplace, result_type, tensor_arg
 from .registry import OPS, op
 from .sampling import bernoulli_
+from .summation import add_up, average, flushed_sum, lane_sum, running_sum
 
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; exact, and gelu is not on a hot path
 _SQRT_HALF = math.sqrt(0.5)
@@ -65,6 +66,23 @@ def _wide(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float32) if a.dtype.char == "e" else a
 
 
+# softmax's kernels are built for AVX-512 as well (unlike sum's): 64-byte vectors.
+_SOFTMAX_VECTOR_BYTES = 64
+
+
+def _softmax_denominator(e: np.ndarray, axis) -> np.ndarray:
+    """sum(e) along axis (kept) in the order of PyTorch's softmax kernels: a vectorised
+    reduce_all over the last dim, a running sum per element over any other dim."""
+    if axis is None or not e.size:
+        return np.add.reduce(e, axis, keepdims=True)
+    if axis == e.ndim - 1:
+        return lane_sum(e, _SOFTMAX_VECTOR_BYTES // e.itemsize)[..., None]
+    if e.flags.c_contiguous and e.shape[-1] > 1:
+        # A contiguous axis inside the reduced one: NumPy adds along it in order, not pairwise.
+        return np.add.reduce(e, axis, keepdims=True)
+    return np.expand_dims(running_sum(e, axis), axis)
+
+
 @op("nn", variants="function, method, functional", grad_fn="SoftmaxBackward0")
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along dim: turns scores into probabilities that sum to 1."""
@@ -75,7 +93,11 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     # for the three steps. initial=-inf lets an empty tensor through (PyTorch returns it unchanged).
     e = np.subtract(w, np.maximum.reduce(w, axis, keepdims=True, initial=-np.inf), out=...)
     np.exp(e, out=e)
-    e /= np.add.reduce(e, axis, keepdims=True)
+    if axis is not None and axis == e.ndim - 1 and e.size:
+        # The last-dim kernel multiplies by the reciprocal of its vectorised sum.
+        e *= 1 / _softmax_denominator(e, axis)
+    else:
+        e /= _softmax_denominator(e, axis)
     if e.dtype != a.dtype:
         e = e.astype(a.dtype)
 
@@ -96,7 +118,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
                              "log_softmax")
     w = _wide(a)
     shifted = w - w.max(axis, keepdims=True, initial=-np.inf)
-    shifted -= np.log(np.exp(shifted).sum(axis, keepdims=True))
+    shifted -= np.log(_softmax_denominator(np.exp(shifted), axis))
     if shifted.dtype != a.dtype:
         shifted = shifted.astype(a.dtype)
 
@@ -503,8 +525,10 @@ def _legacy_reduction(size_average, reduce, reduction):
 def _reduce_array(loss: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "none":
         return loss
-    total = np.sum(loss)
-    return np.asarray(total / loss.size if reduction == "mean" else total, dtype=loss.dtype)
+    axes = tuple(range(loss.ndim))
+    if reduction == "mean":  # an empty mean is NaN, as PyTorch's
+        return average(loss, axes) if loss.size else np.asarray(np.nan, dtype=loss.dtype)
+    return add_up(loss, axes)
 
 
 def _size_warning(input: Tensor, target: Tensor) -> None:
@@ -673,8 +697,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         out = loss.reshape(t.shape)
         scale = w_each
     else:
-        denom = w_each.sum() if reduction == "mean" else 1
-        out = loss.sum() / denom
+        # The kernel's own cascade (summation.flushed_sum) over the targets, for the loss and
+        # for the total weight.
+        denom = 1
+        if reduction == "mean":
+            denom = flushed_sum(w_each, valid) if weight is not None else x.dtype.type(np.count_nonzero(valid))
+        out = flushed_sum(loss, valid) / denom
         # Every target ignored: the mean is NaN, but PyTorch's gradient is zero.
         scale = w_each / denom if denom else w_each
 

@@ -21,6 +21,7 @@ from ..autograd import OUTPUT, record
 from .common import tensor_arg
 from .pointwise import maximum, minimum
 from .registry import op
+from .summation import add_up, average, norm2, sum_all, variance
 
 _INF = math.inf
 _REQUIRED = object()  # a parameter PyTorch requires, with PyTorch's TypeError when it is missing
@@ -168,18 +169,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum of all elements, or over dim (an int or a tuple of ints)."""
     a = tensor_arg(input)._data
     shape = a.shape
-    # float32/64 and complex sum in their own dtype; the rest accumulate wider (_accumulator_dtype).
-    native = dtype is None and a.dtype.char in "fdFD"
-    if native and dim is None and not keepdim:
-        # The hot path: the ufunc itself (ndarray.sum adds a Python wrapper), no axes to work
-        # out, and out=... for a 0-d array rather than a NumPy scalar that record would convert.
-        return record(np.add.reduce(a, None, out=...), "SumBackward0", (input,), (lambda g: g.expand(shape),))
+    if dim is None and not keepdim and dtype is None and a.dtype.char in "efd":
+        # The hot path: a whole float tensor, no dtype or axes to work out.
+        return record(sum_all(a), "SumBackward0", (input,), (lambda g: g.expand(shape),))
     axes = reduced_axes(dim, len(shape))
-    if native:
-        out = np.add.reduce(a, axes, keepdims=keepdim)
-    else:
-        out_dtype = _accumulator_dtype(input, dtype)
-        out = np.asarray(a.sum(axes, keepdims=keepdim, dtype=_accumulate_as(out_dtype)), dtype=out_dtype.np)
+    # Floats sum in PyTorch's order (summation.py); integers and bools accumulate in int64.
+    out = add_up(a, axes, keepdim, _accumulator_dtype(input, dtype).np)
     name = "SumBackward0" if dim is None else "SumBackward1"
     return record(out, name, (input,), lambda g: (expand_back(g, shape, axes, keepdim),))
 
@@ -211,7 +206,7 @@ def sum_to_size(self, *size):
         axes = _summed_axes(shape, size)
     if not axes:
         return self
-    out = np.add.reduce(self._data, axes, keepdims=True).astype(self._data.dtype, copy=False)
+    out = add_up(self._data, axes, keepdim=True)
     if out.ndim != len(size):
         out = out.reshape(size)
     return record(out, "SumBackward1", (self,), lambda g: (g.expand(shape),))
@@ -254,7 +249,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     axes = reduced_axes(dim, len(shape))
     count = _count(shape, axes)
     if count:
-        out = a.sum(axes, keepdims=keepdim, dtype=_accumulate_as(target)) / count
+        out = average(a, axes, keepdim, target.np)
     else:  # an empty mean is NaN (np.mean would also warn)
         out = np.full(_kept_shape(shape, axes) if keepdim else tuple(d for i, d in enumerate(shape) if i not in axes),
                       np.nan, dtype=target.np)
@@ -473,7 +468,7 @@ def _correction(dim, unbiased, correction, name):
     return dim, correction
 
 
-def _moments(input: Tensor, dim, correction, keepdim, name):
+def _moments(input: Tensor, dim, correction, keepdim, name, take_sqrt=False):
     tensor_arg(input)
     if input.dtype.category < dtypes.FLOAT:
         raise RuntimeError("std and var only support floating point and complex dtypes")
@@ -481,12 +476,15 @@ def _moments(input: Tensor, dim, correction, keepdim, name):
     shape = a.shape
     axes = reduced_axes(dim, len(shape))
     n = _count(shape, axes)
+    if n and a.dtype.kind == "f":  # in float64 and PyTorch's order (summation.variance)
+        return variance(a, axes, correction, take_sqrt, keepdim), shape, axes, n
     mean_kept = np.sum(a, axis=axes, keepdims=True) / n if n else np.full(_kept_shape(shape, axes), np.nan, a.dtype)
     centred = a - mean_kept
     sq = (centred * centred.conj()).real if a.dtype.kind == "c" else centred * centred
     var = np.sum(sq, axis=axes, keepdims=keepdim) / builtins.max(n - correction, 0)
     real = dtypes.to_real(input.dtype).np if input.dtype.category == dtypes.COMPLEX else a.dtype
-    return np.asarray(var, dtype=real), shape, axes, n
+    var = np.asarray(var, dtype=real)
+    return (np.sqrt(var) if take_sqrt else var), shape, axes, n
 
 
 @op("reduction", grad_fn="VarBackward0")
@@ -506,7 +504,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation over all elements or dim, dividing by N - correction (1 by default)."""
     dim, correction = _correction(dim, unbiased, correction, "std")
-    v, shape, axes, n = _moments(input, dim, correction, keepdim, "std")
+    out, shape, axes, n = _moments(input, dim, correction, keepdim, "std", take_sqrt=True)
 
     def backward(g, result):
         centred = input - input.mean(axes, keepdim=True)
@@ -517,7 +515,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
             scale = g / (result * (n - correction))
         return (expand_back(scale, shape, axes, keepdim) * centred,)
 
-    return record(np.sqrt(v), "StdBackward0", (input,), backward, saved=(input, OUTPUT))
+    return record(out, "StdBackward0", (input,), backward, saved=(input, OUTPUT))
 
 
 @op("reduction", variants="function")
@@ -570,6 +568,8 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
         out = np.sum(mag != 0, axis=axes, keepdims=keepdim).astype(mag.dtype)
     elif p == 1:
         out = np.sum(mag, axis=axes, keepdims=keepdim)
+    elif p == 2 and a.dtype.char in "fd" and a.size:
+        out = norm2(a, axes, keepdim)  # in the order of PyTorch's kernel
     elif p == 2:
         out = np.sqrt(np.sum(mag * mag, axis=axes, keepdims=keepdim))
     else:
