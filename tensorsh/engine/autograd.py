@@ -68,11 +68,15 @@ class _GradMode:
 class no_grad(_GradMode):
     """Context manager and decorator that disables gradient recording."""
 
+    __module__ = "torch.autograd.grad_mode"  # as PyTorch shows it
+
     mode = False
 
 
 class enable_grad(_GradMode):
     """Context manager and decorator that enables gradient recording."""
+
+    __module__ = "torch.autograd.grad_mode"  # as PyTorch shows it
 
     mode = True
 
@@ -81,12 +85,16 @@ class inference_mode(_GradMode):
     """Context manager and decorator for inference: gradient recording off (mode=True), or
     left on (mode=False)."""
 
+    __module__ = "torch.autograd.grad_mode"  # as PyTorch shows it
+
     def __init__(self, mode: bool = True):
         super().__init__(not mode)
 
 
 class set_grad_enabled(_GradMode):
     """Turn recording on or off at once; also a context manager that restores the old mode."""
+
+    __module__ = "torch.autograd.grad_mode"  # as PyTorch shows it
 
     def __init__(self, mode: bool):
         global _grad_enabled
@@ -145,6 +153,7 @@ class Node:
 
     __slots__ = ("_name", "backward", "next_functions", "inputs_meta", "saved", "output", "freed", "retained",
                  "hooks", "prehooks", "posthooks", "_metadata", "__weakref__")
+    node_module = "builtins"  # of the classes node_class makes
 
     def __init__(self, name, backward, inputs, saved=(), output=None):
         self._name = name
@@ -253,10 +262,25 @@ class Node:
         return y
 
 
+def node_class(name: str, base: type | None = None) -> type:
+    """The class of the nodes called `name`: each op's nodes have their own class, named after
+    it in no module (`type(t.exp().grad_fn)` shows `<class 'ExpBackward0'>`), as PyTorch's do."""
+    classes = _NODE_CLASSES if base is None else base.named_classes
+    cls = classes.get(name)
+    if cls is None:
+        base = base or Node
+        cls = classes[name] = type(name, (base,), {"__slots__": (), "__module__": base.node_module})
+    return cls
+
+
+_NODE_CLASSES: dict[str, type] = {}
+
+
 class AccumulateGrad(Node):
     """The node of a leaf tensor that requires grad: gradients end up in its `.grad`."""
 
     __slots__ = ("variable",)
+    __module__ = "builtins"  # as PyTorch shows it: <class 'AccumulateGrad'>
 
     def __init__(self, variable):
         self._name = "AccumulateGrad"
@@ -290,7 +314,7 @@ def record(array, name: str, inputs: tuple, backward, saved: tuple = ()) -> Tens
         for t in inputs:
             if tracked(t):
                 out._requires_grad = True
-                out._grad_fn = Node(name, backward, inputs, saved, output=out)
+                out._grad_fn = node_class(name)(name, backward, inputs, saved, output=out)
                 break
     return out
 
@@ -308,7 +332,7 @@ def record_view(base: Tensor, array: np.ndarray, name: str, backward) -> Tensor:
     out = _view(base, array)
     if _grad_enabled and array.dtype.kind in "fc" and tracked(base):
         out._requires_grad = True
-        out._grad_fn = Node(name, backward, (base,))
+        out._grad_fn = node_class(name)(name, backward, (base,))
     return out
 
 
@@ -522,6 +546,8 @@ def _implicit_grad(output):
 
 class RemovableHandle:
     """What register_hook returns: `remove()` takes the hook off again."""
+
+    __module__ = "torch.utils.hooks"  # as PyTorch shows it
 
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook

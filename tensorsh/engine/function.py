@@ -27,7 +27,7 @@ import inspect
 import numpy as np
 
 from . import autograd
-from .autograd import Node, no_grad, tracked
+from .autograd import Node, no_grad, node_class, tracked
 from .tensor import Tensor, _view, wrap
 
 _NOT_IMPLEMENTED_BACKWARD = ("You must implement either the backward or vjp method for your custom "
@@ -140,6 +140,8 @@ class FunctionNode(Node):
     """The node of a custom Function's outputs: PyTorch's `<Class>Backward`."""
 
     __slots__ = ("pending",)
+    node_module = "torch.autograd.function"  # as PyTorch shows them: <class 'torch.autograd.function.MyBackward'>
+    named_classes: dict[str, type] = {}  # node_class's, by name
 
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{self._name} object at {hex(id(self))}>"
@@ -190,11 +192,12 @@ def _apply(cls, args: tuple, kwargs: dict):
 
     if len(differentiable) == 1:
         position = differentiable[0]
-        node = FunctionNode(name, lambda g: backward(*(g if i == position else None for i in range(len(outs)))),
-                            tensor_args, saved=ctx.to_save)
+        node = node_class(name, FunctionNode)(
+            name, lambda g: backward(*(g if i == position else None for i in range(len(outs)))),
+            tensor_args, saved=ctx.to_save)
         nodes = [node]
     else:
-        node = FunctionNode(name, lambda _: backward(*node.pending), tensor_args, saved=ctx.to_save)
+        node = node_class(name, FunctionNode)(name, lambda _: backward(*node.pending), tensor_args, saved=ctx.to_save)
         nodes = _gathered_outputs(node, name, differentiable, len(outs))
     ctx._node = node
     for position, out_node in zip(differentiable, nodes):
@@ -216,7 +219,7 @@ def _gathered_outputs(node: FunctionNode, name: str, positions: list, count: int
             pending[position] = g if pending[position] is None else pending[position] + g
             return wrap(np.zeros((), np.float32))
 
-        out_node = FunctionNode(name, (gather,), ())
+        out_node = node_class(name, FunctionNode)(name, (gather,), ())
         out_node.next_functions = ((node, 0),)
         out_node.inputs_meta = [token_meta]
         out_nodes.append(out_node)

@@ -52,7 +52,8 @@ class ReturnType(tuple):
 
 
 def _return_type(op_name: str, *fields: str) -> type:
-    cls = type(op_name, (ReturnType,), {"__slots__": (), "op_name": op_name, "fields": fields})
+    cls = type(op_name, (ReturnType,), {"__slots__": (), "op_name": op_name, "fields": fields,
+                                        "__module__": "torch.return_types"})  # as PyTorch shows it
     for i, f in enumerate(fields):
         setattr(cls, f, property(lambda self, i=i: tuple.__getitem__(self, i)))
     cls.__new__ = lambda c, *values: tuple.__new__(c, values)

@@ -23,6 +23,9 @@ from .size import Size
 
 
 class Tensor:
+    """A multi-dimensional array of one dtype, on the CPU, that can record the ops made with it
+    for autograd (requires_grad=True). Made by torch.tensor(data), torch.zeros(2, 3), ..."""
+
     __module__ = "torch"  # as PyTorch shows it: <class 'torch.Tensor'>
     # Defaults live on the class so that making a tensor sets only what differs.
     _requires_grad = False

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import tensor
 from .limits import check_allocation
-from .autograd import Node, record, record_view
+from .autograd import node_class, record, record_view
 from .tensor import Tensor, wrap
 
 
@@ -96,7 +96,7 @@ def view_at(input: Tensor, key: tuple, name: str) -> Tensor:
 
 def rebase(self: Tensor, name: str, inputs: tuple, backward) -> None:
     """After an in-place write into self, make self the output of a new node on the tape."""
-    self._grad_fn = Node(name, backward, inputs)
+    self._grad_fn = node_class(name)(name, backward, inputs)
     self._requires_grad = True
     propagate_to_base(self)
 
@@ -127,7 +127,8 @@ def propagate_to_base(view: Tensor) -> None:
     keep = np.ones(base._data.shape, dtype=np.bool_)
     keep[positions] = False
     keep_t = wrap(keep)
-    base._grad_fn = Node("CopySlices", lambda g: (g * keep_t, take_at(g, positions)), (old, op_out))
+    base._grad_fn = node_class("CopySlices")("CopySlices", lambda g: (g * keep_t, take_at(g, positions)),
+                                              (old, op_out))
     base._requires_grad = True
     _follow(view, base, positions)
 
@@ -146,7 +147,8 @@ def follow_base(view: Tensor) -> None:
 
 def _follow(view: Tensor, base: Tensor, positions) -> None:
     shape = base._data.shape
-    view._grad_fn = Node("AsStridedBackward0", lambda g: (put_at(g, shape, positions),), (base,))
+    view._grad_fn = node_class("AsStridedBackward0")("AsStridedBackward0",
+                                                     lambda g: (put_at(g, shape, positions),), (base,))
     view._requires_grad = True
     view._view_version = view._version[0]
 

@@ -153,15 +153,42 @@ def internal_error(exc: BaseException, span: Span | None) -> TensorshError:
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate nearest to a misspelt word, if any is near enough."""
-    import difflib  # only an error needs it; kept off the start-up path
+    """The candidate a misspelt word most likely meant, if one is close, else None.
 
-    public = [c for c in candidates if not c.startswith("_")]
-    found = difflib.get_close_matches(word, public, n=1, cutoff=0.6)
-    if not found:
-        lowered = {c.lower(): c for c in public}
-        found = [lowered[word.lower()]] if word.lower() in lowered else []
-    return found[0] if found else None
+    Close is the same word in other case, or a few edits away (an edit inserts, deletes or
+    changes a letter, or swaps two neighbours): one for words of up to 5 letters, two up to 9,
+    three beyond. A word of one or two letters gets only its other-case twin: every short name
+    is two edits from it (`v` did not mean `mv`). Ties go to the earliest candidate, so callers
+    list first the names a person most likely meant (their variables, Python's builtins).
+    """
+    lowered = word.lower()
+    limit = 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+    best, best_distance = None, limit + 1
+    for candidate in candidates:
+        if candidate.startswith("_") or candidate == word or abs(len(candidate) - len(word)) >= best_distance:
+            continue
+        distance = _edits(lowered, candidate.lower(), best_distance)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+            if distance == 0:
+                break
+    return best
+
+
+def _edits(a: str, b: str, enough: int) -> int:
+    """The edit distance of a and b (optimal string alignment), or `enough` once it reaches that."""
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = current[j - 1] + 1, row[j] + 1, row[j - 1] + (ca != cb)
+            current[j] = min(cost)
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) >= enough:
+            return enough
+        before, row = row, current
+    return row[-1]
 
 
 def did_you_mean(message: str, word: str, candidates: Iterable[str]) -> str:

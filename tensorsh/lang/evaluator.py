@@ -79,6 +79,22 @@ class ShowFailed(Exception):
     """Showing a value of ours failed (its __cause__ says how)."""
 
 
+class Helper:
+    """The program's `help`: shown alone, it says how to use it, as Python's does."""
+
+    __slots__ = ("help",)
+    __module__, __qualname__ = "_sitebuiltins", "_Helper"  # type(help) as Python shows it
+
+    def __init__(self, help: Callable[..., None]):
+        self.help = help
+
+    def __call__(self, *what) -> None:
+        self.help(*what)
+
+    def __repr__(self) -> str:
+        return "Type help() for help, help(obj) for a name, help('syntax') for the language."
+
+
 class Evaluator:
     """Runs programs against one dict of variables, on top of fixed builtins and importable modules."""
 
@@ -95,7 +111,7 @@ class Evaluator:
         builtins.update(GUARDS, __build_class__=_py.__build_class__, __import__=_libraries_import,
                         __name__="__main__", _tsh_show=self.show,
                         _tsh_import=self.import_module, _tsh_import_from=self.import_from,
-                        _tsh_import_star=self.import_star, dir=make_dir(self.names), help=self.help)
+                        _tsh_import_star=self.import_star, dir=make_dir(self.names), help=Helper(self.help))
         _allow_deep_recursion()
 
     # ---------------------------------------------------------------- entry points
@@ -151,6 +167,11 @@ class Evaluator:
     def names(self) -> list[str]:
         """Every name a program can use right now, sorted."""
         return sorted({n for n in (*self.variables, *self.builtins) if not n.startswith("_") or n == "_"})
+
+    def _likely_names(self) -> list[str]:
+        """The names in scope, those a misspelling most likely meant first: the program's
+        variables, then Python's builtins, then torch's."""
+        return sorted(self.names(), key=lambda n: 0 if n in self.variables else 1 if hasattr(_py, n) else 2)
 
     def _program_name(self, filename: str) -> str:
         if filename not in self._programs:
@@ -243,7 +264,7 @@ class Evaluator:
         if is_program_class(type(exc)) or type(exc) is BaseException:
             return TensorshError(type(exc).__name__, _message(exc))
         if isinstance(exc, NameError) and getattr(exc, "name", None):
-            return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self.names()))
+            return TensorshError(type(exc).__name__, did_you_mean(str(exc), exc.name, self._likely_names()))
         if raised_by_program or isinstance(exc, (*USER_EXCEPTIONS, OSError)) or _about_program_object(exc) \
                 or (isinstance(exc, (KeyError, AttributeError)) and module.startswith(_NAMING_LAYERS)):
             return user_error(exc, None)

@@ -8,6 +8,7 @@ summarised. Names resolve as in completion (`signatures.resolve`): no code runs.
 from __future__ import annotations
 
 import inspect
+import keyword
 from typing import Any
 
 from tensorsh.lang import namespace
@@ -19,6 +20,8 @@ def help_text(name: str, session: Any) -> str | None:
     """The help for a builtin, a method (`t.view`), a module member or a variable; None if unknown."""
     if name == "syntax":
         return SYNTAX
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) and name in KEYWORDS:
+        return keyword_help(name)
     try:
         value = signatures.resolve(name, session)
     except LookupError:
@@ -50,9 +53,7 @@ def value_help(name: str, value: Any) -> str:
             text += f"\n  (this is Python's {name}; PyTorch's is torch.{name}: `:help torch.{name}`)"
         return text
     if isinstance(value, type):
-        doc = _doc(value)
-        line = signatures.signature_line(name, value, width=None)
-        return f"{line}\n{_indent(doc)}" if doc else line
+        return _class_help(name, value)
     described = signatures.describe_value(value)
     attributes = namespace.attribute_names(value)
     text = f"{name}: {described}"
@@ -60,6 +61,31 @@ def value_help(name: str, value: Any) -> str:
         text += (f"\n  {len(attributes)} attributes: Tab after `{name}.` lists them, "
                  f"`:help {name}.NAME` describes one")
     return text
+
+
+def _class_help(name: str, cls: type) -> str:
+    """A class's constructor and summary, then its methods and attributes by family."""
+    line = signatures.signature_line(name, cls, width=None)
+    doc = _doc(cls)
+    if doc.startswith(f"{cls.__name__}("):  # a generated docstring repeats the signature
+        doc = ""
+    lines = [line] + ([_indent(doc)] if doc else [])
+    members = [n for n in namespace.attribute_names(cls) if not n.endswith("_") or n.rstrip("_") not in
+               namespace.attribute_names(cls)]  # the in-place twins (add_) go with their op (add)
+    if not members:
+        return "\n".join(lines)
+    count = f"{len(members)} {'attribute' if len(members) == 1 else 'methods and attributes'}"
+    lines += ["", f"  {count}; `:help {name}.NAME` describes one:"]
+    if not (cls.__name__ == "Tensor" and cls.__module__.startswith(namespace.ENGINE_MODULES)):
+        lines.append(_columns(members))
+        return "\n".join(lines)
+    groups: dict[str, list[str]] = {}  # a tensor's by the op registry's families
+    for member in members:
+        entry = signatures.op_named(member)
+        groups.setdefault(entry.family if entry is not None else "other", []).append(member)
+    for family in sorted(groups, key=lambda f: (f == "other", f)):
+        lines += [f"  {family}:", _columns(groups[family], indent=4)]
+    return "\n".join(lines)
 
 
 def _op_help(entry, name: str, method: bool) -> str:
@@ -89,11 +115,11 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line if line else "" for line in text.splitlines())
 
 
-def _columns(names: list[str], width: int = 78) -> str:
+def _columns(names: list[str], width: int = 78, indent: int = 2) -> str:
     cell = max((len(n) for n in names), default=0) + 2
-    per_row = max(1, (width - 2) // cell)
+    per_row = max(1, (width - indent) // cell)
     rows = [names[i:i + per_row] for i in range(0, len(names), per_row)]
-    return "\n".join("  " + "".join(n.ljust(cell) for n in row).rstrip() for row in rows)
+    return "\n".join(" " * indent + "".join(n.ljust(cell) for n in row).rstrip() for row in rows)
 
 
 def no_help(name: str, session: Any) -> str:
@@ -103,6 +129,64 @@ def no_help(name: str, session: Any) -> str:
     suggestion = closest(head, candidates)
     hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != head else ""
     return f"no help for '{name}': it is not a name in scope{hint}"
+
+
+# ---------------------------------------------------------------- :help KEYWORD
+
+# Python's keywords as tensorsh runs them: the form, and one line on what it does.
+KEYWORDS = {
+    "for": ("for x in iterable:\n    ...\nelse:  # optional: runs when the loop ends without break\n    ...",
+            "Run the block once per item: a tensor's items are its rows (for row in t: ...)."),
+    "while": ("while condition:\n    ...", "Run the block again and again while the condition is true."),
+    "if": ("if condition:\n    ...\nelif other:\n    ...\nelse:\n    ...",
+           "Run the first block whose condition is true; a one-element tensor counts as its value."),
+    "elif": ("if a:\n    ...\nelif b:\n    ...", "Another condition of an if, tried when those before were false."),
+    "else": ("if c: ... else: ...   /   for ...: ... else: ...   /   try: ... except: ... else: ...",
+             "The block when the if's conditions were false, the loop ended without break, or nothing raised."),
+    "def": ("def name(a, b=1, *args, key=None, **kwargs):\n    return ...",
+            "Define a function (defaults, *args, **kwargs, closures, recursion, decorators)."),
+    "class": ("class Name(Base):\n    def __init__(self, ...):\n        super().__init__()",
+              "Define a class; it may extend nn.Module or autograd.Function and define the protocol methods."),
+    "return": ("return value", "End the function and give back value (None without one)."),
+    "lambda": ("lambda x, y=1: x + y", "A function of one expression, without a name."),
+    "with": ("with torch.no_grad():\n    ...", "Run the block inside a context manager (no_grad, enable_grad, ...)."),
+    "import": ("import torch   /   import torch.nn as nn   /   import numpy as np   /   import math",
+               "Bind a module: torch and its submodules, numpy, math, random (:help syntax)."),
+    "from": ("from torch import nn, tensor   /   from torch.nn import functional as F",
+             "Bind names from a module (or raise ... from ..., yield is not in tensorsh)."),
+    "as": ("import numpy as np   /   with ... as x:   /   except ValueError as e:", "Give what comes before a name."),
+    "try": ("try:\n    ...\nexcept RuntimeError as e:\n    ...\nfinally:\n    ...",
+            "Run the block; on an error of that class run the except block; finally always runs."),
+    "except": ("except (ValueError, TypeError) as e:", "Catch errors of these classes in a try (never Ctrl-C or exit())."),
+    "finally": ("try:\n    ...\nfinally:\n    ...", "A block that runs after the try's, however it ended."),
+    "raise": ("raise ValueError('message')", "Stop with an error, which an except can catch."),
+    "assert": ("assert condition, 'message'", "Raise AssertionError with the message when the condition is false."),
+    "del": ("del x   /   del d['key']   /   del lst[0]", "Forget a variable, or remove an item."),
+    "pass": ("pass", "Do nothing: a block that must have a statement."),
+    "break": ("break", "Leave the innermost loop now."),
+    "continue": ("continue", "Go on with the next round of the innermost loop."),
+    "global": ("global name", "Let the function assign the module-level variable name."),
+    "nonlocal": ("nonlocal name", "Let the inner function assign the enclosing function's variable name."),
+    "in": ("x in collection   /   for x in ...", "Whether x is an item (or key) of the collection."),
+    "is": ("x is None", "Whether both are the same object."),
+    "not": ("not x", "True when x is false."),
+    "and": ("a and b", "a if it is false, else b."),
+    "or": ("a or b", "a if it is true, else b."),
+    "None": ("None", "The value of nothing: what a function without return gives back."),
+    "True": ("True", "The true bool."),
+    "False": ("False", "The false bool."),
+    "yield": ("yield value", "Not in tensorsh: generator functions are left out (generator expressions work)."),
+    "async": ("async def ...", "Not in tensorsh."),
+    "await": ("await ...", "Not in tensorsh."),
+    "match": ("match value:\n    case ...:", "Not in tensorsh: use if/elif."),
+    "case": ("match value:\n    case ...:", "Not in tensorsh: use if/elif."),
+}
+
+
+def keyword_help(word: str) -> str:
+    """The help for a Python keyword: its form and what it does."""
+    form, what = KEYWORDS.get(word, (word, "A Python keyword; :help syntax says what tensorsh leaves out."))
+    return f"keyword {word}\n{_indent(form)}\n\n{_indent(what)}"
 
 
 # ---------------------------------------------------------------- :help syntax

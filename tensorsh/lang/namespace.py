@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 import types
 from typing import Any, Callable, Mapping
 
@@ -52,6 +53,12 @@ class LazyNamespace(Namespace):
         if self._members is None:
             self._members = {k: v for k, v in self._make().items() if not k.startswith("_")}
         return self._members
+
+
+# type(torch) shows <class 'module'>, as in Python
+for _cls in (Namespace, LazyNamespace):
+    _cls.__module__ = "builtins"
+    _cls.__name__ = _cls.__qualname__ = "module"
 
 
 # ---------------------------------------------------------------- attributes
@@ -153,15 +160,19 @@ _NODE = ("metadata", "name", "next_functions", "register_hook", "register_prehoo
 _ACCUMULATE_GRAD = (*_NODE, "variable")
 
 
+_NODE_MODULES = (*ENGINE_MODULES, "builtins")  # PyTorch's node classes are in no module: <class 'ExpBackward0'>
+
+
 def _node_attributes(cls: type) -> tuple[str, ...] | None:
     """The attributes a program may read on instances of cls, if cls is an autograd node class."""
-    if not getattr(cls, "__module__", "").startswith(ENGINE_MODULES):
+    if not getattr(cls, "__module__", "").startswith(_NODE_MODULES):
         return None  # nodes are the engine's own, never built on by a program
-    from tensorsh.engine.autograd import AccumulateGrad, Node
-
-    if issubclass(cls, AccumulateGrad):
+    autograd = sys.modules.get("tensorsh.engine.autograd")
+    if autograd is None:
+        return None  # no node exists before the engine is imported (and a `str` must not import it)
+    if issubclass(cls, autograd.AccumulateGrad):
         return _ACCUMULATE_GRAD
-    return _NODE if issubclass(cls, Node) else None
+    return _NODE if issubclass(cls, autograd.Node) else None
 
 
 def _engine_public_names(cls: type) -> list[str]:

@@ -8,7 +8,7 @@ closest known one.
 
 from __future__ import annotations
 
-import math
+import ast
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -17,8 +17,8 @@ from tensorsh.lang import namespace
 from tensorsh.lang.errors import TensorshError, closest
 from tensorsh.lang import describe, helptext, signatures
 from tensorsh.repl.display import FORMATS
-from tensorsh.repl.runner import Context, execute
-from tensorsh.repl.timing import measure
+from tensorsh.repl.runner import INTERRUPTED, Context, execute
+from tensorsh.repl.timing import measure, time_once
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,6 @@ def habit(text: str) -> str | None:
         match = pattern.match(text)
         if match:
             argument = next((g for g in match.groups() if g), "").strip() if match.groups() else ""
-            if command == "timeit":
-                command = "time"  # one timing command, which repeats
             shown = f":{command} {argument}".rstrip()
             return f"tensorsh spells that `{shown}` (commands start with ':'; :help lists them)"
     return None
@@ -217,30 +215,98 @@ def format_command(ctx: Context, argument: str) -> None:
     ctx.printer.fmt = argument
 
 
-# ---------------------------------------------------------------- :time
+# ---------------------------------------------------------------- :time, :timeit
 
 @command("time", "STATEMENT")
 def time_command(ctx: Context, argument: str) -> None:
-    """Mean time per run of STATEMENT, and its spread."""
+    """Run STATEMENT once; its wall and CPU time, then its value."""
     if not argument:
         ctx.error("usage: :time STATEMENT   (for example  :time a @ b)")
         return
     session = ctx.session
     try:
-        # Compile once: timing the compiler would swamp small tensor ops.
-        code = session.prepare(argument, "<time>")
+        code = session.prepare(argument, "<time>")  # compiled first: the time is the run's alone
     except TensorshError as error:
         ctx.report(error)
         return
+    shown: list[Any] = []
+    snapshot = dict(session.variables)
     try:
-        timing = measure(lambda: session.execute(code))
+        once, _ = time_once(lambda: session.execute(code, shown.append))
     except TensorshError as error:
         ctx.report(error.located("<time>", argument))
         return
-    if not math.isfinite(timing.mean):
-        ctx.error("the timer failed")
+    except KeyboardInterrupt:
+        _restore(session.variables, snapshot)
+        ctx.error(INTERRUPTED)
+        return
+    ctx.printer.print(str(once))  # before the value, as IPython's %time shows them
+    for value in shown:
+        ctx.printer.show(value)
+        session.variables["_"] = value
+
+
+# What :timeit refuses: statements whose effect repeating would change.
+_NOT_REPEATABLE = {
+    ast.Assign: "an assignment", ast.AugAssign: "an augmented assignment", ast.AnnAssign: "an assignment",
+    ast.NamedExpr: "an assignment expression (:=)", ast.Delete: "del", ast.Import: "an import",
+    ast.ImportFrom: "an import", ast.FunctionDef: "a def", ast.ClassDef: "a class",
+    ast.Global: "global", ast.Nonlocal: "nonlocal",
+}
+
+
+def not_repeatable(source: str) -> str | None:
+    """What in `source` :timeit must not repeat (`an assignment`, `del`, ...); None for expressions."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None  # the language reports it, with its span
+    for node in ast.walk(tree):
+        kind = _NOT_REPEATABLE.get(type(node))
+        if kind is not None:
+            return kind
+    for statement in tree.body:
+        if not isinstance(statement, ast.Expr):
+            return "a statement"
+    return None
+
+
+@command("timeit", "EXPRESSION")
+def timeit_command(ctx: Context, argument: str) -> None:
+    """Repeat EXPRESSION (loops chosen automatically); mean ± std. dev. per loop."""
+    if not argument:
+        ctx.error("usage: :timeit EXPRESSION   (for example  :timeit a @ b)")
+        return
+    kind = not_repeatable(argument)
+    if kind is not None:
+        ctx.error(f":timeit repeats, so it takes an expression, not {kind}; "
+                  f"`:time {argument.strip()}` runs it once")
+        return
+    session = ctx.session
+    try:
+        code = session.prepare(argument, "<timeit>")  # compiled once: the compiler would swamp small ops
+    except TensorshError as error:
+        ctx.report(error)
+        return
+    snapshot = dict(session.variables)
+    try:
+        timing = measure(lambda: session.execute(code))
+    except TensorshError as error:
+        ctx.report(error.located("<timeit>", argument))
+        return
+    except KeyboardInterrupt:
+        _restore(session.variables, snapshot)
+        ctx.error(INTERRUPTED)
+        return
+    except ValueError as error:
+        ctx.error(str(error))
         return
     ctx.printer.print(str(timing))
+
+
+def _restore(variables: dict, snapshot: dict) -> None:
+    variables.clear()
+    variables.update(snapshot)
 
 
 @command("quit", aliases=("q", "exit"))

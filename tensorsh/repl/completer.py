@@ -39,6 +39,7 @@ PROGRAM_SUFFIXES = (".tsh",)
 
 _WORD = re.compile(r"[A-Za-z_]\w*$")
 _DOTTED_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\.\s*$")
+_DTYPE_KEYWORD = re.compile(r"\bdtype\s*=\s*$")
 _CALLEE = re.compile(r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*$")
 
 
@@ -77,11 +78,14 @@ def complete(text: str, session: Any) -> Completions:
     if owner is not None:
         if not _stands_alone(before, owner.start()):
             return Completions()
-        return _attributes(owner.group(1), prefix, session)
+        found = _attributes(owner.group(1), prefix, session)
+        if _DTYPE_KEYWORD.search(before[: owner.start()]):  # `dtype=torch.f`: the dtypes first
+            found.items.sort(key=lambda c: (c.meta != "dtype", _dtype_rank(c.text)))
+        return found
     if before.rstrip().endswith("."):
         return Completions()  # an attribute of an expression we will not evaluate, or `1.x`
     items: list[Candidate] = []
-    if re.search(r"\bdtype\s*=\s*$", before):
+    if _DTYPE_KEYWORD.search(before):
         items.extend(Candidate(n, "dtype") for n in DTYPE_NAMES if n.startswith(prefix))
     call = _call_context(before, state)
     if call is not None:
@@ -104,6 +108,11 @@ def _names(prefix: str, session: Any) -> list[Candidate]:
                 out.append(Candidate(name, signatures.meta_for(name, source[name])))
     out.extend(Candidate(k, "keyword") for k in KEYWORDS if k.startswith(prefix) and k not in seen)
     return out
+
+
+def _dtype_rank(name: str) -> int:
+    """The common dtypes in DTYPE_NAMES' order, then the others (aliases such as `float`)."""
+    return DTYPE_NAMES.index(name) if name in DTYPE_NAMES else len(DTYPE_NAMES)
 
 
 def _attributes(dotted: str, prefix: str, session: Any) -> Completions:

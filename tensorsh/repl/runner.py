@@ -20,6 +20,24 @@ from tensorsh.repl.display import Printer
 
 INTERRUPTED = "KeyboardInterrupt: stopped; the variables are as they were before this input"
 
+# Words typed at other REPLs and shells, and what tensorsh has instead: a note under the
+# NameError when one is typed alone and is not a name here.
+HABITS = {
+    "clear": "Ctrl-L clears the screen", "cls": "Ctrl-L clears the screen",
+    "ls": ":vars lists the variables", "who": ":vars lists the variables", "whos": ":vars lists the variables",
+    "vars": ":vars lists the variables", "history": "Up and Ctrl-R go through the history",
+    "reset": ":reset forgets the variables", "commands": ":help lists the commands",
+}
+
+
+def _with_habit(error: TensorshError, source: str) -> TensorshError:
+    word = source.strip()
+    if error.kind == "NameError" and word in HABITS and error.note is None \
+            and error.message.startswith(f"name '{word}' is not defined"):
+        error.message = f"name '{word}' is not defined"  # the habit, not a namesake such as `cos` for `cls`
+        error.note = f"in tensorsh, {HABITS[word]}"
+    return error
+
 
 @dataclass
 class Context:
@@ -70,7 +88,7 @@ def execute(ctx: Context, source: str, filename: str = "<input>") -> bool:
         ctx.running = False
         return True
     except TensorshError as error:
-        ctx.report(error)
+        ctx.report(_with_habit(error, source))
         return False
     except KeyboardInterrupt:
         variables.clear()

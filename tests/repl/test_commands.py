@@ -2,13 +2,14 @@
 
 import io
 import json
+import re
 
 import pytest
 
 from tensorsh.engine.ops.registry import OPS
 from tensorsh.lang.session import Session
-from tensorsh.repl.commands import COMMANDS, dispatch, variable_rows
-from tensorsh.repl.timing import MAX_ROUNDS, Timing, format_seconds, measure
+from tensorsh.repl.commands import COMMANDS, dispatch, habit, variable_rows
+from tensorsh.repl.timing import MAX_ROUNDS, Once, Timing, format_seconds, measure
 from tensorsh.repl.display import Printer
 from tensorsh.repl.runner import INTERRUPTED, Context, execute
 
@@ -242,23 +243,35 @@ def test_measure_of_a_slow_statement_runs_it_fewer_times():
     timing = measure(clock.run, clock)
     assert timing.loops == 1
     assert len(timing.per_run) == 1  # a second 2 s run would pass the 3 s budget
-    assert str(timing) == "2 s (one run)"
+    assert str(timing) == "2 s ± 0 ns per loop (mean ± std. dev. of 1 run, 1 loop each)"
 
 
-def test_timing_text():
-    assert str(Timing([0.001, 0.003], 10)) == ("2 ms ± 1.41 ms per run (mean ± std. dev. of 2 rounds, "
-                                               "10 runs each)")
+def test_timing_text_is_ipythons():
+    # IPython 8's %timeit and %time lines, with their units and their thousands separator
+    assert str(Timing([0.001, 0.003], 10)) == ("2 ms ± 1.41 ms per loop (mean ± std. dev. of 2 runs, "
+                                               "10 loops each)")
+    assert str(Timing([1e-6] * 7, 1_000_000)).endswith("(mean ± std. dev. of 7 runs, 1,000,000 loops each)")
+    assert str(Once(wall=0.0015, user=0.0012, system=0.0)) == (
+        "CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms\nWall time: 1.5 ms")
     assert format_seconds(4.56e-5) == "45.6 µs"
     assert format_seconds(3e-9) == "3 ns"
+    assert format_seconds(125.0) == "2min 5s"
 
 
-def test_time_command_runs_the_statement(repl):
-    repl.run("a = torch.ones(4, 4)\ncount = torch.zeros(1)")
-    out, err = repl.run(":time count.add_(1)")
+def test_time_runs_a_statement_once(repl):
+    repl.run("n = 0")
+    out, err = repl.run(":time n += 1")
     assert err == ""
-    assert "per run (mean ± std. dev. of" in out or "(one run)" in out
-    runs = int(repl.session.variables["count"].item())
-    assert runs >= 2  # it really ran, several times, and kept no display
+    assert re.fullmatch(r"CPU times: user \S+ \S+, sys: \S+ \S+, total: \S+ \S+\nWall time: \S+ \S+\n", out)
+    assert repl.session.variables["n"] == 1
+
+
+def test_time_shows_the_value_after_the_times(repl):
+    out, _ = repl.run(":time torch.tensor([1, 2]) * 2")
+    assert out.splitlines()[0].startswith("CPU times: user ")
+    assert out.splitlines()[1].startswith("Wall time: ")
+    assert out.splitlines()[2:] == ["tensor([2, 4])"]
+    assert repl.run("_")[0] == "tensor([2, 4])\n"
 
 
 def test_time_reports_errors(repl):
@@ -267,6 +280,121 @@ def test_time_reports_errors(repl):
     assert "--> <time>:1:1" in err
     _, err = repl.run(":time")
     assert err.startswith("usage: :time STATEMENT")
+
+
+def test_timeit_repeats_an_expression(repl):
+    repl.run("count = torch.zeros(1)")
+    out, err = repl.run(":timeit count.add_(1)")
+    assert err == ""
+    match = re.fullmatch(r"\S+ \S+ ± \S+ \S+ per loop \(mean ± std\. dev\. of (\d) runs?, ([\d,]+) loops? each\)\n",
+                         out)
+    assert match, out
+    runs, loops = int(match.group(1)), int(match.group(2).replace(",", ""))
+    assert repl.session.variables["count"].item() >= runs * loops  # calibration rounds ran it too
+
+
+@pytest.mark.parametrize("statement, kind", [
+    ("n = 1", "an assignment"),
+    ("n += 1", "an augmented assignment"),
+    ("(m := 3)", "an assignment expression (:=)"),
+    ("del n", "del"),
+    ("import math", "an import"),
+    ("def f(): pass", "a def"),
+    ("for i in range(3): n", "a statement"),
+])
+def test_timeit_refuses_what_repeating_would_change(repl, statement, kind):
+    repl.run("n = 0")
+    out, err = repl.run(f":timeit {statement}")
+    assert out == ""
+    assert err == (f":timeit repeats, so it takes an expression, not {kind}; "
+                   f"`:time {statement}` runs it once\n")
+    assert repl.session.variables["n"] == 0
+
+
+def test_timeit_reports_errors(repl):
+    _, err = repl.run(":timeit nope + 1")
+    assert err.startswith("error[NameError]: name 'nope' is not defined") and "--> <timeit>:1:1" in err
+    _, err = repl.run(":timeit 1 +")
+    assert err.startswith("error[SyntaxError]: invalid syntax")
+    _, err = repl.run(":timeit")
+    assert err.startswith("usage: :timeit EXPRESSION")
+
+
+@pytest.mark.parametrize("line", [":time x = 5; interrupt()", ":timeit interrupt()"])
+def test_ctrl_c_stops_time_and_timeit(line):
+    def interrupt():
+        raise KeyboardInterrupt
+
+    session = Session()
+    session.builtins["interrupt"] = interrupt
+    streams = Streams(session)
+    streams.run("x = 1")
+    out, err = streams.run(line)
+    assert (out, err) == ("", INTERRUPTED + "\n")
+    assert session.user_variables() == {"x": 1}
+
+
+def test_help_of_a_class_lists_its_summary_and_methods(repl):
+    out, _ = repl.run(":help Tensor")
+    assert out.splitlines()[1].startswith("  A multi-dimensional array")
+    assert "  pointwise:" in out and "  shape:" in out
+    for method in ("add", "unsqueeze", "sum", "backward"):
+        assert re.search(rf"\b{method}\b", out)
+
+
+@pytest.mark.parametrize("name, head", [
+    ("nn.Linear", "class nn.Linear(in_features, out_features, bias=True, device=None, dtype=None)"),
+    ("torch.nn.Linear", "class torch.nn.Linear(in_features, out_features, bias=True, device=None, dtype=None)"),
+    ("F.relu", "F.relu(input, inplace=False)"),
+    ("optim.SGD", "class optim.SGD(params, lr=0.001, momentum=0, dampening=0, weight_decay=0, nesterov=False, "
+                  "*, maximize=False, foreach=None, differentiable=False, fused=None)"),
+])
+def test_help_of_nn_and_optim_names(repl, name, head):
+    # the signatures are torch 2.13's (inspect.signature of torch.nn.Linear.__init__, ...)
+    out, err = repl.run(f":help {name}")
+    assert err == ""
+    assert out.splitlines()[0] == head
+    assert out.splitlines()[1].strip()  # its summary
+
+
+@pytest.mark.parametrize("word", ["for", "if", "while", "def", "class", "with", "import", "lambda", "return"])
+def test_help_of_a_keyword(repl, word):
+    out, err = repl.run(f":help {word}")
+    assert err == ""
+    assert out.splitlines()[0] == f"keyword {word}"
+    assert word in out.splitlines()[1]  # its form
+
+
+@pytest.mark.parametrize("line, note", [
+    ("ls", ":vars lists the variables"),
+    ("whos", ":vars lists the variables"),
+    ("clear", "Ctrl-L clears the screen"),
+    ("cls", "Ctrl-L clears the screen"),
+    ("history", "Up and Ctrl-R go through the history"),
+])
+def test_shell_habits_point_to_the_repls_way(repl, line, note):
+    _, err = repl.run(line)
+    assert err.splitlines()[0] == f"error[NameError]: name '{line}' is not defined"  # no namesake (`cos`)
+    assert err.splitlines()[-1] == f"  = note: in tensorsh, {note}"
+
+
+@pytest.mark.parametrize("typed, meant", [("quti", "quit"), ("exti", "exit"), ("hlep", "help"), ("pirnt", "print"),
+                                          ("sofmax", "softmax"), ("flaot32", "float32")])
+def test_near_misses_are_suggested(repl, typed, meant):
+    _, err = repl.run(typed)
+    assert err.splitlines()[0] == f"error[NameError]: name '{typed}' is not defined; did you mean '{meant}'?"
+
+
+@pytest.mark.parametrize("source", ["mv = 1\nv", "clear", "lenght", "x"])
+def test_far_names_are_not_suggested(repl, source):
+    # a word of one or two letters gets no guess (`v` is not `mv`), and a far one none (`clear` is not `lerp`)
+    _, err = repl.run(source)
+    assert err.startswith("error[NameError]: ") and "did you mean" not in err.splitlines()[0]
+
+
+def test_the_program_help_says_how_to_use_it(repl):
+    out, _ = repl.run("help")
+    assert out == "Type help() for help, help(obj) for a name, help('syntax') for the language.\n"
 
 
 def test_help_of_a_python_builtin_points_to_the_torch_namesake(repl):
@@ -281,3 +409,8 @@ def test_debug_shows_the_python_traceback_behind_an_error():
     _, err = streams.run("torch.ones(2, 2).dot(torch.ones(2, 2))")
     assert err.startswith("Traceback (most recent call last):")
     assert "error[RuntimeError]: 1D tensors expected, but got 2D and 2D tensors" in err
+
+
+def test_ipythons_spellings_point_to_the_commands():
+    assert habit("%timeit a @ b") == "tensorsh spells that `:timeit a @ b` (commands start with ':'; :help lists them)"
+    assert habit("%time n += 1") == "tensorsh spells that `:time n += 1` (commands start with ':'; :help lists them)"

@@ -217,3 +217,18 @@ def test_a_lambda_completes_with_its_parameters():
     assert complete("f", s).items[0] == Candidate("f", "f(x, y=1)")
     assert signature_at("f(", s) == "f(x, y=1)"
     assert texts("f(2, ", s)[:2] == ["x=", "y="]
+
+
+@pytest.mark.parametrize("text, first", [
+    ("torch.zeros(3, dtype=torch.f", ["float32", "float64", "float16", "float"]),
+    ("x = torch.ones(2, dtype=torch.i", ["int64", "int32", "int16", "int8", "int"]),
+    ("t2.to(dtype=torch.", ["float32", "float64", "float16", "int64"]),
+])
+def test_dtypes_first_after_dtype_equals_torch_dot(session, text, first):
+    found = texts(text, session)
+    assert found[:len(first)] == first
+    assert "flatten" in found or "index_add" in found or "abs" in found  # the other members follow
+
+
+def test_functions_keep_their_order_without_dtype_equals(session):
+    assert texts("torch.f", session)[:3] == ["fix", "flatten", "flip"]
