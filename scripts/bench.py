@@ -446,17 +446,99 @@ TORCH_STARTUP = "import torch; print(torch.tensor([0.5, 0.7, 0.1]).softmax(0))"
 STARTUP_EXPECTED = "tensor([0.3458, 0.4224, 0.2318])"
 
 
+def installed_tensorsh(target: Path) -> tuple[list[str], dict[str, str]]:
+    """`pip install .` (not editable) of this checkout into `target`: the command and the environment
+    that runs it. The dependencies are this interpreter's; PYTHONPATH puts the installed copy before the
+    editable one, and the bytecode a user's first run writes is written on the untimed first round."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(REPO)], check=True, capture_output=True, text=True, timeout=600)
+    env = {"PYTHONPATH": str(target)}
+    where = subprocess.run([sys.executable, "-c", "import tensorsh; print(tensorsh.__file__)"],
+                           capture_output=True, text=True, env={**os.environ, **env}, check=True,
+                           cwd=target / "bin").stdout  # not the checkout, which `python -c` would put first
+    if not where.startswith(str(target)):
+        raise RuntimeError(f"the installed copy is not the one imported: {where.strip()}")
+    return [str(target / "bin" / "tensorsh")], env
+
+
+def in_terminal(argv: list[str], env: dict[str, str], until: str | None) -> tuple[float, float | None]:
+    """Spawn argv in a pseudo-terminal and wait for `until` on its output (then kill it), or for its end
+    when `until` is None. The wall seconds that took and, when `until` came, the CPU seconds of the
+    process's main thread by then. The REPL's cursor-position request is answered, as a terminal does."""
+    import pexpect
+
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as run_process
+    start = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env={**environment, **env}, dimensions=(30, 100), timeout=60)
+    seen = b""
+    try:
+        while until is None or until.encode() not in seen:
+            try:
+                chunk = child.read_nonblocking(65536, timeout=60)
+            except pexpect.EOF:
+                if until is None:
+                    return time.perf_counter() - start, None
+                raise RuntimeError(f"ended before {until!r}: {seen[-200:]!r}") from None
+            seen += chunk
+            if b"\x1b[6n" in chunk:
+                child.send("\x1b[1;1R")
+        wall = time.perf_counter() - start
+        with open(f"/proc/{child.pid}/schedstat") as f:  # nanoseconds on a CPU, of the main thread only
+            return wall, int(f.read().split()[0]) / 1e9
+    finally:
+        child.close(force=True)
+
+
+def prompt_row(group: str, tsh: list[str], env: dict[str, str], plan: Plan) -> Row:
+    """Time to the REPL's prompt against `python -c "import numpy"`. CPU time: the REPL's main thread's
+    until the prompt is on the screen (the engine's import starts behind the prompt, on another thread),
+    against the whole numpy process; --wall: both by the wall clock, both in a terminal."""
+    name = "tensorsh (REPL) to its prompt, in a terminal, vs python -c 'import numpy'"
+    numpy_argv = [sys.executable, "-c", "import numpy"]
+
+    def numpy_side() -> float:
+        return run_process(numpy_argv)[0] if Clock.cpu else in_terminal(numpy_argv, {}, None)[0]
+
+    with tempfile.TemporaryDirectory() as state:
+        env = {**env, "XDG_STATE_HOME": state, "TERM": "xterm-256color"}
+        sides = {TSH: lambda: in_terminal(tsh, env, "tsh> ")[1 if Clock.cpu else 0], NP: numpy_side}
+        try:
+            for side in sides.values():  # untimed: a failure shows here, and the file cache is warm
+                side()
+            samples: dict[str, list[float]] = {side: [] for side in sides}
+            for order in rotations(list(sides), max(plan.startup_rounds, 2)):
+                for side in order:
+                    samples[side].append(sides[side]())
+        except Exception as exc:  # noqa: BLE001  (a failing row is reported, the group goes on)
+            return error_row(group, name, exc, NP, 1.2)
+    stats = {side: Stat(s) for side, s in samples.items()}
+    return Row(group, name, "ms", lambda s: s * 1e3, stats, ref=NP, goal=1.2).judge(paired_ratios(stats, NP))
+
+
 def bench_startup(sides: Sides, plan: Plan) -> list[Row]:
     group = "1 start-up"
-    argv = {TSH: tensorsh_executable() + ["-c", STARTUP_CODE],
+    with tempfile.TemporaryDirectory() as target:
+        try:
+            tsh, tsh_env = installed_tensorsh(Path(target))
+        except (subprocess.SubprocessError, RuntimeError) as exc:
+            reason = getattr(exc, "stderr", None) or str(exc)
+            return [error_row(group, "tensorsh -c softmax(...), pip install . in a temporary directory", reason)]
+        rows = _bench_startup(sides, plan, group, tsh, tsh_env)
+        rows.append(prompt_row(group, tsh, tsh_env, plan))
+    return rows
+
+
+def _bench_startup(sides: Sides, plan: Plan, group: str, tsh: list[str], tsh_env: dict[str, str]) -> list[Row]:
+    argv = {TSH: tsh + ["-c", STARTUP_CODE],
             NP: [sys.executable, "-c", "import numpy"],
             TORCH: [sys.executable, "-c", TORCH_STARTUP]}
+    envs = {TSH: tsh_env}
     names = [n for n in sides.names if n in argv]
     broken = None  # tensorsh ran but printed the wrong thing: still timed, shown as ERROR
     samples: dict[str, list[float]] = {n: [] for n in names}
     # A first round that checks the output; untimed, it warms the file cache and tensorsh's parse-table cache.
     for name in list(names):
-        elapsed, done = run_process(argv[name])
+        elapsed, done = run_process(argv[name], extra_env=envs.get(name))
         samples[name].append(elapsed)
         failure = process_failure(done)
         if name == TSH and failure is None and done.stdout.strip() != STARTUP_EXPECTED:
@@ -468,13 +550,13 @@ def bench_startup(sides: Sides, plan: Plan) -> list[Row]:
     samples = {n: [] if plan.warm_round else samples[n] for n in names}
     for order in rotations(names, plan.startup_rounds - (not plan.warm_round)):
         for name in order:
-            samples[name].append(run_process(argv[name])[0])
+            samples[name].append(run_process(argv[name], extra_env=envs.get(name))[0])
     stats = {n: Stat(s) for n, s in samples.items()}
     ms = lambda s: s * 1e3  # noqa: E731
     rows = []
-    for ref, goal, label in ((NP, 1.3, "vs python -c 'import numpy'"),
+    for ref, goal, label in ((NP, 1.4, "vs python -c 'import numpy'"),
                              (TORCH, 0.15, "vs python -c torch one-liner")):
-        row = Row(group, f"tensorsh -c softmax(...) {label}", "ms", ms,
+        row = Row(group, f"tensorsh -c softmax(...) (pip install .) {label}", "ms", ms,
                   {k: v for k, v in stats.items() if k in (TSH, ref)}, ref=ref, goal=goal)
         row.judge(paired_ratios(stats, ref))
         if broken:
@@ -1040,6 +1122,38 @@ def bench_large(sides: Sides, plan: Plan) -> list[Row]:
                     .judge(paired_ratios(stats, NP)))
         gc.collect()
     return rows
+
+
+RANDN_GOAL = 2.0  # issue 17: randn(10**7) within 2x PyTorch's time
+
+
+def random_rows(sides: Sides, plan: Plan) -> list[Row]:
+    """randn of big_n float32 values beside PyTorch's (and NumPy's own normal sampler, for
+    scale), after checking that tensorsh draws PyTorch's numbers bit for bit."""
+    group = "5 large ops"
+    n = plan.big_n
+    name = f"randn({n:.0e}) float32, PyTorch's numbers"
+    engine, torch = sides.engine, sides.torch
+    try:
+        if torch is not None:
+            torch.manual_seed(0)
+            engine.manual_seed(0)
+            if not np.array_equal(engine.randn(n).numpy(), torch.randn(n).numpy()):
+                raise AssertionError("tensorsh's randn differs from PyTorch's after manual_seed(0)")
+        spaces = {TSH: {"lib": engine, "n": n}, NP: {"rng": np.random.default_rng(0), "n": n, "np": np}}
+        stmts = {TSH: "lib.randn(n)", NP: "rng.standard_normal(n, dtype=np.float32)"}
+        if torch is not None:
+            spaces[TORCH], stmts[TORCH] = {"lib": torch, "n": n}, "lib.randn(n)"
+        timers = {side: Clock.timer(stmts[side], spaces[side]) for side in spaces}
+        with sides.single_thread() if Clock.cpu else contextlib.nullcontext():
+            stats = time_paired(timers, plan.big_repeat, plan.big_seconds)
+    except Exception as exc:  # noqa: BLE001
+        return [error_row(group, name, exc, TORCH, RANDN_GOAL)]
+    row = Row(group, name, "ms", lambda sec: sec * 1e3, stats, ref=TORCH, goal=RANDN_GOAL)
+    row.judge(paired_ratios(stats, TORCH))
+    row.note = "NumPy's standard_normal, another algorithm, is shown for scale" if TORCH in stats \
+        else f"PyTorch left out ({sides.torch_reason})"
+    return [row]
 
 
 # ================================================================ 6. memory
@@ -1687,7 +1801,7 @@ def main(argv: list[str] | None = None) -> int:
             "dispatch": lambda: bench_dispatch(sides, plan),
             "language": lambda: bench_language(sides, plan, workdir),
             "autograd": lambda: bench_autograd(sides, plan),
-            "large": lambda: bench_large(sides, plan),
+            "large": lambda: bench_large(sides, plan) + random_rows(sides, plan),
             "memory": lambda: bench_memory(sides, plan, workdir),
             "nn": lambda: bench_nn(sides, plan, workdir),
         }

@@ -1,20 +1,19 @@
-"""The `tensorsh` command: run a program from a file, from -c, or from standard input.
+"""The `tensorsh` command: run a program from a file, from -c, or from standard input; or open the REPL.
 
 Exit status: 0 when the program ran, 1 when it stopped at an error, 2 for a usage or
 syntax error (nothing ran). What the program printed before an error stays on stdout;
-the error goes to stderr. The interactive path (REPL, rich) is imported only when used.
+the error goes to stderr. The interactive path (REPL, rich) is imported only when used,
+and the REPL imports the engine itself, behind its prompt (`tensorsh.repl.loading`).
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 
-from tensorsh import __version__
-
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+COMPLETE_VARIABLE = "_TENSORSH_COMPLETE"  # click's shell completion asks through it (`tensorsh.command`)
 
 
 def _display(fmt: str, no_color: bool):
@@ -56,28 +55,44 @@ def _print_writer(fmt: str):
     return _write
 
 
-def _start_repl(session, fmt: str | None, color: bool, vi: bool, debug: bool) -> int:
-    """The interactive REPL, on `session` (its variables stay in scope). Imported only here."""
-    from tensorsh.engine import limits
+def _start_repl(load, fmt: str | None, color: bool, vi: bool, debug: bool) -> int:
+    """The interactive REPL on the session `load()` returns, which it calls behind its prompt."""
     from tensorsh.repl.app import run_repl
 
-    limits.limit_process_memory()  # as for a program: memory no tensor check foresaw stays bounded
-    return run_repl(session, vi=vi, fmt=fmt or "rich", color=color, debug=debug)
+    return run_repl(vi=vi, fmt=fmt or "rich", color=color, debug=debug, load=lambda: _capped(load()))
+
+
+def _capped(session):
+    """The session, once the process's memory is capped: as for a program, memory no tensor check
+    foresaw stays bounded. Called when everything the REPL needs is imported (see limits)."""
+    from tensorsh.engine import limits
+
+    limits.limit_process_memory()
+    return session
+
+
+def _is_terminal() -> bool:
+    """True when both ends are a terminal: the REPL draws on stdout and reads stdin."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
     """The program's text and file name, or None when there is none (a terminal, no arguments)."""
+    if code is not None:
+        return code, "<string>"
+    if file is None and _is_terminal():
+        return None
     from tensorsh.lang.evaluator import MAX_SOURCE_CHARACTERS
 
     # One character more than a program may have is enough for the session to refuse it: a
     # program piped from a stream without end (`yes | tensorsh`) is never read whole.
     most = MAX_SOURCE_CHARACTERS + 1
-    if code is not None:
-        return code, "<string>"
-    if file == "-" or (file is None and not sys.stdin.isatty()):
+    if file == "-" or file is None:
+        if file is None and sys.stdin.isatty() and sys.stderr.isatty():
+            # `tensorsh | less`: a REPL would draw its prompt into the pipe; the program comes from the keyboard.
+            sys.stderr.write("tensorsh: standard output is not a terminal: type a program, then Ctrl-D to "
+                             "run it\n")
         return sys.stdin.read(most), "<stdin>"
-    if file is None:
-        return None
     try:
         with open(file, encoding="utf-8-sig") as f:  # a BOM from a Windows editor is not code
             return f.read(most), file
@@ -134,58 +149,17 @@ def _use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
 
-def _memory_size(value: str) -> int:
-    from tensorsh.engine.limits import parse_size
-
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _help_formatter(prog: str) -> argparse.HelpFormatter:
-    # argparse's own default asks shutil for the width, and importing shutil costs more
-    # start-up time than all of argparse: ask the terminal directly.
-    try:
-        width = os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError):
-        width = 80
-    return argparse.HelpFormatter(prog, width=width - 2)
-
-
-def _parser(prog: str) -> argparse.ArgumentParser:
-    # argparse rather than click: click (with the `inspect` it imports) cost a sixth of the start-up.
-    parser = argparse.ArgumentParser(
-        prog=prog, allow_abbrev=False, formatter_class=_help_formatter,
-        description="Run a tensorsh program (PyTorch-style tensor code) from FILE, -c CODE or standard "
-                    "input; with none of them on a terminal, open the interactive REPL.")
-    parser.add_argument("file", nargs="?", metavar="FILE", help="The program to run ('-' for standard input).")
-    parser.add_argument("-c", dest="code", metavar="CODE", help="Run CODE as a program.")
-    parser.add_argument("--format", dest="fmt", choices=["plain", "rich", "json"],
-                        help="How values are shown: plain reprs (default when stdout is not a terminal), "
-                             "rich (a shape/dtype/device header above each tensor), or one JSON object "
-                             "per value.")
-    parser.add_argument("--seed", type=int, help="Seed the random generators (torch and np.random) first.")
-    parser.add_argument("--no-color", action="store_true", help="No colour in output or errors.")
-    parser.add_argument("--no-files", action="store_true", help="Turn off save() and load().")
-    parser.add_argument("--max-memory", type=_memory_size, metavar="SIZE",
-                        help="The most memory a tensor, and the program as a whole, may use: bytes, or "
-                             "512M, 2G (default: half of the machine's memory).")
-    parser.add_argument("--debug", action="store_true", help="Show the Python traceback behind an error.")
-    parser.add_argument("-i", dest="interactive", action="store_true",
-                        help="Open the REPL after running the program, with its variables.")
-    parser.add_argument("--vi", action="store_true", help="Vi editing keys in the REPL (Emacs keys otherwise).")
-    parser.add_argument("--version", action="version", version=f"{prog}, version {__version__}")
-    return parser
-
-
 def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
-    """The command's entry point: parse `argv` (sys.argv by default), run, and exit with the status."""
-    parser = _parser(prog_name)
-    args = parser.parse_args(argv)
-    if args.code is not None and args.file is not None:
-        parser.error("give either -c CODE or a FILE, not both")
-    status = _execute(args)
+    """The command's entry point: parse `argv` (sys.argv by default), run, and exit with the status.
+
+    Shell completion answers here too, when $_TENSORSH_COMPLETE asks (click's protocol)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args and COMPLETE_VARIABLE not in os.environ and _is_terminal():
+        # `tensorsh` alone on a terminal: nothing to parse, so the prompt does not wait for click.
+        status = execute(file=None, code=None, fmt=None, seed=None, no_color=False, files=True, max_memory=None,
+                         debug=False, interactive=False, vi=False)
+    else:
+        status = _parse_and_execute(argv, prog_name)
     work = sys.modules.get("tensorsh.engine.work")  # loaded only if a program ran
     if work is not None and work.abandoned_work():
         sys.stdout.flush()
@@ -194,25 +168,40 @@ def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
     sys.exit(status)
 
 
-def _execute(args: argparse.Namespace) -> int:
-    """Run what the arguments ask for; the exit status."""
-    file, code, fmt, no_color, debug, vi = args.file, args.code, args.fmt, args.no_color, args.debug, args.vi
+def _parse_and_execute(argv: list[str] | None, prog_name: str) -> int:
+    import click
+
+    from tensorsh.command import command
+
+    try:
+        # Not click's standalone mode: it would turn Ctrl-C into "Aborted!" and exit status 1.
+        return command.main(args=argv, prog_name=prog_name, complete_var=COMPLETE_VARIABLE, standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:  # Ctrl-C before the program started
+        sys.stderr.write("interrupted\n")
+        return 130
+
+
+def execute(file, code, fmt, seed, no_color, files, max_memory, debug, interactive, vi) -> int:
+    """Run what the command line asks for (its options, as `tensorsh.command` reads them); the exit status."""
+    color = _use_color(no_color)
     try:
         program = _read_program(file, code)
-        if args.max_memory is not None:
+        if max_memory is not None:
             from tensorsh.engine.limits import set_max_memory
 
-            set_max_memory(args.max_memory)
+            set_max_memory(max_memory)
         if program is None:
-            return _start_repl(_session(not args.no_files, "plain", args.seed), fmt, _use_color(no_color), vi,
-                               debug)
+            return _start_repl(lambda: _session(files, "plain", seed), fmt, color, vi, debug)
         source, filename = program
         run_fmt = fmt or ("rich" if sys.stdout.isatty() else "plain")
-        session = _session(not args.no_files, run_fmt, args.seed)
-        status = _run(session, source, filename, run_fmt, _use_color(no_color), no_color, debug)
+        session = _session(files, run_fmt, seed)
+        status = _run(session, source, filename, run_fmt, color, no_color, debug)
         sys.stdout.flush()
-        if args.interactive:
-            return _start_repl(session, fmt, _use_color(no_color), vi, debug)
+        if interactive:
+            return _start_repl(lambda: session, fmt, color, vi, debug)
     except BrokenPipeError:
         # The reader went away (`tensorsh f.tsh | head`): stop quietly, as Python's docs advise.
         devnull = os.open(os.devnull, os.O_WRONLY)

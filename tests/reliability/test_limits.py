@@ -318,7 +318,7 @@ def test_cli_caps_the_whole_process_not_only_each_tensor():
 def test_cli_refuses_a_bad_size():
     done = _tensorsh("--max-memory", "lots", "-c", "1")
     assert done.returncode == 2
-    assert "tensorsh: error: argument --max-memory: not a size: 'lots' (examples: 2G, 512M, 1000000)" in done.stderr
+    assert "Error: Invalid value for '--max-memory': not a size: 'lots' (examples: 2G, 512M, 1000000)" in done.stderr
 
 
 def test_an_integer_grown_past_the_bound_by_addition_cannot_be_shown_but_is_not_a_crash():
