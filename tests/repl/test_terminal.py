@@ -190,9 +190,11 @@ def test_ctrl_c_clears_the_line(term):
     assert "NameError" not in term.screen.text
 
 
-def test_ctrl_c_interrupts_a_long_computation_and_keeps_the_session(term):
+@pytest.mark.parametrize("line", ["for i in range(10**9): k = i", ":time for i in range(10**9): k = i",
+                                  ":timeit any(i < 0 for i in range(10**9))"])
+def test_ctrl_c_interrupts_a_long_computation_and_keeps_the_session(term, line):
     term.run("k = 1")
-    term.type("for i in range(10**9): k = i\r")
+    term.type(line + "\r")
     time.sleep(1.0)
     started = time.monotonic()
     term.type(CTRL_C)
