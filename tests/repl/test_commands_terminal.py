@@ -3,17 +3,7 @@
 import re
 import time
 
-import pytest
-
-from tests.repl.test_terminal import CTRL_C, TAB, Terminal, lines
-
-
-@pytest.fixture
-def term(tmp_path):
-    terminal = Terminal(tmp_path)
-    terminal.prompt()
-    yield terminal
-    terminal.close()
+from tests.repl.test_terminal import CTRL_C, TAB, lines, term  # noqa: F401 - term is a fixture, shared
 
 
 def test_time_runs_a_statement_once_and_shows_cpu_and_wall_time(term):

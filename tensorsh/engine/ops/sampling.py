@@ -200,7 +200,7 @@ def random_(self, *bounds, generator=None):
         raise TypeError(f"random_() takes from 0 to 2 positional arguments but {len(bounds)} were given")
     low, high = (0, *bounds) if len(bounds) == 1 else bounds
     if high is None:
-        high = _largest_exact(dtype) + 1
+        high = draws.largest_exact(dtype) + 1
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     if dtype in _C_NAMES:
@@ -219,14 +219,6 @@ _C_NAMES = {np.dtype(np.bool_): "bool", np.dtype(np.uint8): "unsigned char", np.
 def _limits(dtype: np.dtype) -> tuple:
     info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
     return info.min, info.max
-
-
-def _largest_exact(dtype: np.dtype) -> int:
-    if dtype == np.bool_:
-        return 1
-    if dtype.kind == "f":
-        return 2 ** (np.finfo(dtype).nmant + 1)
-    return int(np.iinfo(dtype).max)
 
 
 @op("random", variants="method")

@@ -141,17 +141,22 @@ def integers(gen: Generator, n: int, low: int, high: int) -> np.ndarray:
 
 
 def bits(gen: Generator, n: int, dtype: np.dtype) -> np.ndarray:
-    """random_() without bounds: from 0 to the largest integer the dtype holds exactly (for
-    floats, 2**mantissa digits inclusive); 64-bit draws for int64 and float64."""
+    """random_() without bounds: from 0 to largest_exact(dtype), inclusive; 64-bit draws for
+    int64 and float64 (bool takes a draw's lowest bit)."""
     if dtype == np.bool_:
         return (gen._uint32(n) & np.uint32(1)).astype(np.bool_)
+    draws = gen._uint64(n) if dtype in (np.int64, np.float64) else gen._uint32(n)
+    return (draws % np.uint64(largest_exact(dtype) + 1)).astype(dtype)
+
+
+def largest_exact(dtype: np.dtype) -> int:
+    """The largest integer random_ draws for dtype: its maximum, or for floats 2**digits (the
+    last integer they all hold exactly)."""
+    if dtype == np.bool_:
+        return 1
     if dtype.kind == "f":
-        modulus = 2 ** (np.finfo(dtype).nmant + 1) + 1  # 2**digits + 1, the digits with the implicit bit
-        draws = gen._uint64(n) if dtype == np.float64 else gen._uint32(n)
-    else:
-        modulus = int(np.iinfo(dtype).max) + 1
-        draws = gen._uint64(n) if dtype == np.int64 else gen._uint32(n)
-    return (draws % np.uint64(modulus)).astype(dtype)
+        return 2 ** (np.finfo(dtype).nmant + 1)
+    return int(np.iinfo(dtype).max)
 
 
 def permutation(gen: Generator, n: int) -> np.ndarray:
