@@ -171,11 +171,16 @@ def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
 def _parse_and_execute(argv: list[str] | None, prog_name: str) -> int:
     import click
 
-    from tensorsh.command import command
+    from tensorsh.command import command, subcommand
 
+    args = sys.argv[1:] if argv is None else argv
+    found = subcommand(args[0]) if args else None
+    if found is not None:
+        command, args, prog_name = found, args[1:], f"{prog_name} {args[0]}"
     try:
         # Not click's standalone mode: it would turn Ctrl-C into "Aborted!" and exit status 1.
-        return command.main(args=argv, prog_name=prog_name, complete_var=COMPLETE_VARIABLE, standalone_mode=False)
+        status = command.main(args=args, prog_name=prog_name, complete_var=COMPLETE_VARIABLE, standalone_mode=False)
+        return EXIT_OK if status is None else status
     except click.ClickException as error:
         error.show()
         return error.exit_code

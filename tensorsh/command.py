@@ -7,6 +7,7 @@ without it (see `cli.main`).
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import click
@@ -79,3 +80,17 @@ def command(ctx, file, code, fmt, seed, no_color, no_files, max_memory, debug, i
     if code is not None and file is not None:
         raise click.UsageError("give either -c CODE or a FILE, not both")
     ctx.exit(cli.execute(file, code, fmt, seed, no_color, not no_files, max_memory, debug, interactive, vi))
+
+
+# Tools beside running a program, each a click command of its own module, imported only when named:
+# `tensorsh doctest NOTEBOOK`. A program file of one of these names runs as `tensorsh ./doctest`.
+SUBCOMMANDS = {
+    "doctest": "tensorsh.notebooks.doctest",
+    "kernel": "tensorsh.kernel.install",
+}
+
+
+def subcommand(name: str) -> click.Command | None:
+    """The click command `tensorsh NAME ...` runs, or None when NAME is not a subcommand (a program file)."""
+    module = SUBCOMMANDS.get(name)
+    return None if module is None else importlib.import_module(module).command
