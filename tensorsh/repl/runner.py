@@ -10,6 +10,7 @@ and returns to the prompt.
 
 from __future__ import annotations
 
+import ast
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -99,3 +100,33 @@ def execute(ctx: Context, source: str, filename: str = "<input>") -> bool:
         ctx.report(internal_error(exc, None).located(filename, source))
         return False
     return True
+
+
+NOTHING = object()  # what `evaluate` returns after reporting an error: None is a value
+
+
+def evaluate(ctx: Context, expression: str, filename: str = "<input>") -> Any:
+    """The value of one expression, computed in the session as any input is (validated, guarded);
+    NOTHING once an error, a statement or an interrupt has been reported. For commands that take
+    an expression: `:stats x[0]`, `:graph loss`."""
+    try:
+        ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        try:
+            ast.parse(expression)
+        except SyntaxError:
+            pass  # the language reports it below, with its span
+        else:
+            ctx.error(f"this takes an expression, not a statement: {expression.strip()}")
+            return NOTHING
+    values: list[Any] = []
+    session = ctx.session
+    try:
+        session.execute(session.prepare(expression.strip(), filename), values.append)
+    except TensorshError as error:
+        ctx.report(error.located(filename, expression.strip()))
+        return NOTHING
+    except KeyboardInterrupt:
+        ctx.error(INTERRUPTED)
+        return NOTHING
+    return values[0] if values else None
