@@ -100,6 +100,9 @@ class TensorshError(Exception):
         self.filename = filename
         self.source = source
         self.before_running = False  # found while parsing or validating: nothing of the program ran
+        # Operands underlined under the span's line, each with its label (a shape): see lang.shapes.
+        self.labels: list[tuple[Span, str]] = []
+        self.explanation: list[str] = []  # a note of several lines, after `note`
         self.internal = internal
 
     @property
@@ -223,15 +226,52 @@ def render(error: TensorshError, color: bool = False) -> str:
             text = lines_of_source[span.line - 1]
             stop = span.end_column - 1 if span.end_line == span.line else len(text.rstrip())
             shown, start, stop = _excerpt(text, span.column - 1, stop)
-            carets = "^" * max(1, stop - start)
             bar = paint("|", "blue")
             lines.append(f"{pad} {bar}")
             lines.append(f"{paint(str(span.line), 'blue')} {bar} {shown}".rstrip())
-            lines.append(f"{pad} {bar} {' ' * start}{paint(carets, 'error')}")
+            marks = [(start, max(stop, start + 1), "^", "error")]
+            labels = []
+            for label_span, label in error.labels if span.end_line == span.line else ():
+                if label_span.line == label_span.end_line == span.line:
+                    _, low, high = _excerpt(text, label_span.column - 1, label_span.end_column - 1)
+                    marks.append((low, max(high, low + 1), "-", "blue"))
+                    labels.append((low, label))
+            lines += [f"{pad} {bar} {row}".rstrip() for row in _marked(marks, labels, paint)]
+            if labels:
+                lines.append(f"{pad} {bar}")
+    width = len(str(span.line)) if span is not None and error.filename is not None else 0
     if error.note:
-        width = len(str(span.line)) if span is not None and error.filename is not None else 0
         lines.append(f"{' ' * width} = note: {_printable(error.note)}")
+    if error.explanation:
+        first, *rest = error.explanation
+        lines.append(f"{' ' * width} = note: {_printable(first)}")
+        lines += [f"{' ' * (width + 9)}{_printable(line)}" for line in rest]
     return "\n".join(lines) + "\n"
+
+
+def _marked(marks: list[tuple[int, int, str, str]], labels: list[tuple[int, str]], paint) -> list[str]:
+    """The row of marks under a source line (`^^^` for the span, `---` under each operand), then the
+    operands' labels, each starting under its operand, on as many rows as keep them apart."""
+    row, end = [], 0
+    for low, high, mark, style in sorted(marks):
+        if low < end:  # overlapping marks: the first drawn wins
+            continue
+        row.append(" " * (low - end) + paint(mark * (high - low), style))
+        end = high
+    rows = ["".join(row)]
+    placed: list[list[tuple[int, str]]] = []
+    for low, label in sorted(labels):
+        free = next((r for r in placed if r[-1][0] + len(r[-1][1]) < low), None)
+        if free is None:
+            placed.append(free := [])
+        free.append((low, label))
+    for labels_in_row in placed:
+        text, end = "", 0
+        for low, label in labels_in_row:
+            text += " " * (low - end) + paint(label, "blue")
+            end = low + len(label)
+        rows.append(text)
+    return rows
 
 
 def _excerpt(text: str, start: int, stop: int) -> tuple[str, int, int]:

@@ -24,7 +24,7 @@ import warnings
 from types import CodeType, FrameType
 from typing import Any, Callable, Mapping
 
-from tensorsh.lang import calls
+from tensorsh.lang import calls, shapes
 from tensorsh.lang.compiler import callee_path, compile_program
 from tensorsh.lang.errors import USER_EXCEPTIONS, Span, TensorshError, did_you_mean, internal_error, \
     source_lines, span_at, span_of_index, syntax_error, user_error
@@ -249,6 +249,9 @@ class Evaluator:
             error.span = span_at(lines, *position)
         if isinstance(exc, TypeError) and position is not None:
             self._explain_call(error, frame, call_sites.get(position), lines)
+        elif position is not None:
+            below = [f for f, _ in frames[frames.index((frame, lasti)) + 1:]]
+            shapes.explain(error, exc, frame, below, _node_at(source, position), lines)
         if error.note is None:
             error.note = self._call_chain(mine)
         return error.located(filename, source)
@@ -398,6 +401,22 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def _too_deep() -> TensorshError:
     return TensorshError("SyntaxError", "the program is nested too deeply to parse", Span(1, 1, 1, 2),
                          "split long expressions into several statements")
+
+
+def _node_at(source: str, position: tuple[int, int, int, int]) -> ast.AST | None:
+    """The innermost operation (a call, an operator, an augmented assignment) written at `position`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    line, end_line, column, end_column = position
+    found = None
+    for node in ast.walk(tree):  # outer nodes first: the last match is the innermost
+        if isinstance(node, (ast.Call, ast.BinOp, ast.AugAssign)) and (node.lineno, node.end_lineno,
+                                                                       node.col_offset, node.end_col_offset) \
+                == (line, end_line, column, end_column):
+            found = node
+    return found
 
 
 def _frames(exc: BaseException) -> list[tuple[FrameType, int]]:

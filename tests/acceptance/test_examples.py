@@ -52,8 +52,19 @@ def test_example(example: Path):
         "diff; if not, tensorsh prints something PyTorch does not")
     if example.stem == "broadcasting":
         assert result.returncode == 1
-        assert result.stderr.startswith(
+        # PyTorch's message, then the operands' shapes and the clash, lined up from the right.
+        assert result.stderr == (
             "error[RuntimeError]: The size of tensor a (3) must match the size of tensor b (2) "
-            "at non-singleton dimension 1\n  --> examples/broadcasting.tsh:20:1\n")
+            "at non-singleton dimension 1\n"
+            "  --> examples/broadcasting.tsh:20:18\n"
+            "   |\n"
+            "20 | torch.ones(2, 3) + torch.ones(2)\n"
+            "   | ---------------- ^ -------------\n"
+            "   | (2, 3)             (2,)\n"
+            "   |\n"
+            "   = note: broadcasting lines shapes up from the right; dimension 1 clashes:\n"
+            "             a  [2, 3]\n"
+            "             b     [2]\n"
+            "                    ^ 3 against 2\n")
     else:
         assert (result.returncode, result.stderr) == (0, "")

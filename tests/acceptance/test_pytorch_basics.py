@@ -41,20 +41,23 @@ def test_the_notebook_runs_the_same_from_a_pipe():
     assert (result.returncode, result.stdout) == (0, (HERE / "pytorch_basics.expected").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name,stdout,message,line,source_line", [
+@pytest.mark.parametrize("name,stdout,message,line,source_line,marks,labels", [
     ("pytorch_basics_dot_error.tsh", "tensor([[ 60.,  70.],\n        [160., 195.]])\n",
-     "1D tensors expected, but got 2D and 2D tensors", 10, "t1.dot(t2)"),
-    ("pytorch_basics_mm_error.tsh", "", "self must be a matrix", 7, "a.mm(b)"),
+     "1D tensors expected, but got 2D and 2D tensors", 10, "t1.dot(t2)", "--^^^^ --", ["(2, 5) (5, 2)"]),
+    ("pytorch_basics_mm_error.tsh", "", "self must be a matrix", 7, "a.mm(b)", "-^^^ -", ["(5, 2, 3)", "     (5,)"]),
 ])
-def test_the_failing_cells_fail_with_the_notebooks_messages(name, stdout, message, line, source_line):
+def test_the_failing_cells_fail_with_the_notebooks_messages(name, stdout, message, line, source_line, marks, labels):
     result = tensorsh(str(HERE / name))
     assert result.returncode == 1
     assert result.stdout == stdout
     pad = " " * len(str(line))
+    # The notebook's message, the method marked and its operands labelled with their shapes.
     assert result.stderr == (
         f"error[RuntimeError]: {message}\n"
-        f"{pad}--> {HERE / name}:{line}:1\n"
+        f"{pad}--> {HERE / name}:{line}:{marks.index('^') + 1}\n"
         f"{pad} |\n"
         f"{line} | {source_line}\n"
-        f"{pad} | {'^' * len(source_line)}\n"
+        f"{pad} | {marks}\n"
+        + "".join(f"{pad} | {label}\n" for label in labels)
+        + f"{pad} |\n"
     )

@@ -78,7 +78,7 @@ def test_engine_errors_keep_pytorchs_class_and_message():
         Session().run("a = torch.rand(5, 2, 3)\nb = torch.rand(5)\n\na.mm(b)", "cell.tsh")
     error = info.value
     assert (error.kind, error.message) == ("RuntimeError", "self must be a matrix")
-    assert (error.span.line, error.span.column, error.span.end_column) == (4, 1, 8)
+    assert (error.span.line, error.span.column, error.span.end_column) == (4, 2, 5)  # `.mm`; a and b labelled
 
 
 def test_design_builtins_are_pythons_and_torch_keeps_its_own():

@@ -122,7 +122,8 @@ def test_print_takes_sep_end_and_flush_and_no_file():
 
 def test_an_error_inside_a_function_points_at_its_line_and_names_the_calls():
     error = error_of("def inner(t):\n    return t.view(5)\ndef outer():\n    return inner(ones(6))\nouter()")
-    assert (error.span.line, error.span.column, error.span.end_column) == (2, 12, 21)
+    assert (error.span.line, error.span.column, error.span.end_column) == (2, 13, 18)  # `.view`, t labelled
+    assert error.labels == [((2, 12, 2, 13), "(6,)")]
     assert error.note == "in inner(), called from line 4 (in outer), called from line 5"
 
 
@@ -130,7 +131,7 @@ def test_an_error_in_a_function_from_an_earlier_input_shows_that_input():
     session = Session()
     session.run("x = 1\ndef f(t):\n    return t.view(5)", "<input>")
     error = error_of("f(ones(6))", session)
-    assert render(error).splitlines()[1:4] == [" --> <input>:3:12", "  |", "3 |     return t.view(5)"]
+    assert render(error).splitlines()[1:4] == [" --> <input>:3:13", "  |", "3 |     return t.view(5)"]
     assert error.note == "in f(), called from <t>:1"  # the call came from another file
 
 
