@@ -26,6 +26,7 @@ be paired (a starred argument, a keyword the callee does not name) goes unlabell
 from __future__ import annotations
 
 import ast
+import math
 import re
 from types import FrameType
 from typing import Any
@@ -254,23 +255,16 @@ def _viewing(message: str, shapes: list[tuple]) -> list[str]:
         return []
     asked = [int(d) for d in found.group(1).split(",") if d.strip()]
     shape = shapes[0]
-    have = f"{'×'.join(map(str, shape))} = {_product_of(shape)}" if len(shape) > 1 else str(_product_of(shape))
+    have = f"{'×'.join(map(str, shape))} = {math.prod(shape)}" if len(shape) > 1 else str(math.prod(shape))
     if -1 in asked:
         known = [d for d in asked if d != -1]
         needs = f"a multiple of {'×'.join(map(str, known))}"
     elif len(asked) > 1:
-        needs = f"{'×'.join(map(str, asked))} = {_product_of(asked)}"
+        needs = f"{'×'.join(map(str, asked))} = {math.prod(asked)}"
     else:
-        needs = str(_product_of(asked))
-    return [f"a view keeps the element count: {shape_text(shape)} holds {have} elements; "
-            f"[{found.group(1)}] needs {needs}"]
-
-
-def _product_of(sizes) -> int:
-    count = 1
-    for size in sizes:
-        count *= int(size)
-    return count
+        needs = str(math.prod(asked))
+    return [(f"a view keeps the element count: {shape_text(shape)} holds {have} elements; "
+             f"[{found.group(1)}] needs {needs}")]
 
 
 def _layer(below: list[FrameType], node: ast.AST, lines: list[str]) -> list[str]:
