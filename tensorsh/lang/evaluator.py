@@ -36,6 +36,7 @@ from tensorsh.lang.pybuiltins import Exit, make_dir
 from tensorsh.lang.validator import validate
 
 Display = Callable[[Any], None]
+Instrument = Callable[[ast.Module], ast.Module]
 
 # Python frames a program may stack (its calls, and the engine's beneath them). Each frame
 # may also take C stack (a call through sorted(key=...) takes several kilobytes), so the
@@ -116,18 +117,23 @@ class Evaluator:
 
     # ---------------------------------------------------------------- entry points
 
-    def prepare(self, source: str, filename: str) -> CodeType:
-        """Parse, validate and compile a whole program; a located TensorshError if any of it is refused."""
-        with _collector_paused():
-            return self._prepare(source, filename)
+    def prepare(self, source: str, filename: str, instrument: Instrument | None = None) -> CodeType:
+        """Parse, validate and compile a whole program; a located TensorshError if any of it is refused.
 
-    def _prepare(self, source: str, filename: str) -> CodeType:
+        `instrument`, if given, rewrites the validated tree before it is compiled (and guarded):
+        `lang.tracing` uses it to note each sub-expression's value."""
+        with _collector_paused():
+            return self._prepare(source, filename, instrument)
+
+    def _prepare(self, source: str, filename: str, instrument: Instrument | None) -> CodeType:
         # A byte order mark starts many files written on Windows; it is not code, whether the
         # program comes from a file, -c, standard input or the REPL.
         source = source.removeprefix("\ufeff")
         try:
             tree = parse(source, filename)
             validate(tree, source, self.modules)
+            if instrument is not None:
+                tree = instrument(tree)
             key = self._program_name(filename)
             try:
                 code, call_sites = compile_program(tree, source, key)

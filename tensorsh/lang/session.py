@@ -59,9 +59,10 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - a failure of ours outside the program; never a traceback
             raise internal_error(exc, None).located(filename, source) from exc
 
-    def prepare(self, source: str, filename: str = "<input>"):
-        """The compiled program, to run (perhaps many times) with `execute`."""
-        return self._evaluator.prepare(source, filename)
+    def prepare(self, source: str, filename: str = "<input>", instrument=None):
+        """The compiled program, to run (perhaps many times) with `execute`; `instrument` rewrites
+        the validated tree before it is compiled (see `Evaluator.prepare`)."""
+        return self._evaluator.prepare(source, filename, instrument)
 
     def execute(self, code, display: Display | None = None) -> None:
         self._evaluator.execute(code, display)

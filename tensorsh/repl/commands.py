@@ -313,3 +313,6 @@ def _restore(variables: dict, snapshot: dict) -> None:
 def quit_command(ctx: Context, argument: str) -> None:
     """Leave tensorsh (Ctrl-D does too)."""
     ctx.running = False
+
+
+from tensorsh.repl import shape_tree  # noqa: E402,F401 - registers :shape
