@@ -41,7 +41,9 @@ _SHAPE_MESSAGE = re.compile(
     r"size mismatch|doesn't match the broadcast shape|must have same number of dimensions|"
     r"inconsistent tensor size|1D tensors expected|both arguments to matmul need to be at least 1D|"
     r"Expected \d+D \(unbatched\) or \d+D \(batched\) input|to have \d+ channels|expected input\[|"
-    r"input and target|must match the number of|cannot reshape tensor of 0 elements|must be a matrix")
+    r"input and target|must match the number of|cannot reshape tensor of 0 elements|must be a matrix|"
+    r"should contain \d+ elements|batch_size|does not match the length of the desired ordering|"
+    r"The expanded size of the tensor|Dimension out of range|number of dimensions|out of bounds for dimension")
 
 _BROADCAST = re.compile(r"tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
                         r"dimension (\d+)")
@@ -60,7 +62,7 @@ def explain(error: TensorshError, exc: BaseException, frame: FrameType, below: l
     `below` are the traceback's frames under the program's own, outermost first: the first is
     the function the expression called. `lines` is the source the spans refer to."""
     callee = below[0] if below else None
-    if callee is None or node is None or not isinstance(exc, (RuntimeError, ValueError)) \
+    if callee is None or node is None or not isinstance(exc, (RuntimeError, ValueError, IndexError)) \
             or not _SHAPE_MESSAGE.search(str(exc)):
         return
     written = _written(node, frame, callee)

@@ -63,7 +63,8 @@ def test_broadcasting_lines_the_shapes_up_from_the_right_and_marks_the_clash():
 
 
 def test_errors_that_are_not_about_shapes_get_no_labels():
-    assert labels(error_of("torch.ones(2, 3).sum(dim=5)")) == []  # an index error: the message says it
+    assert labels(error_of("torch.ones(2, 3).sum(dim=5)")) == ["(2, 3)"]  # a dimension out of range is one
+    assert labels(error_of("torch.ones(2) / 'a'")) == []
     assert labels(error_of("torch.ones(2).long() @ torch.ones(2)")) == []  # dtypes
     assert error_of("torch.ones(2).long() @ torch.ones(2)").explanation == []
 
