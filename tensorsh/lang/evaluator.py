@@ -410,7 +410,7 @@ def _too_deep() -> TensorshError:
 
 
 def _node_at(source: str, position: tuple[int, int, int, int]) -> ast.AST | None:
-    """The innermost operation (a call, an operator, an augmented assignment) written at `position`."""
+    """The innermost operation (a call, an operator, an augmented assignment, an index) written at `position`."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -418,7 +418,7 @@ def _node_at(source: str, position: tuple[int, int, int, int]) -> ast.AST | None
     line, end_line, column, end_column = position
     found = None
     for node in ast.walk(tree):  # outer nodes first: the last match is the innermost
-        if isinstance(node, (ast.Call, ast.BinOp, ast.AugAssign)) and (node.lineno, node.end_lineno,
+        if isinstance(node, (ast.Call, ast.BinOp, ast.AugAssign, ast.Subscript)) and (node.lineno, node.end_lineno,
                                                                        node.col_offset, node.end_col_offset) \
                 == (line, end_line, column, end_column):
             found = node

@@ -43,7 +43,8 @@ _SHAPE_MESSAGE = re.compile(
     r"Expected \d+D \(unbatched\) or \d+D \(batched\) input|to have \d+ channels|expected input\[|"
     r"input and target|must match the number of|cannot reshape tensor of 0 elements|must be a matrix|"
     r"should contain \d+ elements|batch_size|does not match the length of the desired ordering|"
-    r"The expanded size of the tensor|Dimension out of range|number of dimensions|out of bounds for dimension")
+    r"The expanded size of the tensor|Dimension out of range|number of dimensions|out of bounds for dimension|"
+    r"does not match the shape of the indexed tensor")
 
 _BROADCAST = re.compile(r"tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
                         r"dimension (\d+)")
@@ -128,6 +129,9 @@ def _written(node: ast.AST, frame: FrameType, callee: FrameType) -> tuple[tuple[
         if left.end_lineno != right.lineno:
             return None
         return (left.end_lineno, right.lineno, left.end_col_offset, right.col_offset), [left, right]
+    if isinstance(node, ast.Subscript):  # x[2, 5]: the brackets are the operator
+        value = node.value
+        return (value.end_lineno, node.end_lineno, value.end_col_offset, node.end_col_offset), [value, node.slice]
     if isinstance(node, ast.Call):
         function = node.func
         if isinstance(function, ast.Attribute) and callee.f_code.co_name != "__call__" \

@@ -35,6 +35,7 @@ def labels(error: TensorshError) -> list[str]:
     ("torch.ones(6).view(4, 2)", ["(6,)"]),
     ("t = torch.ones(3)\nt += torch.ones(2, 3)", ["(3,)", "(2, 3)"]),
     ("m = nn.Linear(3, 2)\nm(torch.ones(4, 5))", ["(4, 5)"]),  # the layer is the operator
+    ("x = torch.ones(2, 3)\nx[:, 5]", ["(2, 3)"]),  # the brackets are the operator
 ])
 def test_each_tensor_operand_is_labelled_with_its_shape(source, expected):
     assert labels(error_of(source)) == expected
