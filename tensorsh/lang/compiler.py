@@ -34,11 +34,13 @@ from tensorsh.lang.errors import TensorshError, source_lines, span_of, syntax_er
 from tensorsh.lang.guards import BINARY
 
 
-def compile_program(tree: ast.Module, source: str, filename: str) -> tuple[CodeType, dict]:
+def compile_program(tree: ast.Module, source: str, filename: str, show: str = "all") -> tuple[CodeType, dict]:
     """The code object for a validated module, and its call sites by position (see `Guarding.calls`);
-    a located SyntaxError for what CPython's compiler refuses."""
+    a located SyntaxError for what CPython's compiler refuses. `show` says which top-level
+    expression statements show their value: "all" (a program's rule), or "last" (Jupyter's:
+    the last statement only, if it is one)."""
     lines = source_lines(source)
-    guarding = Guarding(lines)
+    guarding = Guarding(lines, show)
     tree = guarding.visit(tree)
     try:
         with warnings.catch_warnings():
@@ -132,8 +134,9 @@ def silent(lines: list[str], statement: ast.Expr) -> bool:
 
 
 class Guarding(ast.NodeTransformer):
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], show: str = "all"):
         self.lines = lines
+        self.show = show
         self.temporaries = 0
         self.scopes = 0  # functions and classes the walk is inside
         # Each call's node and its callee as written, by CPython's position of the call: what
@@ -179,10 +182,11 @@ class Guarding(ast.NodeTransformer):
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
         body: list[ast.stmt] = []
+        shown = node.body[-1:] if self.show == "last" else node.body
         for statement in node.body:
             if isinstance(statement, ast.Expr):
                 value = self.visit(statement.value)
-                if not silent(self.lines, statement):
+                if statement in shown and not silent(self.lines, statement):
                     value = _call("_tsh_show", [value], statement)
                 body.append(_statement(value, statement))
             else:

@@ -117,15 +117,18 @@ class Evaluator:
 
     # ---------------------------------------------------------------- entry points
 
-    def prepare(self, source: str, filename: str, instrument: Instrument | None = None) -> CodeType:
+    def prepare(self, source: str, filename: str, instrument: Instrument | None = None,
+                show: str = "all") -> CodeType:
         """Parse, validate and compile a whole program; a located TensorshError if any of it is refused.
 
         `instrument`, if given, rewrites the validated tree before it is compiled (and guarded):
-        `lang.tracing` uses it to note each sub-expression's value."""
+        `lang.tracing` uses it to note each sub-expression's value. `show` is "all" (every
+        top-level expression statement shows its value) or "last" (Jupyter's rule: only the
+        last statement, if it is an expression)."""
         with _collector_paused():
-            return self._prepare(source, filename, instrument)
+            return self._prepare(source, filename, instrument, show)
 
-    def _prepare(self, source: str, filename: str, instrument: Instrument | None) -> CodeType:
+    def _prepare(self, source: str, filename: str, instrument: Instrument | None, show: str) -> CodeType:
         # A byte order mark starts many files written on Windows; it is not code, whether the
         # program comes from a file, -c, standard input or the REPL.
         source = source.removeprefix("\ufeff")
@@ -136,7 +139,7 @@ class Evaluator:
                 tree = instrument(tree)
             key = self._program_name(filename)
             try:
-                code, call_sites = compile_program(tree, source, key)
+                code, call_sites = compile_program(tree, source, key, show)
             except (RecursionError, MemoryError):
                 raise _too_deep() from None
         except TensorshError as error:
@@ -167,8 +170,8 @@ class Evaluator:
             self.display = None
             PENDING_EXIT.clear()
 
-    def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
-        self.execute(self.prepare(source, filename), display)
+    def run(self, source: str, filename: str = "<input>", display: Display | None = None, show: str = "all") -> None:
+        self.execute(self.prepare(source, filename, show=show), display)
 
     def names(self) -> list[str]:
         """Every name a program can use right now, sorted."""

@@ -49,20 +49,20 @@ class Session:
         self.variables: dict[str, Any] = {}
         self._evaluator = Evaluator(self.builtins, self.variables, self.modules)
 
-    def run(self, source: str, filename: str = "<input>", display: Display | None = None) -> None:
+    def run(self, source: str, filename: str = "<input>", display: Display | None = None, show: str = "all") -> None:
         """Parse, validate and compile all of `source`, then run it; raise TensorshError (located) on
-        the first error."""
+        the first error. `show="last"` shows only the last statement's value, as Jupyter does."""
         try:
-            self._evaluator.run(source, filename, display)
+            self._evaluator.run(source, filename, display, show)
         except (TensorshError, BrokenPipeError):
             raise
         except Exception as exc:  # noqa: BLE001 - a failure of ours outside the program; never a traceback
             raise internal_error(exc, None).located(filename, source) from exc
 
-    def prepare(self, source: str, filename: str = "<input>", instrument=None):
+    def prepare(self, source: str, filename: str = "<input>", instrument=None, show: str = "all"):
         """The compiled program, to run (perhaps many times) with `execute`; `instrument` rewrites
-        the validated tree before it is compiled (see `Evaluator.prepare`)."""
-        return self._evaluator.prepare(source, filename, instrument)
+        the validated tree before it is compiled, `show` is as for `run` (see `Evaluator.prepare`)."""
+        return self._evaluator.prepare(source, filename, instrument, show)
 
     def execute(self, code, display: Display | None = None) -> None:
         self._evaluator.execute(code, display)

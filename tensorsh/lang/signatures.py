@@ -12,6 +12,7 @@ never calls anything a user typed, so completion cannot run code.
 from __future__ import annotations
 
 import inspect
+import types
 from typing import Any
 
 from tensorsh.engine.ops import registry
@@ -36,11 +37,27 @@ def resolve(dotted: str, session) -> Any:
     for part in parts[1:]:
         if not part.isidentifier() or part.startswith("_"):
             raise LookupError(part)
+        if _computed_by_program(value, part):
+            raise LookupError(part)  # completing or explaining must not run the program's code
         try:
             value = namespace.get_attribute(value, part)
         except Exception as exc:  # noqa: BLE001 - any failure means "no value to complete on"
             raise LookupError(part) from exc
     return value
+
+
+def _computed_by_program(value: Any, name: str) -> bool:
+    """Whether reading `value.name` would run the program's code: a property (or other data
+    descriptor) of a class the program defined."""
+    cls = value if isinstance(value, type) else type(value)
+    if not any(namespace.is_program_class(c) for c in cls.__mro__):
+        return False
+    try:
+        found = inspect.getattr_static(value, name)
+    except AttributeError:
+        return False  # an engine base's __getattr__ (a module's layers) answers: engine code
+    return hasattr(type(found), "__get__") and not isinstance(found, (types.FunctionType, staticmethod,
+                                                                      classmethod))
 
 
 # ---------------------------------------------------------------- the op registry

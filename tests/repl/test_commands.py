@@ -47,8 +47,8 @@ def test_an_error_is_rendered_and_the_session_goes_on(repl):
     repl.run("t1 = torch.ones(2, 2)")
     out, err = repl.run("y = 5\nt1.dot(t1)")
     assert out == ""
-    assert err.startswith("error[RuntimeError]: 1D tensors expected, but got 2D and 2D tensors\n --> <input>:2:1")
-    assert "2 | t1.dot(t1)" in err and "  | ^^^^^^^^^^" in err
+    assert err.startswith("error[RuntimeError]: 1D tensors expected, but got 2D and 2D tensors\n --> <input>:2:3")
+    assert "2 | t1.dot(t1)\n  | --^^^^ --\n  | (2, 2) (2, 2)\n" in err
     assert repl.session.variables["y"] == 5  # assigned before the failing statement, as in Python
     out, _ = repl.run("t1.sum()")
     assert out == "tensor(4.)\n"
