@@ -5,8 +5,9 @@
     random   it does not, because its output hangs on random numbers drawn without a seed
              (the caller finds that out by running the cells again: see `doctest`)
     error    it raises the error the document shows (kind and message)
-    platform it differs only by the integer dtype NumPy defaults to: the document was
-             recorded where that is int32 (Windows, NumPy before 2) and tensorsh's is int64
+    platform it differs because of the machine the document was recorded on: NumPy's
+             default integer there was int32 (Windows, NumPy before 2), where tensorsh's is
+             int64; or the document shows a GPU (cuda, mps), where tensorsh computes on the CPU
     skipped  not compared: IPython's own syntax, or a cell the document never ran
 
 A notebook compares each kind of output with its own; a Markdown export mixes printed text
@@ -30,6 +31,8 @@ STATUSES = (MATCH, DIFFER, RANDOM, ERROR, PLATFORM, SKIPPED)
 # What NumPy's int32 default adds to a repr: `dtype=torch.int32` on a tensor made from an array,
 # `dtype=int32` on an array that came back; on int64 arrays there it is `dtype=int64` instead.
 _PLATFORM_DTYPE = re.compile(r",\s*dtype=(?:torch\.int32|int32|int64)(?=\))")
+# What a GPU leaves in a document's output: a tensor's device, or an error naming one.
+_GPU = re.compile(r"\b(cuda|mps)(?::\d+)?\b")
 
 
 @dataclass
@@ -107,6 +110,10 @@ def _judge(cell: Cell, ran: Ran) -> Verdict:
         return Verdict(cell, PLATFORM, "the document shows NumPy's int32 default integer (Windows, NumPy "
                                        "before 2); tensorsh's, as Linux's and macOS's, is int64",
                        expected, actual)
+    gpu = _GPU.search(expected)
+    if gpu is not None and got is None and not _GPU.search(actual):  # an error of tensorsh's is its own
+        return Verdict(cell, PLATFORM, f"the document was recorded on a GPU ({gpu.group(1)}); tensorsh computes on "
+                                       "the CPU", expected, actual)
     return Verdict(cell, DIFFER, _why(want, got), expected, actual)
 
 
