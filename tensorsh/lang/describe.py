@@ -22,7 +22,7 @@ def _is_engine(value: Any, name: str) -> bool:
     return any(c.__name__ == name and c.__module__.startswith(ENGINE_MODULES) for c in type(value).__mro__)
 
 
-def _is_tensor(value: Any) -> bool:
+def is_tensor(value: Any) -> bool:
     return _is_engine(value, "Tensor")
 
 
@@ -54,7 +54,7 @@ def _shape(value: Any) -> tuple[int, ...]:
 
 def summary(value: Any) -> str | None:
     """`shape (2, 3) · float32 · cpu` (plus requires_grad or grad_fn) for tensors and arrays; else None."""
-    if _is_tensor(value):
+    if is_tensor(value):
         parts = [f"shape {_shape(value)}", _dtype_name(value.dtype), str(value.device.type)]
         if value.grad_fn is not None:
             name = getattr(value.grad_fn, "name", None) or type(value.grad_fn).__name__
@@ -86,7 +86,7 @@ def _plain(data: Any) -> Any:
 
 def to_json(value: Any) -> dict[str, Any]:
     """The JSON object for one printed value; tensors carry shape, dtype, device, requires_grad, data."""
-    if _is_tensor(value):
+    if is_tensor(value):
         return {"type": "tensor", "shape": list(_shape(value)), "dtype": _dtype_name(value.dtype),
                 "device": str(value.device.type), "requires_grad": bool(value.requires_grad),
                 "data": _plain(value.tolist())}

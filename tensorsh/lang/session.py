@@ -67,6 +67,12 @@ class Session:
     def execute(self, code, display: Display | None = None) -> None:
         self._evaluator.execute(code, display)
 
+    def error_of(self, exc: BaseException) -> TensorshError:
+        """The diagnostic for an exception raised by the program's code called from outside a run
+        (a REPL command calling the program's function): located in its source, classified as
+        the program's mistake or ours, as a run would report it."""
+        return self._evaluator.error(exc)
+
     def names(self) -> list[str]:
         """Every name a program can use right now, sorted."""
         return self._evaluator.names()

@@ -9,7 +9,9 @@ closest known one.
 from __future__ import annotations
 
 import ast
+import inspect
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -28,6 +30,7 @@ class Command:
     args: str
     summary: str
     aliases: tuple[str, ...] = ()
+    code: bool = False  # its argument is program text (Tab completes it as such)
 
     @property
     def usage(self) -> str:
@@ -37,11 +40,11 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, args: str = "", aliases: tuple[str, ...] = ()):
-    """Register the decorated function as the REPL command `:name`."""
+def command(name: str, args: str = "", aliases: tuple[str, ...] = (), code: bool = False):
+    """Register the decorated function as the REPL command `:name`; `code`: it takes program text."""
 
     def register(fn):
-        COMMANDS[name] = Command(name, fn, args, signatures.first_line(fn.__doc__), tuple(aliases))
+        COMMANDS[name] = Command(name, fn, args, signatures.first_line(fn.__doc__), tuple(aliases), code)
         return fn
 
     return register
@@ -108,7 +111,7 @@ def help_command(ctx: Context, argument: str) -> None:
     if argument:
         if argument.startswith(":"):
             found = find(argument[1:])
-            text = None if found is None else f"{found.usage}\n  {found.summary}"
+            text = None if found is None else f"{found.usage}\n" + textwrap.indent(inspect.getdoc(found.fn), "  ")
         else:
             text = helptext.help_text(argument, ctx.session)
         if text is None:
@@ -140,7 +143,7 @@ def variable_rows(variables: dict[str, Any]) -> list[tuple[str, str, str, str, s
     rows = []
     for name in sorted(variables, key=str.lower):
         value = variables[name]
-        if signatures._is_tensor(value):
+        if describe.is_tensor(value):
             rows.append((name, "Tensor", _shape(value.shape), str(value.dtype).removeprefix("torch."),
                          str(value.device.type), str(bool(value.requires_grad))))
         elif isinstance(value, numpy.ndarray):
@@ -217,7 +220,7 @@ def format_command(ctx: Context, argument: str) -> None:
 
 # ---------------------------------------------------------------- :time, :timeit
 
-@command("time", "STATEMENT")
+@command("time", "STATEMENT", code=True)
 def time_command(ctx: Context, argument: str) -> None:
     """Run STATEMENT once; its wall and CPU time, then its value."""
     if not argument:
@@ -271,7 +274,7 @@ def not_repeatable(source: str) -> str | None:
     return None
 
 
-@command("timeit", "EXPRESSION")
+@command("timeit", "EXPRESSION", code=True)
 def timeit_command(ctx: Context, argument: str) -> None:
     """Repeat EXPRESSION (loops chosen automatically); mean ± std. dev. per loop."""
     if not argument:
@@ -315,4 +318,6 @@ def quit_command(ctx: Context, argument: str) -> None:
     ctx.running = False
 
 
+from tensorsh.repl import seeing  # noqa: E402,F401 - registers :stats, :hist, :show, :summarize
+from tensorsh.repl import graphs, checking  # noqa: E402,F401 - registers :graph, :gradcheck
 from tensorsh.repl import shape_tree  # noqa: E402,F401 - registers :shape

@@ -301,6 +301,6 @@ def _command(text: str, session: Any) -> Completions:
             return _attributes(dotted, last, session)
         found = [c for c in _names(typed, session) if c.meta != "keyword"]
         return Completions(len(typed), found)
-    if command.name == "time":
+    if command.code:  # :time, :stats, :graph...: program text
         return complete(rest, session)
     return Completions()

@@ -5,6 +5,9 @@ as PyTorch does — so `rich` only adds: the header `shape (2, 3) · float32 · 
 (from `lang.describe.summary`, with `requires_grad` or `grad_fn` when set) and colour
 for negative numbers, nan and inf. `plain` prints the bare repr, byte for byte what
 `--format plain` prints; `json` prints `lang.describe.to_json`'s object on one line.
+With `summarize_above` set (`:summarize N`), `rich` shows a tensor of more than N elements as
+its one-line statistics instead (`stats.Stats.parts`); off by default, as PyTorch's repr is
+what tensorsh promises.
 """
 
 from __future__ import annotations
@@ -54,6 +57,24 @@ def styled(value: Any):
     return text
 
 
+def stats_text(parts: list[tuple[str, str | None]]):
+    """The rich `Text` of a statistics line's (text, kind) parts: sizes dim, NaN and Inf counts bright."""
+    from rich.text import Text
+
+    styles = {"dim": HEADER_STYLE, "special": SPECIAL_STYLE}
+    return Text.assemble(*((text, styles.get(kind, "")) for text, kind in parts))
+
+
+def summarized(value: Any, above: int | None):
+    """The statistics line of a tensor or array of more than `above` elements; else None."""
+    from tensorsh.repl.stats import array_of, measure, name_of, notes_of
+
+    data = None if above is None else array_of(value)
+    if data is None or data.size <= above:
+        return None
+    return stats_text(measure(data).parts(name_of(value, data), notes_of(value)))
+
+
 class Printer:
     """Shows values on a stream in the current format; the REPL's `display` callback."""
 
@@ -63,6 +84,7 @@ class Printer:
         self.fmt = fmt
         self.color = color
         self.file = file
+        self.summarize_above: int | None = None  # rich: tensors past this many elements show their statistics
         self._console = None
 
     @property
@@ -87,7 +109,7 @@ class Printer:
         elif self.fmt == "json":
             self.stream.write(as_json(value) + "\n")
         else:
-            self.console.print(styled(value))
+            self.console.print(summarized(value, self.summarize_above) or styled(value))
         self.stream.flush()
 
     def print(self, renderable: Any = "", style: str | None = None) -> None:

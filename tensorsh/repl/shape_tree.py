@@ -25,11 +25,11 @@ from tensorsh.repl.runner import INTERRUPTED, Context
 NOT_RUN = "not evaluated"
 
 
-@command("shape", "EXPR")
+@command("shape", "EXPRESSION", code=True)
 def shape_command(ctx: Context, argument: str) -> None:
-    """EXPR's sub-expressions as a tree, each with its shape and dtype (EXPR runs once)."""
+    """EXPRESSION's sub-expressions as a tree, each with its shape and dtype (it runs once)."""
     if not argument:
-        ctx.error("usage: :shape EXPR   (for example  :shape x @ w + b)")
+        ctx.error("usage: :shape EXPRESSION   (for example  :shape x @ w + b)")
         return
     try:
         ast.parse(argument.strip(), mode="eval")

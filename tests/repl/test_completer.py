@@ -201,6 +201,8 @@ def test_command_arguments(tmp_path, session):
     (tmp_path / "data.npy").write_bytes(b"")
     assert texts(f":load {tmp_path}/", session) == ["prog.tsh"]
     assert "shape" in texts(":time t2.sh", session)
+    for name in ("timeit", "stats", "hist", "show", "shape", "graph", "gradcheck"):  # they take program text
+        assert "unsqueeze" in texts(f":{name} t2.uns", session), name
 
 
 def test_in_place_variants_show_the_arguments_of_their_op(session):
