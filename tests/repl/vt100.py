@@ -15,6 +15,7 @@ import unicodedata
 
 _CSI = re.compile(r"\x1b\[([?>=]?)([0-9;]*)([ -/]*)([@-~])")
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+_UNFINISHED = re.compile(r"\x1b(?:\[[?>=]?[0-9;]*[ -/]*|\][^\x07\x1b]*)?")  # a CSI or OSC without its end
 
 
 def _width(ch: str) -> int:
@@ -29,6 +30,7 @@ class Screen:
         self.cells = [[" "] * columns for _ in range(rows)]
         self.x = self.y = 0
         self.replies: list[str] = []  # answers the terminal owes the program (cursor position reports)
+        self._pending = ""  # an escape sequence cut off at the end of the last read
 
     @property
     def lines(self) -> list[str]:
@@ -40,6 +42,7 @@ class Screen:
         return "\n".join(self.lines)
 
     def feed(self, data: str) -> None:
+        data, self._pending = self._pending + data, ""
         i, n = 0, len(data)
         while i < n:
             ch = data[i]
@@ -49,6 +52,9 @@ class Screen:
                     self._csi(match.group(1), match.group(2), match.group(4))
                     i = match.end()
                     continue
+                if _UNFINISHED.fullmatch(data, i):  # the rest of it comes with the next read
+                    self._pending = data[i:]
+                    return
                 match = _OSC.match(data, i)
                 i = match.end() if match else i + 2  # ESC and one more: keypad modes, charsets
                 continue
