@@ -156,3 +156,16 @@ def test_the_fuzzer_kills_a_program_stuck_in_c_code_and_goes_on():
 def test_more_fuzz_findings_are_the_programs_errors(source, kind, message):
     error = error_of(F + source)
     assert (error.kind, error.message) == (kind, message)
+
+
+@pytest.mark.parametrize("call, message", [
+    # was AttributeError: 'str' object has no attribute '_data' (fuzz, 2026-12-06)
+    ("torch.group_norm(torch.ones(2, 2), 1, weight='a')", "group_norm(): argument 'weight' (position 3) must be "
+                                                          "Tensor, not str"),
+    ("torch.layer_norm(torch.ones(2, 2), (2,), bias=3)", "layer_norm(): argument 'bias' (position 4) must be "
+                                                         "Tensor, not int"),
+])
+def test_a_normalisations_weight_and_bias_must_be_tensors(call, message):
+    # PyTorch names the argument too (without the position when it is passed by keyword).
+    error = error_of(F + call)
+    assert (error.kind, error.message) == ("TypeError", message)

@@ -97,7 +97,7 @@ def test_help_lists_every_registered_command(repl):
 def test_help_name_shows_the_registry_signature_and_doc(repl):
     out, _ = repl.run(":help torch.zeros")
     entry = OPS["zeros"]
-    assert out.splitlines()[0] == "torch.zeros(*size, dtype=None, device=None, requires_grad=False, out=None)"
+    assert out.splitlines()[0] == "torch.zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None)"
     assert entry.doc.splitlines()[0] in out
     assert "family: creation" in out
 

@@ -174,7 +174,7 @@ def test_tab_shows_a_menu_with_signatures(term):
 
 def test_the_toolbar_shows_the_signature_of_the_call(term):
     term.type("torch.zeros(")
-    term.wait_for_screen(r"torch\.zeros\(\*size, dtype=None, device=None, requires_grad=False, out=None\)")
+    term.wait_for_screen(r"torch\.zeros\(\*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None\)")
     term.type(CTRL_C)
     term.prompt()
 

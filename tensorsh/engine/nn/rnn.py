@@ -14,7 +14,7 @@ import numbers
 
 from ..ops.creation import empty, zeros
 from ..ops.linalg import addmm
-from ..ops.nn import _warn
+from ..ops.common import warn
 from ..ops.nn import dropout as _dropout
 from ..ops.pointwise import relu, sigmoid, tanh
 from ..ops.shape import cat, stack
@@ -96,7 +96,7 @@ class RNNBase(Module):
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
                              "element being zeroed")
         if dropout > 0 and num_layers == 1:
-            _warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+            warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
                   f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}")
         for name, value, kind in (("bias", bias, bool), ("batch_first", batch_first, bool),
                                   ("input_size", input_size, int)):

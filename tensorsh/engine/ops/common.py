@@ -97,6 +97,11 @@ def binary_operands(a, b):
     return operand(a, dtype), operand(b, dtype), dtype
 
 
+def warn(message: str) -> None:
+    """A PyTorch UserWarning, as tensorsh shows warnings: one line on stderr."""
+    print(f"UserWarning: {message}", file=sys.stderr)
+
+
 def tensor_arg(x, name: str = "input", depth: int = 1) -> Tensor:
     """Check that an argument is a tensor, with PyTorch's TypeError otherwise; the op it names is
     the caller's, or the one `depth` frames up for a helper that checks for its op."""

@@ -10,10 +10,12 @@ import numpy as np
 from .. import dtypes, limits
 from ..device import check as check_device
 from ..limits import check_allocation
+from ..rounding import fma
 from ..size import Size
 from ..tensor import Tensor, wrap
-from .common import numel_of
+from .common import numel_of, warn
 from .registry import op
+from .summation import VECTOR_BYTES, thread_ranges
 
 # ================================================================ from data
 
@@ -241,24 +243,41 @@ def _require_grad(t: Tensor) -> None:
     t.requires_grad = True
 
 
-@op("creation", variants="function")
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of zeros of the given size."""
-    if any(isinstance(d, int) and d < 0 for d in (size[0] if len(size) == 1 and isinstance(size[0], (list, tuple)) else size)):
-        raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return _filled(size, 0, dtype, requires_grad, device, "zeros")
+def size_argument(sizes: tuple, size, op_name: str) -> tuple:
+    """The shape of f(2, 3), f((2, 3)) or f(size=(2, 3)): PyTorch's factories take their size
+    as varargs or as a `size` keyword, not both."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op_name}() got multiple values for argument 'size'")
+        if not isinstance(size, (list, tuple)):
+            raise TypeError(f"{op_name}(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        sizes = (size,)
+    elif not sizes:
+        raise TypeError(f'{op_name}() missing 1 required positional arguments: "size"')
+    return parse_size(sizes, op_name)
 
 
 @op("creation", variants="function")
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of ones of the given size."""
-    return _filled(size, 1, dtype, requires_grad, device, "ones")
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of zeros of the given size: zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3))."""
+    dims = sizes if size is None else (size,)
+    if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
+        dims = dims[0]
+    if any(isinstance(d, int) and d < 0 for d in dims):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # its own message, not parse_size's
+    return _filled(size_argument(sizes, size, "zeros"), 0, dtype, requires_grad, device, "zeros")
 
 
 @op("creation", variants="function")
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of ones of the given size: ones(2, 3), ones((2, 3)) or ones(size=(2, 3))."""
+    return _filled(size_argument(sizes, size, "ones"), 1, dtype, requires_grad, device, "ones")
+
+
+@op("creation", variants="function")
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
     """An uninitialised tensor of the given size (tensorsh fills it with zeros)."""
-    return _filled(size, 0, dtype, requires_grad, device, "empty")
+    return _filled(size_argument(sizes, size, "empty"), 0, dtype, requires_grad, device, "empty")
 
 
 @op("creation", variants="function")
@@ -313,15 +332,15 @@ def _tensor_input(input) -> None:
 
 
 @op("creation", variants="method")
-def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+def new_zeros(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Zeros of the given size with self's dtype."""
-    return _filled(size, 0, dtype or self.dtype, requires_grad, device)
+    return _filled(size_argument(sizes, size, "new_zeros"), 0, dtype or self.dtype, requires_grad, device)
 
 
 @op("creation", variants="method")
-def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+def new_ones(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
     """Ones of the given size with self's dtype."""
-    return _filled(size, 1, dtype or self.dtype, requires_grad, device)
+    return _filled(size_argument(sizes, size, "new_ones"), 1, dtype or self.dtype, requires_grad, device)
 
 
 @op("creation", variants="method")
@@ -331,22 +350,108 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 
 @op("creation", variants="method")
-def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+def new_empty(self, *sizes, size=None, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor of the given size with self's dtype (zeros in tensorsh)."""
-    return _filled(size, 0, dtype or self.dtype, requires_grad, device)
+    return _filled(size_argument(sizes, size, "new_empty"), 0, dtype or self.dtype, requires_grad, device)
 
 
 # ================================================================ ranges
+#
+# PyTorch fills ranges in its own rounding, which shows in the digits `.item()` prints
+# (torch.arange(0, 1, 0.02)[9] is 0.17999999225139618, not float32(0.18)). From
+# aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp and native/RangeFactories.cpp, checked
+# bit for bit against PyTorch 2.13 on x86-64 (scripts/check_ranges.py):
+#
+# - arange works in the accumulate type (float64 for float32 and float64, float32 for
+#   float16, int64 for integers) and computes start + step * i as one fused multiply-add
+#   (the kernel is compiled with FMA). Each thread's share (summation.thread_ranges) runs
+#   through the AVX2 kernel (AVX-512 machines run it too), two 32-byte vectors at a time: a
+#   vector's base is start + step * i rounded to the tensor's dtype, and its lane j is
+#   base + j * step, fused and rounded again. The elements after the last pair of vectors
+#   are start + step * i.
+# - range, deprecated, is a plain loop in the accumulate type: start + i * step, not fused.
+# - linspace is a plain loop in the tensor's dtype (float64 for integers, truncated at the
+#   end; float16 rounding after every operation, as c10::Half does): start + step * i,
+#   fused, for the first half, end - step * (steps - 1 - i) for the second.
 
 
-def _number(x, name):
+def _number(x, name, op_name="arange"):
     if isinstance(x, Tensor):
         return x.item()
     if isinstance(x, np.generic):
         return x.item()
     if not isinstance(x, numbers.Number) or isinstance(x, complex):
-        raise TypeError(f"arange(): argument '{name}' must be Number, not {type(x).__name__}")
+        raise TypeError(f"{op_name}(): argument '{name}' must be Number, not {type(x).__name__}")
     return x
+
+
+def _accumulate_type(dtype: dtypes.dtype):
+    """at::acc_type on the CPU, for the range kernels."""
+    if dtype.category <= dtypes.INT:
+        return np.int64
+    return np.float32 if dtype is dtypes.float16 else np.float64
+
+
+def _range_bounds(start, end, step, dtype: dtypes.dtype, kernel: str) -> tuple:
+    """start, end and step in the accumulate type (integers truncated), after PyTorch's checks,
+    which see them as given (a step of 0.5 is not zero, though an integer range truncates it)."""
+    if dtype.category == dtypes.BOOL:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if any(not math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    acc = _accumulate_type(dtype)
+    if acc is np.int64:
+        return int(start), int(end), int(step)
+    return acc(start), acc(end), acc(step)
+
+
+def _arange_values(start, step, n: int, dtype: dtypes.dtype) -> np.ndarray:
+    """arange's n values, rounded as PyTorch's vectorised kernel rounds them (see above)."""
+    acc = _accumulate_type(dtype)
+    if acc is np.int64:
+        return (start + step * np.arange(n, dtype=np.int64)).astype(dtype.np)
+    lanes = VECTOR_BYTES // dtype.itemsize
+    vectors, scalars = [], []  # the first index of each vector, the indices computed one by one
+    for begin, end in thread_ranges(n):
+        split = begin + (end - begin) // (2 * lanes) * (2 * lanes)
+        vectors.append(np.arange(begin, split, lanes))
+        scalars.append(np.arange(split, end))
+    vectors, scalars = np.concatenate(vectors), np.concatenate(scalars)
+    multiply_add = _plain_multiply_add if _exact_multiples(step, max(n, lanes), acc) else fma
+    direct = multiply_add(np.concatenate([vectors, scalars]).astype(acc), step, start).astype(dtype.np)
+    out = np.empty(n, dtype.np)
+    out[scalars] = direct[len(vectors):]
+    if len(vectors):
+        lane = np.arange(lanes)
+        bases = direct[:len(vectors), None].astype(acc)
+        lanes_of = np.broadcast_to(lane.astype(acc), (len(vectors), lanes))  # fma's result takes this shape
+        out[vectors[:, None] + lane] = multiply_add(lanes_of, step, bases)
+    return out
+
+
+def _exact_multiples(step, count: int, acc) -> bool:
+    """Whether step * i is exact in acc for every integer i < count (a step of 0.5 or 3, not
+    0.1): then a fused multiply-add rounds as the plain one does, at a fraction of the cost."""
+    numerator = abs(float(step)).as_integer_ratio()[0]
+    if numerator == 0:
+        return True
+    significand = numerator // (numerator & -numerator)  # without the trailing zero bits
+    return significand.bit_length() + (count - 1).bit_length() <= np.finfo(acc).nmant + 1
+
+
+def _plain_multiply_add(x, y, z) -> np.ndarray:
+    return x * y + z
+
+
+def _made_range(values: np.ndarray, requires_grad: bool) -> Tensor:
+    t = wrap(values)
+    if requires_grad:
+        _require_grad(t)
+    return t
 
 
 @op("creation", variants="function")
@@ -357,57 +462,147 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     if end is None:
         start, end = 0, start
     start, end, step = _number(start, "start"), _number(end, "end"), _number(step, "step")
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if any(isinstance(v, float) and not math.isfinite(v) for v in (start, end)):
-        raise RuntimeError(f"unsupported range: {start} -> {end}")
-    if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
     dtype = dtypes.to_dtype(dtype)
-    n = math.ceil((end - start) / step)
+    xstart, xend, xstep = _range_bounds(start, end, step, dtype, "arange_cpu")
+    if dtype is dtypes.int64:
+        # In int64 itself, which holds more than a double (the other dtypes size in double).
+        if xstep == 0:
+            raise ValueError("step must be nonzero")
+        sign = (xstep > 0) - (xstep < 0)
+        n = (xend - xstart + xstep - sign) // xstep
+    else:
+        n = math.ceil((float(end) - float(start)) / float(step))
     check_allocation((n,), dtype)
-    values = start + np.arange(n, dtype=np.float64 if dtype.category >= dtypes.FLOAT or
-                               any(isinstance(v, float) for v in (start, end, step)) else np.int64) * step
-    t = wrap(values.astype(dtype.np))
-    if requires_grad:
-        t.requires_grad = True
-    return t
+    return _made_range(_arange_values(xstart, xstep, n, dtype), requires_grad)
+
+
+@op("creation", variants="function", name="range")
+def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Deprecated: values from start to end, both included, spaced by step (arange excludes end)."""
+    warn("torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
+         "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).")
+    if device is not None:
+        check_device(device)
+    start, end, step = (_number(v, name, "range") for v, name in ((start, "start"), (end, "end"), (step, "step")))
+    dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    xstart, xend, xstep = _range_bounds(start, end, step, dtype, "range_cpu")
+    acc = _accumulate_type(dtype)
+    if acc is np.int64 and xstep == 0:
+        raise ValueError("step must be nonzero")  # PyTorch divides by zero: its process dies of SIGFPE
+    n = int((xend - xstart) // xstep + 1) if acc is np.int64 else int((xend - xstart) / xstep + acc(1))
+    check_allocation((n,), dtype)
+    return _made_range((xstart + np.arange(n).astype(acc) * xstep).astype(dtype.np), requires_grad)
+
+
+range_.__name__ = range_.__qualname__ = "range"  # as TypeErrors name it
+
+
+def _linspace_values(start, end, steps: int, dtype: dtypes.dtype) -> np.ndarray:
+    """linspace's values, rounded as PyTorch's loop rounds them (see above)."""
+    if dtype is dtypes.float16:
+        return _half_linspace(start, end, steps)
+    if dtype.category <= dtypes.INT:
+        start, end = float(int(start)), float(int(end))  # converted to the dtype first
+    work = np.float64 if dtype.category <= dtypes.INT else dtype.np.type
+    start, end = work(start), work(end)
+    if steps == 1:
+        return np.array([start]).astype(dtype.np)
+    step = (end - start) / work(steps - 1)
+    half = steps // 2
+    # No fused multiply-add to emulate for complex numbers, nor where the products are exact.
+    plain = dtype.category == dtypes.COMPLEX or _exact_multiples(step, steps, work)
+    multiply_add = _plain_multiply_add if plain else fma
+    values = np.concatenate([multiply_add(np.arange(half).astype(work), step, start),
+                             multiply_add(-np.arange(steps - half - 1, -1, -1).astype(work), step, end)])
+    return (np.trunc(values) if dtype.category <= dtypes.INT else values).astype(dtype.np)
+
+
+def _half_linspace(start, end, steps: int) -> np.ndarray:
+    """float16 linspace: c10::Half computes each operation in float32 and rounds to float16,
+    the integer operands included."""
+    f, h = np.float32, np.float16
+    start, end = h(f(start)), h(f(end))  # a double reaches c10::Half through float, rounding twice
+    if steps == 1:
+        return np.array([start])
+    step = h(f(h(f(end) - f(start))) / f(h(f(steps - 1))))
+    i = np.arange(steps)
+
+    def times_step(k):
+        return h(f(step) * k.astype(f).astype(h).astype(f)).astype(f)
+
+    return np.where(i < steps // 2, (f(start) + times_step(i)).astype(h), (f(end) - times_step(steps - 1 - i)).astype(h))
 
 
 @op("creation", variants="function")
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
     """`steps` values evenly spaced from start to end, both included."""
-    start, end = _number(start, "start"), _number(end, "end")
+    start, end = _number(start, "start", "linspace"), _number(end, "end", "linspace")
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     check_allocation((steps,), dtypes.float64)
-    work = np.float64 if dtype.category <= dtypes.INT else dtype.np
-    if steps == 1:
-        values = np.array([start], dtype=work)
-    else:
-        # PyTorch fills the two halves from opposite ends, so both endpoints are exact.
-        step = (end - start) / (steps - 1)
-        i = np.arange(steps, dtype=work)
-        half = steps // 2
-        values = np.where(i < half, start + step * i, end - step * (steps - 1 - i)).astype(work)
-    t = wrap(values.astype(dtype.np))
-    if requires_grad:
-        t.requires_grad = True
-    return t
+    return _made_range(_linspace_values(start, end, steps, dtype), requires_grad)
+
+
+def _c_power(base: float, exponents: np.ndarray) -> np.ndarray:
+    """C's pow(base, x) for each x in float64, as PyTorch's logspace loop calls it. NumPy's SIMD
+    power is an ulp away from it for most float64 ranges, so the finite results come from
+    Python's math.pow, which is C's."""
+    out = np.power(base, exponents)
+    finite = np.isfinite(out) & (out != 0)
+    out[finite] = _math_power(base, exponents[finite]).astype(np.float64)
+    return out
+
+
+def _power_or_overflow(base: float, x: float) -> float:
+    try:
+        return math.pow(base, x)
+    except OverflowError:  # C's pow gives inf there
+        return math.copysign(math.inf, base) if x.is_integer() and x % 2 else math.inf
+
+
+_math_power = np.frompyfunc(_power_or_overflow, 2, 1)
 
 
 @op("creation", variants="function")
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
-    """`steps` values from base**start to base**end, evenly spaced on a log scale."""
-    exps = linspace(start, end, steps, dtype=dtypes.float64)._data
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+    """`steps` values from base**start to base**end, evenly spaced on a log scale.
+
+    PyTorch's loop (native/RangeFactories.cpp) converts start and end to the dtype, spaces the
+    exponents in float64 like linspace (from start for the first half, from end for the second;
+    plain, not fused), and rounds pow(base, exponent) to the dtype; integer dtypes take the
+    base in float32."""
+    start, end = _number(start, "start", "logspace"), _number(end, "end", "logspace")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"logspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    return wrap(np.power(base, exps).astype(dtype.np))
+    if dtype.category == dtypes.BOOL:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
+    check_allocation((steps,), dtypes.float64)
+    if steps == 1:
+        values = _c_power(float(base), np.array([float(start)]))
+    else:
+        if dtype.category <= dtypes.INT:
+            first, last, base = int(start), int(end), float(np.float32(base))
+            step = float(last - first) / (steps - 1)
+        else:
+            work = np.float32 if dtype is dtypes.float16 else dtype.np.type  # a double reaches float16 through float
+            first, last = (dtype.np.type(work(v)) for v in (start, end))
+            step = float(last - first) / (steps - 1)  # the difference in the dtype, the rest in float64
+            first, last = float(first), float(last)
+        half = steps // 2
+        exponents = np.concatenate([first + step * np.arange(half), last - step * np.arange(steps - half - 1, -1, -1)])
+        values = _c_power(float(base), exponents)
+    if dtype is dtypes.float16:
+        values = values.astype(np.float32)  # C++ converts a double to c10::Half through float
+    return _made_range(values.astype(dtype.np), requires_grad)
 
 
 @op("creation", variants="function")

@@ -655,6 +655,12 @@ def inv(A):
     return record(out, "LinalgInvExBackward0", (A,), backward, saved=(OUTPUT,))
 
 
+@op("linalg", grad_fn="LinalgInvExBackward0")
+def inverse(input):
+    """The inverse of a square matrix (or a batch of them): torch.linalg.inv."""
+    return inv(input)
+
+
 @op("linalg", variants="linalg", name="linalg_cross", grad_fn="LinalgCrossBackward0")
 def cross(input, other, *, dim=-1):
     """The cross product of 3-vectors along dim."""

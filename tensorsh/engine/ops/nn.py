@@ -18,7 +18,7 @@ from .. import autograd, dtypes
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
-from .common import broadcast_shapes, inplace, result_type, tensor_arg
+from .common import broadcast_shapes, inplace, result_type, tensor_arg, warn
 from .registry import OPS, op
 from .sampling import bernoulli_
 from .summation import add_up, average, flushed_sum, lane_sum, running_sum
@@ -29,17 +29,13 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _warn(message: str) -> None:
-    print(f"UserWarning: {message}", file=sys.stderr)
-
-
 # ================================================================ softmax
 
 
 def _softmax_dim(ndim: int, name: str) -> int:
     # PyTorch's legacy rule for a missing dim, with its deprecation warning.
     dim = 0 if ndim in (0, 1, 3) else 1
-    _warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.")
+    warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.")
     return dim
 
 
@@ -533,7 +529,7 @@ def _reduce_array(loss: np.ndarray, reduction: str) -> np.ndarray:
 
 def _size_warning(input: Tensor, target: Tensor) -> None:
     if input._data.shape != target._data.shape:
-        _warn(
+        warn(
             f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This will "
             "likely lead to incorrect results due to broadcasting. Please ensure they have the same size."
         )
@@ -892,7 +888,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             # d(t log t)/dt = log t + 1: the constant log_t above misses the 1, added here at value 0.
             loss = loss + (target - wrap(t.copy()))
     if reduction == "mean":
-        _warn(
+        warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
             "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed "
             "to behave the same as 'batchmean' in the next major release."

@@ -181,7 +181,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     a = input._data
     k = len(shape)
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t._data.shape != shape:
+        if t is not None and tensor_arg(t, name)._data.shape != shape:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                                f"{_sizes(t._data.shape)} and normalized_shape = {_sizes(shape)}")
     if k == 0 or a.ndim < k or a.shape[a.ndim - k:] != shape:
@@ -209,7 +209,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {_sizes(a.shape)} and num_groups={num_groups}")
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and (t._data.ndim != 1 or t._data.size != channels):
+        if t is not None and (tensor_arg(t, name)._data.ndim != 1 or t._data.size != channels):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
                                f"but got {name} of shape {_sizes(t._data.shape)} and input of shape {_sizes(a.shape)}")
     _float_input(input, "GroupNormKernelImpl")

@@ -87,7 +87,7 @@ def add(input, other, *, alpha=1):
     return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
-@op("pointwise", inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
+@op("pointwise", aliases=("subtract",), inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     a, b, dtype = _subtraction_operands(input, other, alpha, "sub")
@@ -117,7 +117,7 @@ def _subtraction_operands(input, other, alpha, op_name: str):
     return a, b, dtype
 
 
-@op("pointwise", inplace=True, operators=("__mul__", "__rmul__", "__imul__"), grad_fn="MulBackward0")
+@op("pointwise", aliases=("multiply",), inplace=True, operators=("__mul__", "__rmul__", "__imul__"), grad_fn="MulBackward0")
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
@@ -130,13 +130,17 @@ def mul(input, other):
                   saved=(_requiring(other) and input, _requiring(input) and other))
 
 
-@op("pointwise", inplace=True, operators=("__truediv__", "__itruediv__"), reflected=("__rtruediv__",),
-    reflect=_divided_into, grad_fn=("DivBackward0", "DivBackward1", "MulBackward0"))
+@op("pointwise", aliases=("divide",), inplace=True, operators=("__truediv__", "__itruediv__"), reflected=("__rtruediv__",),
+    reflect=_divided_into, grad_fn=("DivBackward0", "DivBackward2", "MulBackward0"))
 def div(input, other, *, rounding_mode=None):
     """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
     if rounding_mode is not None:
+        # Rounded quotients have a zero gradient, recorded as DivBackward2 (div with a rounding mode).
         if rounding_mode == "floor":
-            return floor_divide(input, other)
+            out = floor_divide(input, other)
+            if out.dtype.category <= dtypes.INT:
+                return out
+            return record(out._data, "DivBackward2", (input, other), (_zero, _zero))
         if rounding_mode != "trunc":
             raise RuntimeError(
                 f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
@@ -147,7 +151,7 @@ def div(input, other, *, rounding_mode=None):
             q = np.floor_divide(a, b)
             q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
             return wrap(q.astype(dtype.np))
-        return record(np.trunc(np.true_divide(a, b)).astype(dtype.np), "DivBackward1", (input, other),
+        return record(np.trunc(np.true_divide(a, b)).astype(dtype.np), "DivBackward2", (input, other),
                       (_zero, _zero))
     dtype = result_type(input, other)
     if dtype.category <= dtypes.INT:
@@ -570,6 +574,12 @@ tan = _unary("tan", np.tan, "TanBackward0", lambda g, x, y: g * (1 + y * y), "Ta
 asin = _unary("asin", np.arcsin, "AsinBackward0", lambda g, x, y: g / (1 - x * x).sqrt(), "Inverse sine.", aliases=("arcsin",))
 acos = _unary("acos", np.arccos, "AcosBackward0", lambda g, x, y: -g / (1 - x * x).sqrt(), "Inverse cosine.", aliases=("arccos",))
 atan = _unary("atan", np.arctan, "AtanBackward0", lambda g, x, y: g / (1 + x * x), "Inverse tangent.", aliases=("arctan",))
+asinh = _unary("asinh", np.arcsinh, "AsinhBackward0", lambda g, x, y: g * (x * x + 1).rsqrt(), "Inverse hyperbolic sine.",
+               aliases=("arcsinh",))
+acosh = _unary("acosh", np.arccosh, "AcoshBackward0", lambda g, x, y: g * (x * x - 1).rsqrt(), "Inverse hyperbolic cosine.",
+               aliases=("arccosh",))
+atanh = _unary("atanh", np.arctanh, "AtanhBackward0", lambda g, x, y: g / (1 - x * x), "Inverse hyperbolic tangent.",
+               aliases=("arctanh",))
 sinh = _unary("sinh", np.sinh, "SinhBackward0", lambda g, x, y: g * x.cosh(), "Hyperbolic sine.")
 cosh = _unary("cosh", np.cosh, "CoshBackward0", lambda g, x, y: g * x.sinh(), "Hyperbolic cosine.")
 tanh = _unary("tanh", np.tanh, "TanhBackward0", lambda g, x, y: g * (1 - y * y), "Hyperbolic tangent.", saves="result",
@@ -591,6 +601,25 @@ isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or 
                inplace=False)
 isfinite = _unary("isfinite", np.isfinite, None, None, "True where an element is neither inf nor NaN.", floats=False,
                inplace=False)
+
+
+@op("pointwise", aliases=("arctan2",), inplace=True, grad_fn="Atan2Backward0")
+def atan2(input, other):
+    """The angle of the point (other, input), in (-pi, pi]: arctan(input / other) in the right quadrant."""
+    tensor_arg(input)
+    tensor_arg(other, "other")
+    dtype = result_type(input, other)
+    if dtype.category <= dtypes.INT:
+        dtype = dtypes.get_default_dtype()
+    check_broadcast(input, other)
+    a, b = _cast(input, dtype), _cast(other, dtype)
+    out = np.arctan2(a.astype(np.float64), b.astype(np.float64)).astype(dtype.np)  # rounded once, as PyTorch's is
+
+    def backward(g):
+        scale = g / (input * input + other * other)
+        return scale * other, -scale * input
+
+    return record(out, "Atan2Backward0", (input, other), backward, saved=(input, other))
 
 
 @op("pointwise", inplace=True, grad_fn="PowBackward0")

@@ -16,7 +16,7 @@ from ..limits import check_allocation
 from ..random import draws
 from ..tensor import Tensor, wrap
 from .common import check_inplace, numel_of, tensor_arg, write_array
-from .creation import _tensor_input, parse_size
+from .creation import _tensor_input, parse_size, size_argument
 from .registry import op
 
 # ================================================================ factories
@@ -31,11 +31,12 @@ def _float_dtype(dtype, kernel: str) -> dtypes.dtype:
 
 def _sized(size, kwargs, name) -> tuple:
     """The shape of rand(2, 3), rand((2, 3)) or rand(size=(2, 3))."""
-    if "size" in kwargs and not size:
-        size = (kwargs.pop("size"),)
+    keyword = kwargs.pop("size", None)
     if kwargs:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    return parse_size(size)
+    if not size and keyword is None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (), but expected one of:")
+    return size_argument(size, keyword, name)
 
 
 def _made(values: np.ndarray, shape: tuple, requires_grad: bool) -> Tensor:

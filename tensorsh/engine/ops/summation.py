@@ -47,6 +47,14 @@ _F16, _F32 = np.dtype(np.float16), np.dtype(np.float32)
 _ILP = 4
 
 
+def thread_ranges(n: int) -> list[tuple[int, int]]:
+    """The (begin, end) share of n elements each thread takes in at::parallel_for: equal
+    shares, rounded up, on as many threads as have GRAIN elements each (one below GRAIN)."""
+    threads = min(THREADS, -(-n // _GRAIN)) if n > _GRAIN else 1
+    chunk = max(1, -(-n // threads))
+    return [(begin, min(n, begin + chunk)) for begin in range(0, n, chunk)] or [(0, 0)]
+
+
 def running_sum(x: np.ndarray, axis: int = 0) -> np.ndarray:
     """The left-to-right sum along axis, starting from zero, in x's dtype."""
     n = x.shape[axis]

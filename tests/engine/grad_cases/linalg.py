@@ -46,6 +46,7 @@ _W3 = np.array([1.5, 0.3, -0.7])
 CASES += [
     ("det", torch.linalg.det, [_WELL]),
     ("linalg_inv", torch.linalg.inv, [_WELL]),
+    ("inverse", torch.inverse, [_WELL]),
     ("linalg_cross", torch.linalg.cross, [_V3, _W3]),
     ("matrix_power", lambda a: torch.linalg.matrix_power(a, 3), [_WELL]),
     ("linalg_vector_norm", lambda a: torch.linalg.vector_norm(a, 3), [_V3]),
