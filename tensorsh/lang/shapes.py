@@ -31,6 +31,7 @@ import re
 from types import FrameType
 from typing import Any
 
+from tensorsh.lang.compiler import callee_path
 from tensorsh.lang.errors import Span, TensorshError, span_at, span_of
 from tensorsh.lang.namespace import Namespace, is_program_class
 
@@ -146,15 +147,13 @@ def _written(node: ast.AST, frame: FrameType, callee: FrameType) -> tuple[tuple[
 
 def _is_module(node: ast.expr, frame: FrameType) -> bool:
     """Whether `node` names a module (`torch`, `torch.nn.functional`, `F`), looked up without running anything."""
-    path = []
-    while isinstance(node, ast.Attribute):
-        path.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+    path = callee_path(node)
+    if path is None:
         return False
+    first, *rest = path
     scopes = (frame.f_locals, frame.f_globals, frame.f_globals.get("__builtins__", {}))
-    value = next((scope[node.id] for scope in scopes if isinstance(scope, dict) and node.id in scope), None)
-    for name in reversed(path):
+    value = next((scope[first] for scope in scopes if isinstance(scope, dict) and first in scope), None)
+    for name in rest:
         if not isinstance(value, Namespace):
             return False
         value = value.members.get(name)

@@ -105,20 +105,27 @@ def execute(ctx: Context, source: str, filename: str = "<input>") -> bool:
 NOTHING = object()  # what `evaluate` returns after reporting an error: None is a value
 
 
+def is_statement(text: str) -> bool:
+    """Whether `text` is statements rather than one expression (`x = 1`, not `x + 1`). Text that
+    does not parse at all is neither: the language reports its syntax error, located."""
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        try:
+            ast.parse(text)
+        except SyntaxError:
+            return False
+        return True
+    return False
+
+
 def evaluate(ctx: Context, expression: str, filename: str = "<input>") -> Any:
     """The value of one expression, computed in the session as any input is (validated, guarded);
     NOTHING once an error, a statement or an interrupt has been reported. For commands that take
     an expression: `:stats x[0]`, `:graph loss`."""
-    try:
-        ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
-        try:
-            ast.parse(expression)
-        except SyntaxError:
-            pass  # the language reports it below, with its span
-        else:
-            ctx.error(f"this takes an expression, not a statement: {expression.strip()}")
-            return NOTHING
+    if is_statement(expression):
+        ctx.error(f"this takes an expression, not a statement: {expression.strip()}")
+        return NOTHING
     values: list[Any] = []
     session = ctx.session
     try:

@@ -14,13 +14,12 @@ and then the error. json gives the same tree as nested objects.
 
 from __future__ import annotations
 
-import ast
 import json
 
 from tensorsh.lang.errors import TensorshError
 from tensorsh.lang.tracing import Description, Step, trace
 from tensorsh.repl.commands import command
-from tensorsh.repl.runner import INTERRUPTED, Context
+from tensorsh.repl.runner import INTERRUPTED, Context, is_statement
 
 NOT_RUN = "not evaluated"
 
@@ -31,16 +30,9 @@ def shape_command(ctx: Context, argument: str) -> None:
     if not argument:
         ctx.error("usage: :shape EXPRESSION   (for example  :shape x @ w + b)")
         return
-    try:
-        ast.parse(argument.strip(), mode="eval")
-    except SyntaxError:
-        try:
-            ast.parse(argument)
-        except SyntaxError:
-            pass  # the language reports it, located
-        else:
-            ctx.error(f":shape takes an expression, not a statement: {argument.strip()}")
-            return
+    if is_statement(argument):
+        ctx.error(f":shape takes an expression, not a statement: {argument.strip()}")
+        return
     try:
         steps, error = trace(ctx.session, argument.strip())
     except TensorshError as refused:
