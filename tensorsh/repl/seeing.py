@@ -154,6 +154,7 @@ SEQUENTIAL = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 2
 DIVERGING = ((33, 102, 172), (146, 197, 222), (247, 247, 247), (244, 165, 130), (178, 24, 43))  # RdBu
 NOT_FINITE_RGB = (255, 0, 255)
 LEGEND_CELLS = 32
+MAX_ZOOM = 4  # cells a side for one value of a small matrix
 FREE_LINES = 12  # below the map: note, legend, the prompt and the 8 lines prompt_toolkit keeps for its menu; the input above
 
 
@@ -209,6 +210,10 @@ def show_command(ctx: Context, argument: str) -> None:
     room = (max(1, width - 1), max(4, height - FREE_LINES) * rows_per_line)
     step = max(1, math.ceil(matrix.shape[0] / room[1]), math.ceil(matrix.shape[1] / room[0]))
     sample = matrix[::step, ::step]
+    if fmt == "rich" and step == 1 and matrix.size:
+        # A small matrix drawn a cell a value would be a speck: each value takes a square of cells.
+        zoom = max(1, min(MAX_ZOOM, room[0] // matrix.shape[1], room[1] // matrix.shape[0]))
+        sample = sample.repeat(zoom, axis=0).repeat(zoom, axis=1)
     stats = measure(matrix)
     low, high = stats.low, stats.high
     notes = [f"shape {tuple(data.shape)}"]

@@ -261,9 +261,10 @@ def test_show_in_rich_draws_two_rows_per_line_in_half_blocks():
     seeing.show_command(ctx, "torch.arange(-3., 3.).reshape(3, 2)")
     lines = out.getvalue().splitlines()
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
-    assert plain[:2] == ["▀▀", "▀▀"]  # rows 1-2, then row 3 alone
-    assert plain[2] == "shape (3, 2) · x∈[-3, 2]"
-    assert plain[3] == "-3 " + "█" * seeing.LEGEND_CELLS + " 3"  # both signs: centred on 0
+    # 3 rows of 2 values, each value a square of MAX_ZOOM cells: 12 rows of 8 cells, two rows a line.
+    assert plain[:6] == ["▀" * 2 * seeing.MAX_ZOOM] * 6
+    assert plain[6] == "shape (3, 2) · x∈[-3, 2]"
+    assert plain[7] == "-3 " + "█" * seeing.LEGEND_CELLS + " 3"  # both signs: centred on 0
 
 
 def test_show_in_rich_without_colour_draws_the_ramp():

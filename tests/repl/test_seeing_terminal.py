@@ -47,7 +47,8 @@ def test_hist_draws_torch_histcs_counts(term):
 def test_show_draws_half_blocks_with_a_colour_scale(term):
     term.run("m = torch.arange(-6., 6.).reshape(3, 4)")
     shown = drawn_rows(term, ":show m")
-    assert shown == ["▀▀▀▀", "▀▀▀▀", "shape (3, 4) · x∈[-6, 5]", "-6 " + "█" * 32 + " 6"]
+    # Each value a square of 4 cells a side (the matrix is small): 12 rows of 16, two rows a line.
+    assert shown == ["▀" * 16] * 6 + ["shape (3, 4) · x∈[-6, 5]", "-6 " + "█" * 32 + " 6"]
     assert re.search(r"\x1b\[[0-9;]*48;[25];[0-9;]*m▀", term.raw)  # a lower row's colour behind
 
 
