@@ -1,10 +1,15 @@
 """Record the golden cases: run every case in tests/golden/cases/ through PyTorch.
 
 Usage: .venv/bin/python scripts/record_golden.py [TOPIC ...]
+       .venv/bin/python scripts/record_golden.py --compare [TOPIC ...]
 
 Writes tests/golden/recorded/<topic>.json with, for each case, its name, flags,
 source, the exact stdout and the exception (class name and first line of its
 message) or null. Needs torch (2.13); the replay tests never do.
+
+With --compare, nothing is written: each case runs as a tensorsh program on both engines
+(`tensorsh --compare`), and the cases where tensorsh's engine does not yet print what PyTorch
+prints are reported with both outputs, the worklist before recording new cases.
 
 Each case is run twice, under seeds 0 and 1: a case whose output depends on the
 seed prints random values (or a memory address), which no other engine can
@@ -59,14 +64,35 @@ def record_topic(topic: str, cases: list[runner.Case]) -> tuple[dict, list[str]]
     return {"topic": topic, "torch_version": torch.__version__, "cases": recorded}, random_ids
 
 
+def compare_topic(topic: str, cases: list[runner.Case]) -> int:
+    """Print each case of the topic whose output differs between the engines; how many did."""
+    sys.path.insert(0, str(ROOT))
+    from tensorsh.lang.compare import Comparer, report
+
+    differing = 0
+    for case in cases:
+        if "python-only" in case.flags:
+            continue
+        result = Comparer(seed=0).run(case.source, case.id)
+        if result.difference is not None:
+            differing += 1
+            print(report(result.difference, case.id))
+    print(f"{topic}: {differing} of {len(cases)} cases differ", file=sys.stderr)
+    return differing
+
+
 def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")  # PyTorch's warnings go to stderr; cases compare stdout
     all_cases = runner.load_cases()
+    comparing = argv[:1] == ["--compare"]
+    argv = argv[1:] if comparing else argv
     topics = argv or list(all_cases)
     unknown = [t for t in topics if t not in all_cases]
     if unknown:
         print(f"unknown topics: {', '.join(unknown)}", file=sys.stderr)
         return 2
+    if comparing:
+        return 1 if sum(compare_topic(topic, all_cases[topic]) for topic in topics) else 0
     runner.RECORDED_DIR.mkdir(exist_ok=True)
     failed = False
     for topic in topics:

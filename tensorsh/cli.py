@@ -101,22 +101,45 @@ def _read_program(file: str | None, code: str | None) -> tuple[str, str] | None:
         sys.exit(EXIT_USAGE)
 
 
-def _seed(seed: int) -> None:
-    """Seed the engine's generator and NumPy's global one, so `np.random` cells repeat too."""
+def _seed(session, seed: int) -> None:
+    """Seed the engine's generator (PyTorch's, under --backend torch) and NumPy's global one, so
+    `np.random` cells repeat too."""
     import numpy
 
-    from tensorsh import engine
-
-    engine.manual_seed(seed)
+    session.builtins["manual_seed"](seed)
     numpy.random.seed(seed)
 
 
-def _session(files: bool, fmt: str, seed: int | None):
+TORCH_MISSING = "tensorsh: --backend torch runs on PyTorch, which is not installed: pip install 'tensorsh[torch]'\n"
+
+
+def _backend_missing(backend: str) -> bool:
+    """Whether the backend asked for is not installed (said on stderr): checked before a prompt or a
+    program, neither of which could run without it. Nothing is imported to find out."""
+    import importlib.util
+
+    if backend == "numpy":
+        return False
+    try:
+        if importlib.util.find_spec("torch") is not None:
+            return False
+    except ImportError:  # a finder that refuses it: not installed either
+        pass
+    sys.stderr.write(TORCH_MISSING)
+    return True
+
+
+def _session(files: bool, fmt: str, seed: int | None, backend: str):
+    from tensorsh.lang.scope import BackendUnavailable
     from tensorsh.lang.session import Session
 
-    session = Session(files_allowed=files, write=_print_writer(fmt))
+    try:
+        session = Session(files_allowed=files, write=_print_writer(fmt), backend=backend)
+    except BackendUnavailable as exc:  # installed, but it does not import
+        sys.stderr.write(f"tensorsh: {exc}\n")
+        sys.exit(EXIT_USAGE)
     if seed is not None:
-        _seed(seed)
+        _seed(session, seed)
     return session
 
 
@@ -145,6 +168,37 @@ def _run(session, source: str, filename: str, fmt: str, color: bool, no_color: b
     return EXIT_OK
 
 
+def _compare(source: str, filename: str, files: bool, seed: int | None, color: bool) -> int:
+    """--compare: the program on both engines; the output they agree on, then the first difference."""
+    from tensorsh.engine import limits
+    from tensorsh.lang.compare import Comparer, report
+    from tensorsh.lang.errors import TensorshError, render
+    from tensorsh.lang.scope import BackendUnavailable
+
+    try:
+        comparer = Comparer(0 if seed is None else seed, files)
+    except BackendUnavailable as exc:
+        sys.stderr.write(f"tensorsh: {exc}\n")
+        return EXIT_USAGE
+    limits.limit_process_memory()
+    try:
+        result = comparer.run(source, filename, echo=_write)
+    except TensorshError as error:  # outside the language: nothing ran on either engine
+        sys.stderr.write(render(error, color=color))
+        return error.exit_code
+    if result.difference is not None:
+        sys.stdout.flush()
+        sys.stdout.write(report(result.difference, filename))
+        return EXIT_ERROR
+    if result.ending is not None:  # the same error, or exit(), on both
+        if result.ending.ending.startswith("error"):
+            sys.stderr.write(result.ending.ending)
+        sys.stderr.write(f"tensorsh --compare: numpy and torch agree on the {result.statements} statements that ran\n")
+        return result.ending.status
+    sys.stderr.write(f"tensorsh --compare: numpy and torch agree on all {result.statements} statements\n")
+    return EXIT_OK
+
+
 def _use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
@@ -157,7 +211,7 @@ def main(argv: list[str] | None = None, prog_name: str = "tensorsh") -> None:
     if not args and COMPLETE_VARIABLE not in os.environ and _is_terminal():
         # `tensorsh` alone on a terminal: nothing to parse, so the prompt does not wait for click.
         status = execute(file=None, code=None, fmt=None, seed=None, no_color=False, files=True, max_memory=None,
-                         debug=False, interactive=False, vi=False)
+                         debug=False, interactive=False, vi=False, backend="numpy", compare=False)
     else:
         status = _parse_and_execute(argv, prog_name)
     work = sys.modules.get("tensorsh.engine.work")  # loaded only if a program ran
@@ -189,9 +243,11 @@ def _parse_and_execute(argv: list[str] | None, prog_name: str) -> int:
         return 130
 
 
-def execute(file, code, fmt, seed, no_color, files, max_memory, debug, interactive, vi) -> int:
+def execute(file, code, fmt, seed, no_color, files, max_memory, debug, interactive, vi, backend, compare) -> int:
     """Run what the command line asks for (its options, as `tensorsh.command` reads them); the exit status."""
     color = _use_color(no_color)
+    if _backend_missing("torch" if compare else backend):
+        return EXIT_USAGE
     try:
         program = _read_program(file, code)
         if max_memory is not None:
@@ -199,10 +255,15 @@ def execute(file, code, fmt, seed, no_color, files, max_memory, debug, interacti
 
             set_max_memory(max_memory)
         if program is None:
-            return _start_repl(lambda: _session(files, "plain", seed), fmt, color, vi, debug)
+            if compare:
+                sys.stderr.write("tensorsh: --compare runs a program: give a FILE, -c CODE or standard input\n")
+                return EXIT_USAGE
+            return _start_repl(lambda: _session(files, "plain", seed, backend), fmt, color, vi, debug)
         source, filename = program
+        if compare:
+            return _compare(source, filename, files, seed, color)
         run_fmt = fmt or ("rich" if sys.stdout.isatty() else "plain")
-        session = _session(files, run_fmt, seed)
+        session = _session(files, run_fmt, seed, backend)
         status = _run(session, source, filename, run_fmt, color, no_color, debug)
         sys.stdout.flush()
         if interactive:

@@ -71,15 +71,24 @@ def _complete_programs(ctx, param, incomplete: str):
 @click.option("--max-memory", type=MemorySize(), metavar="SIZE",
               help="The most memory a tensor, and the program as a whole, may use: bytes, or 512M, 2G "
                    "(default: half of the machine's memory).")
+@click.option("--backend", type=click.Choice(["numpy", "torch"]), default="numpy", show_default=True,
+              help="The engine: tensorsh's own on NumPy, or the installed PyTorch (pip install 'tensorsh[torch]').")
+@click.option("--compare", is_flag=True,
+              help="Run the program on both engines, statement by statement, and show the first statement whose "
+                   "output or error differs.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback behind an error.")
 @click.option("-i", "interactive", is_flag=True, help="Open the REPL after running the program, with its variables.")
 @click.option("--vi", is_flag=True, help="Vi editing keys in the REPL (Emacs keys otherwise).")
 @click.version_option(__version__, "--version", message="%(prog)s, version %(version)s")
 @click.pass_context
-def command(ctx, file, code, fmt, seed, no_color, no_files, max_memory, debug, interactive, vi) -> None:
+def command(ctx, file, code, fmt, seed, no_color, no_files, max_memory, backend, compare, debug, interactive,
+            vi) -> None:
     if code is not None and file is not None:
         raise click.UsageError("give either -c CODE or a FILE, not both")
-    ctx.exit(cli.execute(file, code, fmt, seed, no_color, not no_files, max_memory, debug, interactive, vi))
+    if compare and (interactive or backend != "numpy"):
+        raise click.UsageError("--compare runs a program on both engines: it takes neither -i nor --backend")
+    ctx.exit(cli.execute(file, code, fmt, seed, no_color, not no_files, max_memory, debug, interactive, vi,
+                         backend, compare))
 
 
 # Tools beside running a program, each a click command of its own module, imported only when named:

@@ -447,8 +447,9 @@ def _position(code: CodeType, lasti: int) -> tuple[int, int, int, int] | None:
 
 # The engine's Python layers, which raise KeyError and AttributeError for a program's mistakes
 # as PyTorch's own Python code does: a name already taken (register_buffer), a key or submodule
-# not there, a scheduler resumed without its initial_lr.
-_NAMING_LAYERS = ("tensorsh.engine.nn.", "tensorsh.engine.optim.", "tensorsh.engine.utils.")
+# not there, a scheduler resumed without its initial_lr. And PyTorch's own, under --backend torch.
+_NAMING_LAYERS = ("tensorsh.engine.nn.", "tensorsh.engine.optim.", "tensorsh.engine.utils.",
+                  "torch.nn.", "torch.optim.", "torch.utils.")
 
 
 def _about_program_object(exc: BaseException) -> bool:

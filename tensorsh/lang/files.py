@@ -26,6 +26,8 @@ read in one place. The rules:
 - Messages name a file as the program wrote it, never by its absolute path, which would
   show where the working directory lies.
 - `tensorsh --no-files` turns both off (`FilesDisabled`).
+- The same two functions are `torch.save`/`torch.load` under `--backend torch`: PyTorch's own
+  unpickle (and run) whatever a file holds, so they are never reachable.
 """
 
 from __future__ import annotations
@@ -284,7 +286,7 @@ def make_files(torch: Namespace, allowed: bool):
 
     def as_array(obj):
         if tensor_type is not None and isinstance(obj, tensor_type):
-            array = obj.detach().numpy() if hasattr(obj, "detach") else obj.numpy()
+            array = obj.detach().cpu().numpy()  # cpu(): a CUDA tensor, under --backend torch
         else:
             array = numpy.asarray(obj)
             raise_pending_exit()

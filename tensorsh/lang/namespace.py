@@ -131,8 +131,10 @@ def _is_user_value(value: Any) -> bool:
 
 def _open(cls: type) -> bool:
     """An engine class whose instances a program reads and assigns like its own objects: it says
-    so with `_public_instance_attributes` (nn.Module, the optimizers, data loaders)."""
-    return getattr(cls, "_public_instance_attributes", False) is True and is_engine_class(cls)
+    so with `_public_instance_attributes` (nn.Module, the optimizers, data loaders), or the
+    backend names it (register_backend_classes)."""
+    return (getattr(cls, "_public_instance_attributes", False) is True and is_engine_class(cls)) \
+        or (bool(_BACKEND_OPEN) and issubclass(cls, _BACKEND_OPEN))
 
 
 def _getters(names) -> dict[str, Callable[[Any], Any]]:
@@ -167,6 +169,9 @@ def _node_attributes(cls: type) -> tuple[str, ...] | None:
     """The attributes a program may read on instances of cls, if cls is an autograd node class."""
     if not getattr(cls, "__module__", "").startswith(_NODE_MODULES):
         return None  # nodes are the engine's own, never built on by a program
+    for base, names in _BACKEND_NODES:
+        if issubclass(cls, base):
+            return names
     autograd = sys.modules.get("tensorsh.engine.autograd")
     if autograd is None:
         return None  # no node exists before the engine is imported (and a `str` must not import it)
@@ -176,7 +181,46 @@ def _node_attributes(cls: type) -> tuple[str, ...] | None:
 
 
 def _engine_public_names(cls: type) -> list[str]:
-    return [name for name in dir(cls) if not name.startswith("_")]
+    refused = refused_attributes(cls)
+    return [name for name in dir(cls) if not name.startswith("_") and name not in refused]
+
+
+# ---------------------------------------------------------------- another backend's classes
+
+# `--backend torch` (torch_backend) registers the classes the rules here know by the engine's own
+# marks: its autograd nodes (with the names each shows), the classes whose instances are open as a
+# program's objects are, and the attributes of its classes that no program may reach. Empty on the
+# default path, which never imports torch.
+_BACKEND_NODES: list[tuple[type, tuple[str, ...]]] = []
+_BACKEND_OPEN: tuple[type, ...] = ()
+_BACKEND_REFUSED: dict[type, tuple[str, ...]] = {}
+_REFUSED_BY_CLASS: dict[type, frozenset] = {}
+
+
+def register_backend_classes(nodes, open_bases, refused: Mapping[type, tuple[str, ...]]) -> None:
+    global _BACKEND_OPEN
+    _BACKEND_NODES[:] = nodes
+    _BACKEND_OPEN = tuple(open_bases)
+    _BACKEND_REFUSED.update(refused)
+
+
+def refused_attributes(cls: type) -> frozenset:
+    """The public attributes of cls (and of its bases) the backend refuses."""
+    if not _BACKEND_REFUSED:
+        return frozenset()
+    found = _REFUSED_BY_CLASS.get(cls)
+    if found is None:
+        found = _REFUSED_BY_CLASS[cls] = frozenset(n for c in cls.__mro__ for n in _BACKEND_REFUSED.get(c, ()))
+    return found
+
+
+def _refused_for(value: Any, name: str) -> bool:
+    """Whether `value.name` is one the backend refuses (unless the program's own class defines it)."""
+    if type(value) is super:
+        cls = value.__self_class__ or value.__thisclass__
+    else:
+        cls = value if isinstance(value, type) else type(value)
+    return name in refused_attributes(cls) and not _defined_by_program(cls, name)
 
 
 def attribute_table(value: Any) -> Mapping[str, Callable[[Any], Any]]:
@@ -185,6 +229,7 @@ def attribute_table(value: Any) -> Mapping[str, Callable[[Any], Any]]:
         return {name: (lambda _, v=member: v) for name, member in value.members.items()}
     if _is_user_value(value):  # the program's own classes change as it runs: never cached
         return _getters(n for n in dir(value) if not n.startswith("_")
+                        and not (_BACKEND_REFUSED and _refused_for(value, n))
                         and (not isinstance(value, type) or _defined_by_class(value, n)))
     cls = type(value)
     table = _tables.get(cls)
@@ -335,6 +380,8 @@ def _user_attribute(value: Any, name: str) -> Any:
         # that, but an engine class's method given a foreign self reads or writes anything.
         raise AttributeError(f"type object '{value.__name__}' attribute '{name}' is not available in tensorsh: only "
                              "the protocol methods the program's own classes define")
+    if _BACKEND_REFUSED and _refused_for(value, name):  # the first test: the default path's lookups stay as fast
+        raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
     if type(value) is super and not is_program_class(value.__thisclass__):
         # super(C, obj) looks past C into obj's classes: only from the program's own classes.
         raise AttributeError(f"super() of '{value.__thisclass__.__name__}' is not available in tensorsh: "

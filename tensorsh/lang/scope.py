@@ -3,7 +3,8 @@
 Top-level names: every public name of torch bare (`tensor`, `softmax`, `float32`),
 `torch`, `F` (torch.nn.functional), `nn`, `optim`, `np` (a NumPy subset), `math`, `grad`, `save` and
 `load`, and Python's builtins (`pybuiltins`), which win where both have a name (`int`,
-`sum`). Importable: torch and its submodules, numpy, math, random, and collections'
+`sum`). `torch` is tensorsh's engine, or with `backend="torch"` PyTorch itself
+(`torch_backend`). Importable: torch and its submodules, numpy, math, random, and collections'
 dictionaries (`nn.Sequential(OrderedDict(...))` is how PyTorch code names layers).
 """
 
@@ -28,9 +29,32 @@ def _stdout_flush() -> None:
     sys.stdout.flush()
 
 
-def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = None) -> dict[str, Any]:
-    """The top-level names every program starts with."""
-    torch = engine_namespace()
+# The engines a program may run on: tensorsh's own (the default) and the installed PyTorch.
+BACKENDS = ("numpy", "torch")
+
+
+class BackendUnavailable(Exception):
+    """`--backend torch` without PyTorch installed."""
+
+
+def _torch_of(backend: str) -> Namespace:
+    """The `torch` a program sees: the engine's, or PyTorch's through `torch_backend`'s allow-lists."""
+    if backend == "numpy":
+        return engine_namespace()
+    if backend != "torch":
+        raise ValueError(f"unknown backend {backend!r}: tensorsh has {', '.join(BACKENDS)}")
+    try:
+        from tensorsh.lang.torch_backend import torch_namespace
+    except ImportError as exc:
+        raise BackendUnavailable(f"the torch backend runs on PyTorch, which is not installed ({exc}): "
+                                 "pip install 'tensorsh[torch]'") from None
+    return torch_namespace()
+
+
+def builtins(files_allowed: bool = True, write: Callable[[str], Any] | None = None,
+             backend: str = "numpy") -> dict[str, Any]:
+    """The top-level names every program starts with, on `backend` (one of BACKENDS)."""
+    torch = _torch_of(backend)
     names: dict[str, Any] = {name: member for name, member in torch.members.items()
                              if not isinstance(member, Namespace)}
     nn = torch.members.get("nn")

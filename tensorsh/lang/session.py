@@ -3,6 +3,7 @@
     from tensorsh.lang.session import Session
 
     session = Session(files_allowed=True)       # its own variables; builtins, torch, F, np, grad
+    Session(backend="torch")                     # the same language on the installed PyTorch
     session.run("x = tensor([1, 2])\\nx * 2", "<stdin>", display=lambda v: print(repr(v)))
     session.variables["x"]                       # the program's variables, a plain dict
     session.names()                              # every name in scope (for completion)
@@ -43,8 +44,8 @@ class Session:
     """A program's variables over the builtins, run one source text at a time."""
 
     def __init__(self, files_allowed: bool = True, write: Callable[[str], Any] | None = None,
-                 builtins: dict[str, Any] | None = None):
-        self.builtins = builtins if builtins is not None else scope.builtins(files_allowed, write)
+                 builtins: dict[str, Any] | None = None, backend: str = "numpy"):
+        self.builtins = builtins if builtins is not None else scope.builtins(files_allowed, write, backend)
         self.modules = scope.modules(self.builtins)
         self.variables: dict[str, Any] = {}
         self._evaluator = Evaluator(self.builtins, self.variables, self.modules)

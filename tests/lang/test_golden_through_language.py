@@ -42,10 +42,10 @@ def _restore_defaults(session: Session, source: str) -> None:
         torch["set_grad_enabled"](True)
 
 
-def replay(source: str) -> tuple[str, str | None]:
+def replay(source: str, backend: str = "numpy") -> tuple[str, str | None]:
     """Run a case as a tensorsh program: what it printed, and the class of its error if any."""
     out = io.StringIO()
-    session = Session(write=out.write)
+    session = Session(write=out.write, backend=backend)
     session.builtins["manual_seed"](0)
     try:
         session.run(source, "<case>", lambda value: out.write(repr(value) + "\n"))

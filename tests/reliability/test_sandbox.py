@@ -870,6 +870,78 @@ CATCH_NOTHING_ATTEMPTS = [
     'def f():\n    try:\n        1/0\n    except KeyboardInterrupt:\n        return 1\nf()',
 ]
 
+# PyTorch's own surface, which `--backend torch` puts behind the same allow-lists (the engine's
+# torch has none of it): code that is compiled, loaded or run, files, processes, raw memory.
+# Refused on both backends (tests/backend runs this suite on torch): by the error named, or, for a
+# tuple, by any of them (what the engine lacks, PyTorch refuses with its own bounds check).
+TORCH_SURFACE_ATTEMPTS = [
+    # unpickling runs code: torch.load is tensorsh's .npy/.npz load, which never unpickles
+    ("ValueError", "torch.load('evil.pt')"),
+    ("ValueError", "torch.load('evil.pth')"),
+    ("ValueError", "load('evil.pt')"),
+    ("ValueError", "torch.load('evil.npy')"),
+    ("ValueError", "torch.load('evil.npz')"),
+    ("TypeError", "torch.load('existing.npy', weights_only=False)"),
+    ("AttributeError", "torch.serialization.load('evil.pt')"),
+    # compilers, tracers, TorchScript, custom operators and their libraries
+    ("AttributeError", "torch.compile(lambda x: x)"),
+    ("AttributeError", "torch.jit.script(lambda x: x)"),
+    ("AttributeError", "torch.jit.load('evil.pt')"),
+    ("ImportError", "import torch.jit"),
+    ("ImportError", "from torch import jit"),
+    ("AttributeError", "torch.import_ir_module"),
+    ("AttributeError", "torch.utils.cpp_extension.load_inline('a', 'b')"),
+    ("ImportError", "import torch.utils.cpp_extension"),
+    ("ImportError", "from torch.utils import cpp_extension"),
+    ("AttributeError", "torch.ops.aten.add(tensor([1]), 1)"),
+    ("AttributeError", "torch.classes"),
+    ("AttributeError", "torch.library.Library('aten', 'IMPL')"),
+    ("AttributeError", "torch.fx.symbolic_trace(lambda x: x)"),
+    ("AttributeError", "torch.export"),
+    ("AttributeError", "torch.onnx"),
+    ("AttributeError", "torch.nn.Linear(1, 1).compile()"),
+    ("AttributeError", "torch.nn.Module.compile"),
+    ("AttributeError", "class N(torch.nn.Module):\n    def f(self):\n        return super().compile()\nN().f()"),
+    ("SyntaxError", "torch._C"),
+    ("SyntaxError", "torch._dynamo"),
+    # downloads, packages, processes, profilers that write traces, backends' switches
+    ("AttributeError", "torch.hub.load('pytorch/vision', 'resnet18')"),
+    ("AttributeError", "torch.package.PackageImporter('evil.pt')"),
+    ("AttributeError", "torch.multiprocessing.spawn"),
+    ("AttributeError", "torch.distributed"),
+    ("AttributeError", "torch.profiler.profile()"),
+    ("AttributeError", "torch.autograd.profiler"),
+    ("AttributeError", "torch.backends.cudnn"),
+    ("AttributeError", "torch.cuda.CUDAPluggableAllocator('evil.so', 'a', 'b')"),
+    ("AttributeError", "torch.cuda.memory"),
+    ("AttributeError", "torch.cuda.tunable"),
+    ("ValueError", "torch.utils.data.DataLoader([1, 2], num_workers=2)"),
+    # storages, files mapped as tensors, raw memory
+    ("AttributeError", "x = tensor([1.0])\nx.storage()"),
+    ("AttributeError", "x = tensor([1.0])\nx.untyped_storage()"),
+    ("AttributeError", "x = tensor([1.0])\nx.storage_type()"),
+    ("AttributeError", "torch.Tensor.untyped_storage(tensor([1.0]))"),
+    ("AttributeError", "torch.nn.Parameter.storage"),
+    ("AttributeError", "class T(torch.Tensor):\n    pass\nT([1.0]).storage()"),
+    ("AttributeError",
+     "class T(torch.Tensor):\n    def f(self):\n        return super().untyped_storage()\nT([1.0]).f()"),
+    ("AttributeError", "x = tensor([1.0])\nx.share_memory_()"),
+    ("AttributeError", "torch.nn.Linear(1, 1).share_memory()"),
+    ("AttributeError", "x = tensor([1.0])\nx.pin_memory()"),
+    ("AttributeError", "x = tensor([1.0])\nx.set_(tensor([2.0]))"),
+    ("AttributeError", "torch.UntypedStorage"),
+    ("AttributeError", "torch.FloatStorage"),
+    ("AttributeError", "torch.from_file('@OUT@', size=10)"),
+    ("AttributeError", "torch.frombuffer(b'abc', dtype=torch.uint8)"),
+    # what data_ptr() gives is a number: nothing turns it back into memory
+    (("AttributeError", "RuntimeError"), "x = tensor([1.0, 2.0])\ntorch.as_strided(x, (4,), (1,), x.data_ptr())"),
+    (("AttributeError", "RuntimeError"), "x = tensor([1.0, 2.0])\nx.as_strided((10**6,), (1,))"),
+    ("ImportError", "x = tensor([1.0])\na = x.data_ptr()\nimport ctypes"),
+    ("AttributeError", "x = tensor([1.0])\na = x.data_ptr()\nx.numpy().ctypes"),
+    ("AttributeError", "x = tensor([1.0])\nx.numpy().tofile('@OUT@')"),
+    ("ValueError", "x = tensor([1.0])\nx.type('os.system')"),
+]
+
 # Symlinks inside the working directory that point outside it.
 LINK_ATTEMPTS = [
     "save(tensor([1]), 'link/x.npy')",
@@ -1108,6 +1180,32 @@ def test_underscore_names_are_refused_before_anything_runs(source, jail):
     assert error.kind == "SyntaxError" and "'_" in error.message, (source, error.message)
 
 
+class _Pwn:
+    """Unpickled, it runs a command that leaves a file behind."""
+
+    def __reduce__(self):
+        return os.system, ("touch pwned",)
+
+
+@pytest.fixture
+def pickles(jail):
+    """Pickles in the working directory that would run code if loaded, as torch.load would."""
+    import pickle
+
+    work, _ = jail
+    for name in ("evil.pt", "evil.pth"):
+        (work / name).write_bytes(pickle.dumps(_Pwn()))
+    numpy.save(work / "evil.npy", numpy.array([_Pwn()], dtype=object), allow_pickle=True)
+    numpy.savez(work / "evil.npz", a=numpy.array([_Pwn()], dtype=object))
+    return jail
+
+
+@pytest.mark.parametrize("kind, source", TORCH_SURFACE_ATTEMPTS)
+def test_pytorch_surface_is_refused(kind, source, pickles):
+    error = attempt(source, pickles)
+    assert error.kind in (kind if isinstance(kind, tuple) else (kind,)), (source, error.kind, error.message)
+
+
 @pytest.mark.parametrize("source", LINK_ATTEMPTS)
 def test_symlinks_out_of_the_working_directory_are_refused(source, jail):
     error = attempt(source, jail)
@@ -1121,8 +1219,14 @@ def test_no_files_refuses_every_file_operation(source, jail):
     assert (error.kind, error.message) == ("PermissionError", "file access is turned off (--no-files)")
 
 
+# The command the process attempts run, and how long a program has to start before Ctrl-C:
+# tests/backend runs this suite again with both set for --backend torch.
+TENSORSH = [sys.executable, "-m", "tensorsh"]
+STARTUP_SECONDS = 2.0
+
+
 def _tensorsh(source, cwd, *options, timeout=120):
-    return subprocess.run([sys.executable, "-m", "tensorsh", "--max-memory", "64M", "--no-color", *options,
+    return subprocess.run([*TENSORSH, "--max-memory", "64M", "--no-color", *options,
                            "-c", source], capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
@@ -1160,10 +1264,10 @@ def test_break_and_continue_inside_a_loop_of_their_own_stay_allowed_in_finally()
 def test_ctrl_c_stops_a_program_whatever_it_catches(source, tmp_path):
     script = tmp_path / "loop.tsh"
     script.write_text(source)
-    process = subprocess.Popen([sys.executable, "-m", "tensorsh", str(script)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([*TENSORSH, str(script)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
-        time.sleep(2.0)
+        time.sleep(STARTUP_SECONDS)
         process.send_signal(signal.SIGINT)
         try:
             out, err = process.communicate(timeout=10)
@@ -1492,8 +1596,9 @@ def test_the_number_of_attempts():
     # The report counts them; keep the suite from shrinking unnoticed.
     total = (len(CASES) + len(LINK_ATTEMPTS) + len(NO_FILES_ATTEMPTS) + len(PROCESS_ATTEMPTS)
              + len(INTERRUPT_ATTEMPTS) + len(EXIT_ATTEMPTS) + len(RAISED_INTERRUPT_ATTEMPTS)
-             + len(SWALLOWING_ATTEMPTS) + len(LIMIT_ATTEMPTS) + len(ENGINE_CALLBACK_MISTAKES))
-    assert total >= 780
+             + len(SWALLOWING_ATTEMPTS) + len(LIMIT_ATTEMPTS) + len(ENGINE_CALLBACK_MISTAKES)
+             + len(TORCH_SURFACE_ATTEMPTS))
+    assert total >= 840
 
 
 @pytest.mark.parametrize("sequence", ["'a'", "[0]"])

@@ -616,8 +616,14 @@ def test_the_number_of_attempts():
 
 # ---------------------------------------------------------------- in a process of their own
 
+# The command the process attempts run, and how long a program has to start before Ctrl-C:
+# tests/backend runs this suite again with both set for --backend torch.
+TENSORSH = [sys.executable, "-m", "tensorsh"]
+STARTUP_SECONDS = 2.5
+
+
 def _tensorsh(source, cwd, *options, timeout=120):
-    return subprocess.run([sys.executable, "-m", "tensorsh", "--max-memory", "1G", "--no-color", *options,
+    return subprocess.run([*TENSORSH, "--max-memory", "1G", "--no-color", *options,
                            "-c", source], capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
@@ -665,10 +671,10 @@ INTERRUPT_ATTEMPTS = [
 def test_ctrl_c_stops_engine_loops_over_program_objects(source, tmp_path):
     script = tmp_path / "loop.tsh"
     script.write_text(source)
-    process = subprocess.Popen([sys.executable, "-m", "tensorsh", str(script)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([*TENSORSH, str(script)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
-        time.sleep(2.5)
+        time.sleep(STARTUP_SECONDS)
         process.send_signal(signal.SIGINT)
         try:
             out, err = process.communicate(timeout=10)
