@@ -4,6 +4,41 @@ from __future__ import annotations
 
 import numpy as np
 
+_F16, _F32 = np.dtype(np.float16), np.dtype(np.float32)
+_WIDE = frozenset({np.dtype(np.float64), np.dtype(np.complex128), np.dtype(np.complex64)})
+
+
+# ---------------------------------------------------------------- conversions to float16
+
+# C++'s c10::Half is constructed from a float only, so PyTorch converts a double to float16
+# through float32: two roundings. A double just off a float16 halfway point lands on it in
+# float32 and then ties to even, where one rounding would go the other way: about one random
+# double in 16,000. This holds for every route a double takes into float16 (tensor data,
+# casts, copies, fills, random normals, and a Python number meeting a float16 tensor in add,
+# sub, comparisons, clamp, hardtanh, where, masked_fill, index writes, pad, nan_to_num, alpha
+# and pow's exponent), so each
+# goes through one of these two functions. mul, div, floor_divide, lerp and leaky_relu are the
+# exception: they read a number straight into float32, the dtype they compute in
+# (ops/common.py, opmath_number).
+# scripts/measure_half.py measures each route against PyTorch.
+
+def cast(array: np.ndarray, np_dtype, copy: bool = True) -> np.ndarray:
+    """array.astype(np_dtype, copy=copy), a double reaching float16 through float32 as in PyTorch."""
+    if np_dtype == _F16 and array.dtype in _WIDE:
+        return (array.real if array.dtype.kind == "c" else array).astype(_F32).astype(np_dtype, copy=False)
+    return array.astype(np_dtype, copy=copy)
+
+
+def scalar(value, np_dtype):
+    """A Python float as a number of np_dtype would hold it: a float16 value through float32,
+    anything else unchanged (NumPy converts it when it meets the array)."""
+    if np_dtype == _F16 and isinstance(value, (float, np.floating)):
+        return np.float16(np.float32(value))
+    return value
+
+
+# ---------------------------------------------------------------- fused multiply-add
+
 _SPLITTER = 2.0 ** 27 + 1  # Veltkamp's constant: splits a float64 into two 26-bit halves
 
 

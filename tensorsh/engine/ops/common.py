@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from .. import autograd, dtypes, limits
+from .. import autograd, dtypes, limits, rounding
 from ..autograd import needs_grad
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap
@@ -46,14 +46,29 @@ def operand(x, dtype: dtypes.dtype):
     """x as a NumPy array of `dtype` (tensors) or a Python number (scalars), ready for a NumPy call."""
     if isinstance(x, Tensor):
         a = x._data
-        return a if a.dtype == dtype.np else a.astype(dtype.np)
+        return a if a.dtype == dtype.np else rounding.cast(a, dtype.np)
     if isinstance(x, np.generic):
         x = x.item()
     if dtype.category == dtypes.BOOL:
         return bool(x)
     if type(x) is int and dtype.category == dtypes.INT:
         return _wrap_int(x, dtype.np)
-    return x
+    return rounding.scalar(x, dtype.np)
+
+
+def opmath_number(x, dtype: dtypes.dtype) -> np.float32 | None:
+    """For an op computing in float16, its other operand if that is a number or a 0-d tensor,
+    as PyTorch's mul, div, floor_divide and leaky_relu read it: straight into float32, the
+    dtype they compute in ("opmath") before their one rounding to float16 (where add, sub and
+    the rest take it as a float16 first). None for anything else, and for other dtypes."""
+    if dtype is not dtypes.float16:
+        return None
+    if isinstance(x, Tensor):
+        a = x._data
+        return np.float32(a) if a.ndim == 0 and a.dtype.kind in "fiu" else None
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
+        return np.float32(x)
+    return None
 
 
 def _wrap_int(value: int, np_dtype) -> int:
@@ -86,7 +101,8 @@ def binary_operands(a, b):
         elif type(b) is float or type(b) is int:
             kind = ad.dtype.kind
             if kind in "fc":  # a Python number takes the tensor's floating dtype
-                return ad, b, dtypes.BY_NUMPY[ad.dtype]
+                dtype = dtypes.BY_NUMPY[ad.dtype]
+                return ad, rounding.scalar(b, ad.dtype) if dtype is dtypes.float16 else b, dtype
             if kind in "iu" and type(b) is int:
                 return ad, _wrap_int(b, ad.dtype), dtypes.BY_NUMPY[ad.dtype]
     elif not isinstance(b, Tensor):
@@ -281,6 +297,8 @@ def snapshot(self: Tensor) -> Tensor:
 
 def write_array(self: Tensor, array) -> None:
     """Write into self's memory (seen by every view) and bump its version."""
+    if self._data.dtype == np.float16:
+        array = rounding.cast(np.asarray(array), self._data.dtype, copy=False)
     try:
         self._data[...] = array
     except ValueError:

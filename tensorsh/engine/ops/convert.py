@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, rounding
 from ..device import check as check_device
 from ..limits import check_allocation
 from ..tensor import Tensor
@@ -21,7 +21,7 @@ def _cast(self: Tensor, dtype: dtypes.dtype, copy: bool = False) -> Tensor:
     data = self._data
     if source.category == dtypes.COMPLEX and dtype.category != dtypes.COMPLEX:
         data = data.real  # PyTorch discards the imaginary part
-    array = data.astype(dtype.np)
+    array = rounding.cast(data, dtype.np)
     return record(array, "ToCopyBackward0", (self,), lambda g: (g.to(source) if g.dtype is not source else g,))
 
 

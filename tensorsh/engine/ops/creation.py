@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes, limits
+from .. import dtypes, limits, rounding
 from ..device import check as check_device
 from ..limits import check_allocation
 from ..rounding import fma
@@ -114,13 +114,15 @@ def _check_data_size(data, dtype) -> None:
 
 def _converted(data, dtype: dtypes.dtype, shape: tuple) -> np.ndarray:
     """np.array(data), a row at a time when it is big: NumPy converts nested lists in C
-    code that Ctrl-C cannot stop, and a row takes a moment where the whole takes minutes."""
+    code that Ctrl-C cannot stop, and a row takes a moment where the whole takes minutes.
+    float16 data is built in float32 first: PyTorch converts a double to float16 through float."""
+    built = np.float32 if dtype is dtypes.float16 else dtype.np
     if len(shape) < 2 or numel_of(shape) < 1 << 20:
-        return np.array(_plain(data), dtype=dtype.np)
-    out = np.empty(shape, dtype=dtype.np)
+        return np.array(_plain(data), dtype=built).astype(dtype.np, copy=False)
+    out = np.empty(shape, dtype=built)
     for i, row in enumerate(data):
         out[i] = _plain(row)
-    return out
+    return out.astype(dtype.np, copy=False)
 
 
 def _plain(data):
@@ -134,17 +136,16 @@ def _plain(data):
 
 def _from_data(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
-        array = data._data
-        return array.astype((dtype or data.dtype).np, copy=True)
+        return rounding.cast(data._data, (dtype or data.dtype).np)
     if isinstance(data, np.ndarray):
         if dtype is None:
             dtype = dtypes.from_numpy_dtype(data.dtype)
-        return np.array(data, dtype=dtype.np, copy=True)
+        return rounding.cast(data, dtype.np)
     if isinstance(data, int) and not isinstance(data, bool) and not -2 ** 63 <= data < 2 ** 64:
         raise ValueError("Overflow when unpacking long long")
     if isinstance(data, (bool, numbers.Number, np.generic)):
         target = dtype or (dtypes.from_numpy_dtype(data.dtype) if isinstance(data, np.generic) else _infer_dtype(data))
-        return np.array(data, dtype=target.np)
+        return np.array(rounding.scalar(data, target.np), dtype=target.np)
     if not isinstance(data, _SEQUENCES):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     _check_data_size(data, dtype)
@@ -230,7 +231,7 @@ def _filled(size, value, dtype, requires_grad, device, op_name="size"):
     dtype = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     shape = parse_size(size, op_name)
     check_allocation(shape, dtype)
-    t = wrap(np.full(shape, value, dtype=dtype.np))
+    t = wrap(np.full(shape, rounding.scalar(value, dtype.np), dtype=dtype.np))
     if requires_grad:
         _require_grad(t)
     return t
@@ -296,7 +297,7 @@ def like_result(input, *args, dtype=None, **kwargs) -> tuple:
 def _like(input, value, dtype, requires_grad):
     _tensor_input(input)
     dtype = dtypes.to_dtype(dtype) if dtype is not None else input.dtype
-    t = wrap(np.full(input._data.shape, value, dtype=dtype.np))
+    t = wrap(np.full(input._data.shape, rounding.scalar(value, dtype.np), dtype=dtype.np))
     if requires_grad:
         t.requires_grad = True
     return t

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import autograd, dtypes, limits
+from .. import autograd, dtypes, limits, rounding
 from ..autograd import record
 from ..tensor import Tensor, _view, synced, wrap, wrap_dim
 from ..views import indexable, positions_in, propagate_to_base, put_at, rebase, take_at, view_at
@@ -50,7 +50,7 @@ def scalar_for(value, dtype: dtypes.dtype) -> np.ndarray:
         value = value.item()
     kind = dtype.np.kind
     if kind in "cb":
-        return np.asarray(value).astype(dtype.np)
+        return rounding.cast(np.asarray(value), dtype.np)
     fits = True
     if isinstance(value, complex):
         fits, value = value.imag == 0, value.real
@@ -71,7 +71,7 @@ def scalar_for(value, dtype: dtypes.dtype) -> np.ndarray:
         raise RuntimeError(f"value cannot be converted to type {_SCALAR_TYPE_NAMES[dtype.name]} without overflow")
     if kind == "u" and isinstance(value, int) and value < 0:
         value += int(np.iinfo(dtype.np).max) + 1
-    return np.asarray(value).astype(dtype.np)
+    return rounding.cast(np.asarray(value), dtype.np)
 
 
 # ================================================================ parsing an index
@@ -428,7 +428,7 @@ def _value_array(self: Tensor, value, advanced: bool):
             )
         if a.dtype != self._data.dtype:
             a = np.real(a) if a.dtype.kind == "c" and dtype.category != dtypes.COMPLEX else a
-            a = a.astype(self._data.dtype)
+            a = rounding.cast(a, self._data.dtype)
         return a, value
     if isinstance(value, SCALAR_TYPES):
         return scalar_for(value, dtype), None
@@ -885,7 +885,7 @@ def index_fill(input, dim, index, value):
         if isinstance(value, complex) and input.dtype.category != dtypes.COMPLEX:
             raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not supported")
         value_array = scalar_for(value, input.dtype)
-    indexable(out)[key] = value._data if isinstance(value, Tensor) else value_array
+    indexable(out)[key] = rounding.cast(value._data, out.dtype) if isinstance(value, Tensor) else value_array
     keep = np.ones(out.shape, dtype=np.bool_)
     indexable(keep)[key] = False
     keep_t = wrap(keep)
@@ -948,7 +948,7 @@ def masked_fill(input, mask, value):
     else:
         fill = scalar_for(value, input.dtype)
     shape = broadcast_shapes(m.shape, a.shape)
-    out = np.where(m, np.asarray(fill).astype(a.dtype), a)
+    out = np.where(m, rounding.cast(np.asarray(fill), a.dtype), a)
     if out.shape != shape:
         out = np.broadcast_to(out, shape).copy()
     if isinstance(value, Tensor):

@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from .. import autograd, dtypes
+from .. import autograd, dtypes, rounding
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
@@ -233,7 +233,9 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         return _in_place(input, lambda src: leaky_relu(src, negative_slope))
     a = _float_input(input, "leaky_relu_cpu")
     positive = a > 0
-    out = np.where(positive, a, a * negative_slope).astype(a.dtype)
+    # float16 is scaled in float32 by the slope read straight into float32, as PyTorch's kernel does
+    scaled = a * negative_slope if a.dtype != np.float16 else a.astype(np.float32) * np.float32(negative_slope)
+    out = np.where(positive, a, scaled).astype(a.dtype)
     factor = wrap(np.where(positive, 1.0, negative_slope).astype(a.dtype))
     return _activation(input, out, "LeakyReluBackward0", lambda x: factor, saved=(input,))
 
@@ -321,8 +323,9 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         raise ValueError("min_val cannot be greater than max_val")
     if a.dtype.kind in "biu":  # integers clip without a gradient, as in PyTorch
         return wrap(np.clip(a, min_val, max_val).astype(a.dtype))
-    out = np.clip(a, min_val, max_val).astype(a.dtype)
-    inside = wrap(((a > min_val) & (a < max_val)).astype(a.dtype))
+    low, high = rounding.scalar(min_val, a.dtype), rounding.scalar(max_val, a.dtype)
+    out = np.clip(a, low, high).astype(a.dtype)
+    inside = wrap(((a > low) & (a < high)).astype(a.dtype))
     return _activation(input, out, "HardtanhBackward0", lambda x: inside, saved=(input,))
 
 
@@ -485,7 +488,7 @@ def pad(input, pad, mode="constant", value=None):
         if synced(input)._requires_grad and autograd._grad_enabled:
             raise NotImplementedError(f"tensorsh has no gradient for pad with mode '{mode}'")
         return wrap(np.pad(a, widths, mode=numpy_mode)[tuple(crops)])
-    padded = np.pad(a, widths, constant_values=0 if value is None else value)
+    padded = np.pad(a, widths, constant_values=0 if value is None else rounding.scalar(value, a.dtype))
     out = np.ascontiguousarray(padded[tuple(crops)])
     return record(out, "ConstantPadNdBackward0", (input,), lambda g: (_unpad(g, pad, widths, crops, a.shape),))
 

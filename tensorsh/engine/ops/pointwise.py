@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, rounding
 from ..tensor import Tensor, wrap
 from .creation import zeros_like
 from ..autograd import OUTPUT, needs_grad, record, record_view
@@ -23,6 +23,8 @@ from .common import (
     broadcast_shapes,
     check_broadcast,
     check_inplace,
+    opmath_number,
+    operand,
     result_type,
     temporary_out,
     tensor_arg,
@@ -84,7 +86,8 @@ def add(input, other, *, alpha=1):
         out = temporary_out(input, other, dtype)
         return record(np.add(a, b, out=out), "AddBackward0", (input, other), _ADD)
     _check_alpha(alpha, dtype, "add")
-    return record(np.add(a, b * alpha), "AddBackward0", (input, other), (_identity, _scaled(alpha)))
+    out = _half_plus_scaled(a, b, alpha) if dtype is dtypes.float16 else np.add(a, b * alpha)
+    return record(out, "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
 @op("pointwise", aliases=("subtract",), inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
@@ -92,7 +95,10 @@ def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     a, b, dtype = _subtraction_operands(input, other, alpha, "sub")
     out = temporary_out(input, other, dtype)
-    out = np.subtract(a, b * alpha if alpha != 1 else b, out=out)
+    if dtype is dtypes.float16 and alpha != 1:
+        out = _half_plus_scaled(a, b, -alpha)
+    else:
+        out = np.subtract(a, b * alpha if alpha != 1 else b, out=out)
     return record(out, "SubBackward0", (input, other), (_identity, _scaled(-alpha)))
 
 
@@ -103,6 +109,22 @@ def rsub(input, other, *, alpha=1):
     out = np.subtract(b, a * alpha if alpha != 1 else a)
     name = "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1"
     return record(out, name, (input, other), (_scaled(-alpha), _identity))
+
+
+def _half_plus_scaled(a, b, alpha) -> np.ndarray:
+    """a + alpha * b for float16 operands, as PyTorch's kernel computes it: alpha in float16
+    too; its vector steps fuse the multiply-add in float32 and round once, its remainder
+    rounds the product to float16 first."""
+    alpha = rounding.scalar(alpha, a.dtype)
+    # In float64 the product of float16 numbers is exact, and so is its sum with one
+    # (but in extreme cases): rounding to float32 is the fused rounding.
+    fused = (np.multiply(b, alpha, dtype=np.float64) + a).astype(np.float32).astype(np.float16)
+    product = np.multiply(b, alpha, dtype=np.float32).astype(np.float16)
+    unfused = np.add(a, product, dtype=np.float32).astype(np.float16)
+    if unfused.ndim == 0:
+        return unfused
+    layout = np.ones_like(a, dtype=np.bool_) if np.shape(a) == unfused.shape else np.ones(unfused.shape, np.bool_)
+    return np.where(_in_vector_steps(layout, lambda v: v, np.logical_not), fused, unfused)
 
 
 def _subtraction_operands(input, other, alpha, op_name: str):
@@ -122,7 +144,10 @@ def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
     out = temporary_out(input, other, dtype)
-    out = np.multiply(a, b, out=out)
+    if (number := opmath_number(other, dtype)) is not None:
+        out = np.multiply(a, number, dtype=np.float32).astype(np.float16)
+    else:
+        out = np.multiply(a, b, out=out)
     if not needs_grad(input, other):
         return wrap(out)
     # Each factor is saved only if the other one needs a gradient, as in PyTorch.
@@ -151,6 +176,8 @@ def div(input, other, *, rounding_mode=None):
             q = np.floor_divide(a, b)
             q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
             return wrap(q.astype(dtype.np))
+        if (number := opmath_number(other, dtype)) is not None:
+            a, b = a.astype(np.float32), number
         return record(np.trunc(np.true_divide(a, b)).astype(dtype.np), "DivBackward2", (input, other),
                       (_zero, _zero))
     dtype = result_type(input, other)
@@ -159,7 +186,10 @@ def div(input, other, *, rounding_mode=None):
     a, b = _cast(input, dtype), _cast(other, dtype)
     check_broadcast(input, other)
     out = temporary_out(input, other, dtype)
-    out = np.true_divide(a, b, dtype=dtype.np, out=out)
+    if (number := opmath_number(other, dtype)) is not None:
+        out = np.true_divide(a, number, dtype=np.float32).astype(np.float16)
+    else:
+        out = np.true_divide(a, b, dtype=dtype.np, out=out)
     if not needs_grad(input, other):
         return wrap(out)
     return record(out, "DivBackward0", (input, other),
@@ -192,6 +222,8 @@ def floor_divide(input, other):
         raise RuntimeError('"div_floor_cpu" not implemented for \'Bool\'')
     if dtype.category == dtypes.INT:
         _check_int_divisor(b)
+    if (number := opmath_number(other, dtype)) is not None:
+        return wrap(np.floor_divide(a, number, dtype=np.float32).astype(dtype.np))
     return wrap(np.floor_divide(a, b, dtype=dtype.np))
 
 
@@ -266,8 +298,9 @@ def _power(a: np.ndarray, exponent) -> np.ndarray:
     if a.dtype == np.float32:
         return _float32_power(a, exponent)
     if a.dtype == np.float16:
-        # PyTorch rounds the exponent to float16 as well, and the power once.
-        return np.power(a.astype(np.float64), float(np.float16(exponent))).astype(np.float16)
+        # PyTorch rounds the exponent to float16 as well, and the power to float, then to float16.
+        power = np.power(a.astype(np.float64), float(rounding.scalar(exponent, a.dtype)))
+        return rounding.cast(power, a.dtype)
     return np.power(a, exponent)
 
 
@@ -657,8 +690,8 @@ def clamp(input, min=None, max=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     dtype = result_type(input, *(v for v in (min, max) if v is not None))
     a = input._data.astype(dtype.np, copy=False)
-    lo = min._data if isinstance(min, Tensor) else min
-    hi = max._data if isinstance(max, Tensor) else max
+    lo = None if min is None else operand(min, dtype)
+    hi = None if max is None else operand(max, dtype)
     out = a
     if lo is not None:
         out = np.maximum(out, lo)
@@ -718,8 +751,10 @@ def lerp(input, end, weight):
     tensor_arg(end, "end")
     a, b, _ = binary_operands(input, end)
     w = weight._data if isinstance(weight, Tensor) else weight
+    if a.dtype == np.float16:  # computed in float32, a number weight read straight into float32 (opmath)
+        a, b, w = a.astype(np.float32), b.astype(np.float32), np.asarray(w).astype(np.float32)
     # PyTorch's formula: from the nearer end, so that weight 1 gives end exactly.
-    out = np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype, copy=False)
+    out = np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(input._data.dtype, copy=False)
     if not isinstance(weight, Tensor):
         return record(out, "LerpBackward0", (input, end), (lambda g: g * (1 - weight), lambda g: g * weight))
     return record(out, "LerpBackward1", (input, end, weight),
@@ -730,7 +765,9 @@ def lerp(input, end, weight):
 @op("pointwise", inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replace NaN, +inf and -inf by finite numbers."""
-    return wrap(np.nan_to_num(tensor_arg(input)._data, nan=nan, posinf=posinf, neginf=neginf))
+    a = tensor_arg(input)._data
+    nan, posinf, neginf = (None if v is None else rounding.scalar(v, a.dtype) for v in (nan, posinf, neginf))
+    return wrap(np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf))
 
 
 # ================================================================ in-place fills
@@ -779,7 +816,7 @@ def copy_(self, src, non_blocking=False):
             f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
             f"{list(broadcast_shapes(self._data.shape, src._data.shape))}"
         )
-    write_array(self, src._data.astype(self._data.dtype, copy=False))
+    write_array(self, rounding.cast(src._data, self._data.dtype, copy=False))
     if recorded:
         rebase(self, "CopyBackwards", (self, src), lambda g: (g * 0, g))
     return self

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..rounding import fma
+from ..rounding import cast, fma
 from . import avx2
 from .generator import Generator
 
@@ -54,7 +54,7 @@ def normal(gen: Generator, n: int, dtype: np.dtype, mean: float, std: float, con
     elements gets the vectorised Box-Muller (blocks of 16), every other the scalar one."""
     if n >= _VECTOR_BLOCK and contiguous:
         return _normal_blocks(gen, n, dtype, mean, std)
-    return _normal_scalar(gen, n, mean, std).astype(dtype)
+    return cast(_normal_scalar(gen, n, mean, std), dtype)  # float16 through float32, as C++ converts
 
 
 def _normal_blocks(gen: Generator, n: int, dtype: np.dtype, mean: float, std: float) -> np.ndarray:
