@@ -64,3 +64,48 @@ class cuda:
     def device_count() -> int:
         """The number of CUDA devices: zero."""
         return 0
+
+    @staticmethod
+    def manual_seed(seed) -> None:
+        """Seed the CUDA generators: there are none, so nothing happens (as in PyTorch without a GPU)."""
+
+    manual_seed_all = manual_seed
+
+
+class CudnnModule:
+    """`torch.backends.cudnn`: no cuDNN here. Its switches are kept, as PyTorch keeps them on a
+    machine without a GPU (`torch.backends.cudnn.deterministic = True` in a seeding routine)."""
+
+    __slots__ = ("enabled", "benchmark", "deterministic", "allow_tf32")
+    _public_instance_attributes = True  # a program sets the switches (namespace._open)
+
+    def __init__(self):
+        self.enabled, self.benchmark, self.deterministic, self.allow_tf32 = True, False, False, True
+
+    @staticmethod
+    def is_available() -> bool:
+        """Whether cuDNN can be used: never, in tensorsh."""
+        return False
+
+
+class MpsModule:
+    """`torch.backends.mps`: Apple's GPUs, which tensorsh does not use."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def is_available() -> bool:
+        """Whether an MPS device can be used: never, in tensorsh."""
+        return False
+
+    @staticmethod
+    def is_built() -> bool:
+        """Whether PyTorch was built with MPS: tensorsh has no MPS backend."""
+        return False
+
+
+class backends:
+    """The namespace `torch.backends`: the GPU libraries, none of which tensorsh uses."""
+
+    cudnn = CudnnModule()
+    mps = MpsModule()

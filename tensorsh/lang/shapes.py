@@ -32,6 +32,7 @@ from types import FrameType
 from typing import Any
 
 from tensorsh.lang.compiler import callee_path
+from tensorsh.lang.describe import is_tensor
 from tensorsh.lang.errors import Span, TensorshError, span_at, span_of
 from tensorsh.lang.namespace import Namespace, is_program_class
 
@@ -78,7 +79,7 @@ def explain(error: TensorshError, exc: BaseException, frame: FrameType, below: l
         return  # the labels sit under one line of source
     error.span = _trimmed(span_at(lines, *operator), lines)
     error.labels = [(span_of(operand, lines), label) for operand, _, label in labelled]
-    shapes = [tuple(value.shape) for _, value, _ in labelled if _is_tensor(value)]
+    shapes = [tuple(value.shape) for _, value, _ in labelled if is_tensor(value)]
     message = str(exc)
     error.explanation = _layer(below, node, lines) + (
         _broadcasting(message, shapes) or _product(message) or _joining(message, callee) or _viewing(message, shapes))
@@ -103,19 +104,13 @@ _MOST_LISTED = 4  # shapes in the label of a list of tensors, before "…"
 
 def _label(value: Any) -> str | None:
     """A tensor's shape, or a list's or tuple's of tensors (`[(2, 3), (2, 4)]`); None for anything else."""
-    if _is_tensor(value):
+    if is_tensor(value):
         return shape_text(value.shape)
-    if isinstance(value, (list, tuple)) and value and all(_is_tensor(item) for item in value):
+    if isinstance(value, (list, tuple)) and value and all(is_tensor(item) for item in value):
         shown = [shape_text(item.shape) for item in value[:_MOST_LISTED]]
         more = f", … {len(value) - _MOST_LISTED} more" if len(value) > _MOST_LISTED else ""
         return f"[{', '.join(shown)}{more}]"
     return None
-
-
-def _is_tensor(value: Any) -> bool:
-    from tensorsh.engine.tensor import Tensor
-
-    return isinstance(value, Tensor)
 
 
 # ---------------------------------------------------------------- the expression's operands
@@ -237,9 +232,9 @@ def _joining(message: str, callee: FrameType) -> list[str]:
     if found is None or tensors is None:
         return []
     along, _, _, number = (int(g) for g in found.groups())
-    first = next((t for t in tensors if _is_tensor(t) and tuple(t.shape) != (0,)), None)
+    first = next((t for t in tensors if is_tensor(t) and tuple(t.shape) != (0,)), None)
     other = tensors[number] if number < len(tensors) else None
-    if first is None or not _is_tensor(other) or len(first.shape) != len(other.shape):
+    if first is None or not is_tensor(other) or len(first.shape) != len(other.shape):
         return []
     clash = next((d for d, (m, n) in enumerate(zip(first.shape, other.shape)) if d != along and m != n), None)
     if clash is None:

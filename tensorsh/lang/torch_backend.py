@@ -48,7 +48,7 @@ from tensorsh.lang.namespace import Namespace
 # Submodules a program may reach, as `torch.<path>`; the lists say which names of a module are
 # chosen by name rather than "every public function and class" (see the module docstring).
 SUBMODULES = ("nn", "nn.functional", "nn.init", "nn.utils", "nn.utils.rnn", "autograd", "autograd.functional",
-              "cuda", "linalg", "fft", "special", "optim", "optim.lr_scheduler", "utils", "utils.data")
+              "cuda", "linalg", "fft", "special", "optim", "optim.lr_scheduler", "random", "utils", "utils.data")
 _LISTED = {
     "autograd": ("Function", "Variable", "backward", "enable_grad", "grad", "gradcheck",
                  "gradgradcheck", "inference_mode", "is_grad_enabled", "no_grad", "set_detect_anomaly",
@@ -58,6 +58,7 @@ _LISTED = {
              "manual_seed", "manual_seed_all", "max_memory_allocated", "max_memory_reserved", "memory_allocated",
              "memory_reserved", "reset_peak_memory_stats", "seed", "seed_all", "set_device", "set_rng_state",
              "synchronize"),
+    "random": ("get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state"),
     "utils": (),
     "utils.data": ("BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
                    "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
@@ -300,6 +301,34 @@ def _checked_factory(name: str, function: Callable) -> Callable:
     return factory
 
 
+# ---------------------------------------------------------------- torch.backends
+
+class CudnnModule:
+    """`torch.backends.cudnn`'s switches, read and set on PyTorch's own (a seeding routine sets
+    `deterministic`); the rest of torch.backends (its libraries' internals) stays out of reach."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def is_available() -> bool:
+        return torch.backends.cudnn.is_available()
+
+
+def _switch(name: str) -> property:
+    return property(lambda self: getattr(torch.backends.cudnn, name),
+                    lambda self, value: setattr(torch.backends.cudnn, name, bool(value)))
+
+
+for _name in ("enabled", "benchmark", "deterministic", "allow_tf32"):
+    setattr(CudnnModule, _name, _switch(_name))
+
+
+def _backends() -> Namespace:
+    mps = Namespace("torch.backends.mps", {"is_available": torch.backends.mps.is_available,
+                                            "is_built": torch.backends.mps.is_built})
+    return Namespace("torch.backends", {"cudnn": CudnnModule(), "mps": mps})
+
+
 # ---------------------------------------------------------------- the namespace
 
 def torch_namespace() -> Namespace:
@@ -308,7 +337,7 @@ def torch_namespace() -> Namespace:
         nodes=((torch._C._functions.AccumulateGrad, _ACCUMULATE_GRAD), (torch.autograd.graph.Node, _NODE)),
         open_bases=(torch.nn.Module, torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler,
                     torch.utils.data.Dataset, torch.utils.data.Sampler, torch.utils.data.DataLoader,
-                    torch.autograd.function.FunctionCtx),
+                    torch.autograd.function.FunctionCtx, CudnnModule),
         refused=REFUSED_ATTRIBUTES)
     members = {}
     for name in _top_level_names():
@@ -319,6 +348,7 @@ def torch_namespace() -> Namespace:
             members[name] = Namespace(f"torch.{name}", _module_members(member, name))
         elif _from_torch(member):
             members[name] = _checked_factory(name, member) if name in FACTORIES else member
+    members["backends"] = _backends()
     for path, cls in REPLACED.items():
         *modules, name = path.split(".")
         module = members[modules[0]]

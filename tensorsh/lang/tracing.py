@@ -18,7 +18,9 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from tensorsh.lang.describe import is_tensor
 from tensorsh.lang.errors import Span, TensorshError, source_lines, span_of
+from tensorsh.lang.namespace import ENGINE_MODULES
 
 NOTE = "_tsh_note"  # no program can write the name: the validator refuses names starting with _
 MOST_SHOWN = 48  # characters of a sub-expression's source shown; longer ones are clipped with …
@@ -49,14 +51,11 @@ class Step:
 
 
 def describe(value: Any) -> Description:
-    from tensorsh.engine.dtypes import dtype as Dtype
-    from tensorsh.engine.size import Size
-    from tensorsh.engine.tensor import Tensor
-
-    if isinstance(value, Tensor):
+    """What `value` is, from the engine's classes or PyTorch's (`--backend torch`) alike."""
+    if is_tensor(value):
         return Description(str(value.dtype).removeprefix("torch."), tuple(int(d) for d in value.shape),
                            requires_grad=bool(value.requires_grad))
-    if isinstance(value, (Size, Dtype)):
+    if type(value).__name__ in ("Size", "dtype") and type(value).__module__.startswith(ENGINE_MODULES):
         return Description(type(value).__name__, text=repr(value))
     if type(value) in _SHOWN_REPR:
         text = repr(value)

@@ -176,8 +176,9 @@ Each cell's verdict:
   random    its output hangs on random numbers drawn without a seed: it changes
             from run to run (found by running the cells again); not a failure
   error     it raises the error the document shows (same kind and message)
-  platform  it differs only by NumPy's default integer, int32 where the document
-            was recorded (Windows, NumPy < 2); not a failure
+  platform  it differs because of the machine the document was recorded on: NumPy's
+            int32 default integer (Windows, NumPy < 2), or a GPU (a cuda or mps
+            device in its output, or a cell asking whether there is one); not a failure
   skipped   IPython's own syntax (%magic, !shell, pip install), or never run
 
 \b

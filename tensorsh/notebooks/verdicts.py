@@ -7,7 +7,8 @@
     error    it raises the error the document shows (kind and message)
     platform it differs because of the machine the document was recorded on: NumPy's
              default integer there was int32 (Windows, NumPy before 2), where tensorsh's is
-             int64; or the document shows a GPU (cuda, mps), where tensorsh computes on the CPU
+             int64; or the document shows a GPU (cuda, mps), or the cell asks whether there is
+             one, where tensorsh computes on the CPU
     skipped  not compared: IPython's own syntax, or a cell the document never ran
 
 A notebook compares each kind of output with its own; a Markdown export mixes printed text
@@ -33,6 +34,8 @@ STATUSES = (MATCH, DIFFER, RANDOM, ERROR, PLATFORM, SKIPPED)
 _PLATFORM_DTYPE = re.compile(r",\s*dtype=(?:torch\.int32|int32|int64)(?=\))")
 # What a GPU leaves in a document's output: a tensor's device, or an error naming one.
 _GPU = re.compile(r"\b(cuda|mps)(?::\d+)?\b")
+# A cell whose output is the answer to "is there a GPU?": on the document's machine there was.
+_GPU_QUESTION = re.compile(r"\b(?:cuda|mps)\.(?:is_available|device_count|is_built|get_device_name)\b")
 
 
 @dataclass
@@ -114,6 +117,10 @@ def _judge(cell: Cell, ran: Ran) -> Verdict:
     if gpu is not None and got is None and not _GPU.search(actual):  # an error of tensorsh's is its own
         return Verdict(cell, PLATFORM, f"the document was recorded on a GPU ({gpu.group(1)}); tensorsh computes on "
                                        "the CPU", expected, actual)
+    asked = _GPU_QUESTION.search(cell.source)
+    if asked is not None and want is None and got is None:
+        return Verdict(cell, PLATFORM, f"the cell asks about the machine's GPU ({asked.group(0)}); tensorsh has "
+                                       "none", expected, actual)
     return Verdict(cell, DIFFER, _why(want, got), expected, actual)
 
 

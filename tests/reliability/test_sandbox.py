@@ -904,14 +904,20 @@ TORCH_SURFACE_ATTEMPTS = [
     ("AttributeError", "class N(torch.nn.Module):\n    def f(self):\n        return super().compile()\nN().f()"),
     ("SyntaxError", "torch._C"),
     ("SyntaxError", "torch._dynamo"),
-    # downloads, packages, processes, profilers that write traces, backends' switches
+    # downloads, packages, processes, profilers that write traces, the libraries behind torch.backends
+    # (only cudnn's switches and mps's questions are there)
     ("AttributeError", "torch.hub.load('pytorch/vision', 'resnet18')"),
     ("AttributeError", "torch.package.PackageImporter('evil.pt')"),
     ("AttributeError", "torch.multiprocessing.spawn"),
     ("AttributeError", "torch.distributed"),
     ("AttributeError", "torch.profiler.profile()"),
     ("AttributeError", "torch.autograd.profiler"),
-    ("AttributeError", "torch.backends.cudnn"),
+    ("AttributeError", "torch.backends.mkldnn"),
+    ("AttributeError", "torch.backends.cudnn.version()"),
+    ("AttributeError", "torch.backends.cudnn.flags"),
+    ("AttributeError", "torch.backends.cudnn.other = 1"),
+    ("AttributeError", "torch.backends.opt_einsum.strategy"),
+    ("AttributeError", "torch.random.fork_rng"),
     ("AttributeError", "torch.cuda.CUDAPluggableAllocator('evil.so', 'a', 'b')"),
     ("AttributeError", "torch.cuda.memory"),
     ("AttributeError", "torch.cuda.tunable"),

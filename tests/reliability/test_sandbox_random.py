@@ -25,8 +25,11 @@ CASES = [
     ("SyntaxError", "torch.default_generator._normal_cache"),
     ("NameError", G + "getattr(g, '_mt')"),
     # the module that holds the generator and the draws is not reachable
-    ("AttributeError", "torch.random"),
-    ("ImportError", "import torch.random"),
+    ("AttributeError", "torch.random.generator"),  # torch.random is PyTorch's functions only
+    ("AttributeError", "torch.random.draws"),
+    ("AttributeError", "torch.random.default_generator.draws"),
+    ("ImportError", "import torch.random.generator"),
+    ("ImportError", "from torch.random import Generator"),
     ("AttributeError", G + "g.draws"),
     ("AttributeError", G + "g.get_state().base"),
     # state bytes from the program: checked before an engine is built from them

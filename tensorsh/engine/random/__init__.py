@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from .generator import Generator, nondeterministic_seed
 
+# What a program reaches as `torch.random` (PyTorch's module of the same functions).
+__all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state"]
+
 default_generator = Generator().manual_seed(nondeterministic_seed())
 
 
