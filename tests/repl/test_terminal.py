@@ -190,7 +190,8 @@ def test_ctrl_c_clears_the_line(term):
 
 
 @pytest.mark.parametrize("line", ["for i in range(10**9): k = i", ":time for i in range(10**9): k = i",
-                                  ":timeit any(i < 0 for i in range(10**9))"])
+                                  ":timeit any(i < 0 for i in range(10**9))",
+                                  ":gradcheck lambda t: sum(1 for i in range(10**9)) * 0 + t, torch.ones(3)"])
 def test_ctrl_c_interrupts_a_long_computation_and_keeps_the_session(term, line):
     term.run("k = 1")
     term.type(line + "\r")
