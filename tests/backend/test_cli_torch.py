@@ -20,9 +20,12 @@ def test_a_program_runs_on_pytorch_with_the_same_printing_and_exit_codes(tmp_pat
     runs = [tensorsh("--backend", backend, str(program)) for backend in ("numpy", "torch")]
     assert [(done.returncode, done.stdout, done.stderr) for done in runs] == [
         (0, "tensor(1.5000)\ntensor([0.1863, 0.3072, 0.5065])\n", "")] * 2
-    done = tensorsh("--backend", "torch", "-c", "x = ones(2, 3)\nx @ x")
+    failed = [tensorsh("--backend", backend, "-c", "x = ones(2, 3)\nx @ x") for backend in ("numpy", "torch")]
+    done = failed[1]
+    # PyTorch's message, the operator marked and the operands' shapes, as on the engine.
     assert done.returncode == 1 and done.stderr.startswith("error[RuntimeError]: mat1 and mat2 shapes cannot be "
-                                                           "multiplied (2x3 and 2x3)\n --> <string>:2:1"), done.stderr
+                                                           "multiplied (2x3 and 2x3)\n --> <string>:2:3"), done.stderr
+    assert "  | (2, 3)\n" in done.stderr and done.stderr == failed[0].stderr
     done = tensorsh("--backend", "torch", "-c", "x = (")
     assert done.returncode == 2 and done.stderr.startswith("error[SyntaxError]"), done.stderr
     done = tensorsh("--backend", "torch", "-c", "exit(4)")
