@@ -233,7 +233,13 @@ def remainder(input, other):
     a, b, dtype = binary_operands(input, other)
     if dtype.category == dtypes.INT:
         _check_int_divisor(b)
-    out = np.remainder(a, b, dtype=dtype.np)
+    if dtype.category == dtypes.FLOAT:
+        # PyTorch takes C's fmod and moves it to the divisor's sign only where it is not zero: a
+        # zero keeps the dividend's sign (remainder(-2., 1.) is -0.0, NumPy's remainder +0.0).
+        out = np.fmod(a, b, dtype=dtype.np)
+        np.add(out, b, out=out, where=(out != 0) & ((np.asarray(b) < 0) != (out < 0)), dtype=dtype.np)
+    else:
+        out = np.remainder(a, b, dtype=dtype.np)
     return record(out, "RemainderBackward0", (input, other),
                   (_identity, lambda g: -g * floor_divide(input, other)))
 
