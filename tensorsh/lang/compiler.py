@@ -182,11 +182,11 @@ class Guarding(ast.NodeTransformer):
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
         body: list[ast.stmt] = []
-        shown = node.body[-1:] if self.show == "last" else node.body
+        last = node.body[-1] if node.body else None
         for statement in node.body:
             if isinstance(statement, ast.Expr):
                 value = self.visit(statement.value)
-                if statement in shown and not silent(self.lines, statement):
+                if (self.show == "all" or statement is last) and not silent(self.lines, statement):
                     value = _call("_tsh_show", [value], statement)
                 body.append(_statement(value, statement))
             else:

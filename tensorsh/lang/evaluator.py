@@ -258,7 +258,7 @@ class Evaluator:
             error.span = span_at(lines, *position)
         if isinstance(exc, TypeError) and position is not None:
             self._explain_call(error, frame, call_sites.get(position), lines)
-        elif position is not None:
+        elif position is not None and shapes.about_shapes(exc):  # only then is the source parsed again
             below = [f for f, _ in frames[frames.index((frame, lasti)) + 1:]]
             shapes.explain(error, exc, frame, below, _node_at(source, position), lines)
         if error.note is None:

@@ -57,16 +57,21 @@ _VIEW = re.compile(r"shape '\[([-\d, ]*)\]' is invalid for input of size (\d+)")
 _VARARGS = 0x04  # CO_VARARGS: the code takes *args
 
 
+def about_shapes(exc: BaseException) -> bool:
+    """Whether an op refused its operands' shapes: PyTorch's message for it. Only the builtin classes
+    the engine raises: a program's own exception class could run its code in __str__."""
+    return type(exc) in (RuntimeError, ValueError, IndexError) and _SHAPE_MESSAGE.search(str(exc)) is not None
+
+
 def explain(error: TensorshError, exc: BaseException, frame: FrameType, below: list[FrameType],
             node: ast.AST | None, lines: list[str]) -> None:
-    """Label the operands of `node` (the failing expression, run in the program's `frame`) when
-    `exc` is about their shapes.
+    """Label the operands of `node` (the failing expression, run in the program's `frame`), for an
+    `exc` that is `about_shapes`.
 
     `below` are the traceback's frames under the program's own, outermost first: the first is
     the function the expression called. `lines` is the source the spans refer to."""
     callee = below[0] if below else None
-    if callee is None or node is None or not isinstance(exc, (RuntimeError, ValueError, IndexError)) \
-            or not _SHAPE_MESSAGE.search(str(exc)):
+    if callee is None or node is None:
         return
     written = _written(node, frame, callee)
     if written is None:

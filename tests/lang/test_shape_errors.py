@@ -123,3 +123,10 @@ def test_colour_paints_the_marks_and_labels_and_changes_no_text():
 
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render(error)
     assert "\x1b[1;34m(2, 3)" in coloured and "\x1b[1;31m^" in coloured
+
+
+def test_a_programs_own_exception_is_not_read_for_shapes():
+    # Its __str__ is program code: the report neither runs it again nor labels anything.
+    error = error_of("class Odd(RuntimeError):\n    def __str__(self):\n        raise ValueError('no')\n"
+                     "raise Odd('shapes cannot be multiplied (1x2 and 3x4)')")
+    assert error.kind == "Odd" and error.labels == []
