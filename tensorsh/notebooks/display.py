@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import types
 from collections import deque
-from typing import Any
+from typing import Any, Callable
 
 MAX_WIDTH = 79
 MAX_SEQUENCE = 1000  # IPython's max_seq_length: longer sequences end in "..."
@@ -230,7 +230,9 @@ class _Printer:
             self.text(line)
         self.end()
 
-    def items(self, values, opening: str, closing: str, one_tuple: bool = False) -> None:
+    def items(self, values, opening: str, closing: str, one_tuple: bool = False,
+              show: Callable[[Any], None] | None = None) -> None:
+        """`opening item, item, ... closing`, each item as `show` prints it (its pretty form by default)."""
         self.begin(len(opening), opening)
         for index, item in enumerate(values):
             if index >= MAX_SEQUENCE:
@@ -241,7 +243,7 @@ class _Printer:
             if index:
                 self.text(",")
                 self.breakable()
-            self.pretty(item)
+            (show or self.pretty)(item)
         if one_tuple:
             self.text(",")
         self.end(len(opening), closing)
@@ -291,20 +293,13 @@ def _set(opening: str, closing: str):
 def _dict(p: _Printer, value: dict, cycle: bool) -> None:
     if cycle:
         return p.text("{...}")
-    p.begin(1, "{")
-    for index, key in enumerate(value.keys()):
-        if index >= MAX_SEQUENCE:
-            p.text(",")
-            p.breakable()
-            p.text("...")
-            break
-        if index:
-            p.text(",")
-            p.breakable()
+
+    def entry(key) -> None:
         p.pretty(key)
         p.text(": ")
         p.pretty(value[key])
-    p.end(1, "}")
+
+    p.items(value.keys(), "{", "}", show=entry)
 
 
 def _type(p: _Printer, value: type, cycle: bool) -> None:
