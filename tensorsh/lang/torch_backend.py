@@ -303,24 +303,22 @@ def _checked_factory(name: str, function: Callable) -> Callable:
 
 # ---------------------------------------------------------------- torch.backends
 
-class CudnnModule:
-    """`torch.backends.cudnn`'s switches, read and set on PyTorch's own (a seeding routine sets
-    `deterministic`); the rest of torch.backends (its libraries' internals) stays out of reach."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def is_available() -> bool:
-        return torch.backends.cudnn.is_available()
-
-
 def _switch(name: str) -> property:
     return property(lambda self: getattr(torch.backends.cudnn, name),
                     lambda self, value: setattr(torch.backends.cudnn, name, bool(value)))
 
 
-for _name in ("enabled", "benchmark", "deterministic", "allow_tf32"):
-    setattr(CudnnModule, _name, _switch(_name))
+class CudnnModule:
+    """`torch.backends.cudnn`'s switches, read and set on PyTorch's own (a seeding routine sets
+    `deterministic`); the rest of torch.backends (its libraries' internals) stays out of reach."""
+
+    __slots__ = ()
+    enabled, benchmark = _switch("enabled"), _switch("benchmark")
+    deterministic, allow_tf32 = _switch("deterministic"), _switch("allow_tf32")
+
+    @staticmethod
+    def is_available() -> bool:
+        return torch.backends.cudnn.is_available()
 
 
 def _backends() -> Namespace:
