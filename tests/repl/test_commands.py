@@ -60,7 +60,8 @@ def test_output_before_an_error_stays(repl):
     assert "NameError" in err
 
 
-def test_an_interrupt_restores_the_variables_as_before_the_input():
+def interruptible() -> Streams:
+    """A REPL where `interrupt()` raises KeyboardInterrupt, as Ctrl-C does, and x is 1."""
     def interrupt():
         raise KeyboardInterrupt
 
@@ -68,9 +69,14 @@ def test_an_interrupt_restores_the_variables_as_before_the_input():
     session.builtins["interrupt"] = interrupt
     streams = Streams(session)
     streams.run("x = 1")
+    return streams
+
+
+def test_an_interrupt_restores_the_variables_as_before_the_input():
+    streams = interruptible()
     out, err = streams.run("x = 2\ny = 3\ninterrupt()")
     assert err == INTERRUPTED + "\n"
-    assert session.user_variables() == {"x": 1}
+    assert streams.session.user_variables() == {"x": 1}
 
 
 def test_an_internal_error_does_not_end_the_session():
@@ -322,16 +328,10 @@ def test_timeit_reports_errors(repl):
 
 @pytest.mark.parametrize("line", [":time x = 5; interrupt()", ":timeit interrupt()"])
 def test_ctrl_c_stops_time_and_timeit(line):
-    def interrupt():
-        raise KeyboardInterrupt
-
-    session = Session()
-    session.builtins["interrupt"] = interrupt
-    streams = Streams(session)
-    streams.run("x = 1")
+    streams = interruptible()
     out, err = streams.run(line)
     assert (out, err) == ("", INTERRUPTED + "\n")
-    assert session.user_variables() == {"x": 1}
+    assert streams.session.user_variables() == {"x": 1}
 
 
 def test_help_of_a_class_lists_its_summary_and_methods(repl):
