@@ -34,11 +34,10 @@ from tensorsh.lang.errors import TensorshError, source_lines, span_of, syntax_er
 from tensorsh.lang.guards import BINARY
 
 
-def compile_program(tree: ast.Module, source: str, filename: str, show: str = "all") -> tuple[CodeType, dict]:
-    """The code object for a validated module, and its call sites by position (see `Guarding.calls`);
-    a located SyntaxError for what CPython's compiler refuses. `show` says which top-level
-    expression statements show their value: "all" (a program's rule), or "last" (Jupyter's:
-    the last statement only, if it is one)."""
+def compile_program(tree: ast.Module, source: str, filename: str, show: str = "all") -> CodeType:
+    """The code object for a validated module; a located SyntaxError for what CPython's compiler
+    refuses. `show` says which top-level expression statements show their value: "all" (a
+    program's rule), or "last" (Jupyter's: the last statement only, if it is one)."""
     lines = source_lines(source)
     guarding = Guarding(lines, show)
     tree = guarding.visit(tree)
@@ -47,7 +46,7 @@ def compile_program(tree: ast.Module, source: str, filename: str, show: str = "a
             # CPython's SyntaxWarnings ("'int' object is not subscriptable") would print unlocated
             # on stderr; the error they foresee is reported, located, when the line runs.
             warnings.simplefilter("ignore", SyntaxWarning)
-            return compile(tree, filename, "exec", dont_inherit=True), guarding.calls
+            return compile(tree, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:  # 'return' outside function, 'break' outside loop, ...
         raise syntax_error(exc) from None
 
@@ -139,9 +138,6 @@ class Guarding(ast.NodeTransformer):
         self.show = show
         self.temporaries = 0
         self.scopes = 0  # functions and classes the walk is inside
-        # Each call's node and its callee as written, by CPython's position of the call: what
-        # explains a call whose arguments do not fit (see `callee_path`).
-        self.calls: dict[tuple[int, int, int, int], tuple[ast.Call, ast.expr]] = {}
 
     # ---------------------------------------------------------------- the walk
     # NodeTransformer's own walk, with the method for each node class looked up once and the
@@ -340,8 +336,6 @@ class Guarding(ast.NodeTransformer):
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
-        # The callee as written (the rewrite below makes new nodes, leaving this one as it was).
-        self.calls[node.lineno, node.end_lineno, node.col_offset, node.end_col_offset] = (node, node.func)
         self.generic_visit(node)
         for keyword in node.keywords:
             if keyword.arg is None:  # **mapping: its keys are checked as they go in

@@ -107,7 +107,7 @@ class Evaluator:
         self.display: Display | None = None
         # Each run's code is compiled under its own file name, so that a function defined
         # by one input and failing in a later one is shown in its own source.
-        self._programs: dict[str, tuple[str, str, dict]] = {}
+        self._programs: dict[str, tuple[str, str]] = {}
         # The program's builtins: the session's names and, under names no program can write, the guards.
         builtins.update(GUARDS, __build_class__=_py.__build_class__, __import__=_libraries_import,
                         __name__="__main__", _tsh_show=self.show,
@@ -139,13 +139,13 @@ class Evaluator:
                 tree = instrument(tree)
             key = self._program_name(filename)
             try:
-                code, call_sites = compile_program(tree, source, key, show)
+                code = compile_program(tree, source, key, show)
             except (RecursionError, MemoryError):
                 raise _too_deep() from None
         except TensorshError as error:
             error.before_running = True
             raise error.located(filename, source) from None
-        self._programs[key] = (filename, source, call_sites)
+        self._programs[key] = (filename, source)
         return code
 
     def execute(self, code: CodeType, display: Display | None = None) -> None:
@@ -251,16 +251,17 @@ class Evaluator:
         if not mine:
             return error
         frame, lasti = mine[-1]
-        filename, source, call_sites = self._programs.get(frame.f_code.co_filename, ("<input>", "", {}))
+        filename, source = self._programs.get(frame.f_code.co_filename, ("<input>", ""))
         lines = source_lines(source)
         position = _position(frame.f_code, lasti)
         if position is not None:
             error.span = span_at(lines, *position)
+        # The source is parsed again only for the errors explained from the expression as written.
         if isinstance(exc, TypeError) and position is not None:
-            self._explain_call(error, frame, call_sites.get(position), lines)
-        elif position is not None and shapes.about_shapes(exc):  # only then is the source parsed again
+            self._explain_call(error, frame, _node_at(source, position, (ast.Call,)), lines)
+        elif position is not None and shapes.about_shapes(exc):
             below = [f for f, _ in frames[frames.index((frame, lasti)) + 1:]]
-            shapes.explain(error, exc, frame, below, _node_at(source, position), lines)
+            shapes.explain(error, exc, frame, below, _node_at(source, position, _OPERATIONS), lines)
         if error.note is None:
             error.note = self._call_chain(mine)
         return error.located(filename, source)
@@ -285,12 +286,12 @@ class Evaluator:
             return user_error(exc, None)
         return internal_error(exc, None)
 
-    def _explain_call(self, error: TensorshError, frame: FrameType, site, lines: list[str]) -> None:
+    def _explain_call(self, error: TensorshError, frame: FrameType, call: ast.Call | None,
+                      lines: list[str]) -> None:
         """A TypeError raised by a call itself: say which argument does not fit the callee."""
-        if site is None:
+        if call is None:
             return
-        call, written = site
-        path = callee_path(written)
+        path = callee_path(call.func)
         callee = self._resolve(path, frame) if path else None
         found = calls.explain(callee, call, lines) if callee is not None else None
         if found is not None:
@@ -412,8 +413,12 @@ def _too_deep() -> TensorshError:
                          "split long expressions into several statements")
 
 
-def _node_at(source: str, position: tuple[int, int, int, int]) -> ast.AST | None:
-    """The innermost operation (a call, an operator, an augmented assignment, an index) written at `position`."""
+# What an error raised by the program's code is located at: an operation.
+_OPERATIONS = (ast.Call, ast.BinOp, ast.AugAssign, ast.Subscript)
+
+
+def _node_at(source: str, position: tuple[int, int, int, int], kinds: tuple[type, ...]) -> ast.AST | None:
+    """The innermost node of one of `kinds` written at `position`, as the program wrote it."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -421,8 +426,7 @@ def _node_at(source: str, position: tuple[int, int, int, int]) -> ast.AST | None
     line, end_line, column, end_column = position
     found = None
     for node in ast.walk(tree):  # outer nodes first: the last match is the innermost
-        if isinstance(node, (ast.Call, ast.BinOp, ast.AugAssign, ast.Subscript)) and (node.lineno, node.end_lineno,
-                                                                       node.col_offset, node.end_col_offset) \
+        if isinstance(node, kinds) and (node.lineno, node.end_lineno, node.col_offset, node.end_col_offset) \
                 == (line, end_line, column, end_column):
             found = node
     return found
