@@ -15,7 +15,8 @@ program runs as Python bytecode. The rewrite (`Guarding`), node by node:
     except E:                  except _tsh_catch(E):
     class C(B):                @_tsh_class  class C(*_tsh_bases(B)):
     import torch.nn as nn      nn = _tsh_import('torch.nn')
-    x     (a top-level expression statement)    _tsh_show(x)     unless it ends with ';'
+    x     (a top-level expression statement)    _tsh_show(x)     unless it ends with ';' or
+                                                                 is the module's docstring
 
 Where a rewrite needs a value twice, or in Python's order, it keeps it in a temporary
 (`_tsh_t1`), deleted after use. Annotations are never evaluated (CPython does not
@@ -37,7 +38,8 @@ from tensorsh.lang.guards import BINARY
 def compile_program(tree: ast.Module, source: str, filename: str, show: str = "all") -> CodeType:
     """The code object for a validated module; a located SyntaxError for what CPython's compiler
     refuses. `show` says which top-level expression statements show their value: "all" (a
-    program's rule), or "last" (Jupyter's: the last statement only, if it is one)."""
+    program's rule), or "last" (Jupyter's: the last statement only, if it is one). A module's
+    docstring is documentation, never shown, unless it is the whole program."""
     lines = source_lines(source)
     guarding = Guarding(lines, show)
     tree = guarding.visit(tree)
@@ -179,10 +181,13 @@ class Guarding(ast.NodeTransformer):
     def visit_Module(self, node: ast.Module) -> ast.Module:
         body: list[ast.stmt] = []
         last = node.body[-1] if node.body else None
+        docstring = node.body[0] if len(node.body) > 1 and ast.get_docstring(node, clean=False) is not None \
+            else None
         for statement in node.body:
             if isinstance(statement, ast.Expr):
                 value = self.visit(statement.value)
-                if (self.show == "all" or statement is last) and not silent(self.lines, statement):
+                if (self.show == "all" or statement is last) and statement is not docstring \
+                        and not silent(self.lines, statement):
                     value = _call("_tsh_show", [value], statement)
                 body.append(_statement(value, statement))
             else:

@@ -19,7 +19,7 @@ from tensorsh.lang import signatures
 def help_text(name: str, session: Any) -> str | None:
     """The help for a builtin, a method (`t.view`), a module member or a variable; None if unknown."""
     if name == "syntax":
-        return SYNTAX
+        return syntax_help(session.modules)
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) and name in KEYWORDS:
         return keyword_help(name)
     try:
@@ -191,26 +191,32 @@ def keyword_help(word: str) -> str:
 
 # ---------------------------------------------------------------- :help syntax
 
-def _protocol_list() -> str:
+def _column(text: str) -> str:
+    """`text` wrapped into the right-hand column of `:help syntax`."""
     import textwrap
 
+    return textwrap.fill(text, width=88, initial_indent=" " * 14, subsequent_indent=" " * 14).strip()
+
+
+def syntax_help(modules) -> str:
+    """`:help syntax`: what the language leaves out, with the modules this session can import."""
     from tensorsh.lang.validator import protocol_summary
 
-    return textwrap.fill(protocol_summary(), width=88, initial_indent=" " * 14,
-                         subsequent_indent=" " * 14).strip()
+    return SYNTAX.format(protocols=_column(protocol_summary()),
+                         imports=_column(f"{', '.join(sorted(modules))}; from __future__ import ... "
+                                         "has no effect"))
 
 
-SYNTAX = f"""The tensorsh language is Python's syntax (parsed by CPython itself) with PyTorch's API as
+SYNTAX = """The tensorsh language is Python's syntax (parsed by CPython itself) with PyTorch's API as
 its standard library, run inside a sandbox. What Python has, tensorsh has, except:
 
   refused     async/await, yield (generator functions; generator expressions are fine),
               match, except*, metaclasses (class C(metaclass=M)), relative imports
   names       nothing that starts with '_' (a lone _ is fine): no __class__, __dict__,
               _private; a class may define the protocol methods
-              {_protocol_list()},
+              {protocols},
               and call super().__init__(...)
-  imports     torch (and torch.nn, torch.nn.functional, torch.linalg, torch.autograd),
-              numpy (a subset), math, random; from __future__ import ... has no effect
+  imports     {imports}
   builtins    Python's, without eval, exec, open, getattr, setattr, vars, globals, input;
               type() takes one argument; min, max, sum, abs, round, all, any are Python's,
               and torch's where Python's cannot take a tensor (round(t)) or with dim=

@@ -114,6 +114,19 @@ def test_help_and_dir_describe_values_without_private_names():
     assert "x" in shown[1] and "tensor" in shown[1]
 
 
+def test_a_programs_docstring_is_not_shown_unless_it_is_the_whole_program():
+    assert run('"""Fits a line."""\nx = 1\nx\n"a string later is shown"')[0] == [1, "a string later is shown"]
+    assert run('"""Only this."""')[0] == ["Only this."]
+
+
+def test_help_syntax_lists_every_module_a_program_can_import():
+    _, printed = run("help('syntax')")
+    listed = " ".join(printed.split("imports", 1)[1].split("builtins", 1)[0].split())
+    for module in Session().modules:
+        assert f"{module}," in listed or f"{module};" in listed, module
+        run(f"import {module}")
+
+
 def test_print_takes_sep_end_and_flush_and_no_file():
     _, printed = run("print(1, 2, sep='-', end='!', flush=True)")
     assert printed == "1-2!"
