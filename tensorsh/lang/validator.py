@@ -15,7 +15,6 @@ nodes cannot:
 
 from __future__ import annotations
 
-import __future__
 import ast
 from typing import Collection
 
@@ -198,9 +197,7 @@ class Validator:
                 self.refuse_private(alias, alias.asname, "the name")
 
     def import_from(self, node: ast.ImportFrom, parent) -> None:
-        if node.module == "__future__":
-            self.future(node, parent)
-        else:
+        if node.module != "__future__":  # __future__: a feature of Python's compiler, the same here
             self.known_module(node, node.module or "")
         for alias in node.names:
             if alias.name == "*":
@@ -210,35 +207,12 @@ class Validator:
             if private(alias.asname):
                 self.refuse_private(alias, alias.asname, "the name")
 
-    def future(self, node: ast.ImportFrom, parent) -> None:
-        """`from __future__ import ...` changes nothing here, but is refused where CPython's
-        compiler refuses it, in its words: the tree is compiled without it."""
-        if not (isinstance(parent, ast.Module) and _future_may_stand(parent.body, node)):
-            self.refuse(node, "from __future__ imports must occur at the beginning of the file")
-        for alias in node.names:
-            if alias.name == "braces":
-                self.refuse(node, "not a chance")
-            if alias.name not in __future__.all_feature_names:
-                self.refuse(node, f"future feature {alias.name} is not defined")
-
     def known_module(self, node: ast.AST, dotted: str) -> None:
         if dotted in self.modules:
             return
         known = sorted(self.modules)
         message = did_you_mean(f"No module named '{dotted}' in tensorsh", dotted, known)
         self.refuse(node, message, f"tensorsh can import {', '.join(known)}", kind="ImportError")
-
-
-def _future_may_stand(body: list[ast.stmt], node: ast.ImportFrom) -> bool:
-    """Whether only a docstring and other future imports come before `node` in a module."""
-    for i, statement in enumerate(body):
-        if statement is node:
-            return True
-        docstring = i == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
-            and isinstance(statement.value.value, str)
-        if not (docstring or isinstance(statement, ast.ImportFrom) and statement.module == "__future__"):
-            return False
-    return False
 
 
 def _leaving(statements: list[ast.stmt], in_loop: bool) -> ast.stmt | None:

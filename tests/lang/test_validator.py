@@ -136,23 +136,6 @@ def test_a_syntax_error_is_cpythons_and_stops_the_whole_file():
     assert "ran" not in session.variables and error.exit_code == 2
 
 
-@pytest.mark.parametrize("source", ["x = 1\nfrom __future__ import annotations",
-                                    "def f():\n    from __future__ import division",
-                                    "from __future__ import braces", "from __future__ import nope, annotations",
-                                    "from __future__ import *"])
-def test_a_misplaced_or_unknown_future_import_is_refused_in_cpythons_words(source):
-    with pytest.raises(SyntaxError) as cpython:
-        compile(source, "<t>", "exec")
-    error = refusal(source)
-    assert (error.kind, error.message, error.span.line) == ("SyntaxError", cpython.value.msg, cpython.value.lineno)
-
-
-def test_future_imports_after_a_docstring_and_one_another_change_nothing():
-    source = '"""A program."""\nfrom __future__ import annotations\nfrom __future__ import division, generator_stop\n'
-    compile(source, "<t>", "exec")  # CPython accepts it too
-    Session().run(source + "x: int = 1\n", "<t>")
-
-
 def test_cpythons_compile_time_errors_are_located_too():
     for source, message in [("break", "'break' outside loop"), ("return 1", "'return' outside function"),
                             ("nonlocal x", "nonlocal declaration not allowed at module level")]:
