@@ -302,7 +302,7 @@ def _replace(text: str) -> Callable:
 def _build_table(value: Any, cls: type) -> dict[str, Callable[[Any], Any]]:
     if isinstance(value, type):
         if is_engine_class(value):
-            return _getters(_engine_public_names(value))
+            return {name: _method_getter(name) for name in _engine_public_names(value)}
         # Python's own types: their methods unbound (`key=str.lower`), and dict.fromkeys; not the
         # ones whose size checks only the bound forms make (str.center(s, 10**9)).
         names = tuple(n for n in _PYTHON_TABLES.get(value, ()) if n not in _SIZED_STR)
@@ -359,6 +359,8 @@ def get_attribute(value: Any, name: str) -> Any:
     elif _is_user_value(value):
         return _user_attribute(value, name)
     if name.startswith("_"):
+        if name in PROTOCOL and isinstance(value, type) and is_engine_class(value):
+            return _engine_protocol_method(value, name)  # nn.Module.__init__(self)
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
     table = attribute_table(value)
     getter = table.get(name)
@@ -376,10 +378,7 @@ def _user_attribute(value: Any, name: str) -> Any:
     if name.startswith("_") and not (name in PROTOCOL and isinstance(value, (type, super))):
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
     if name.startswith("_") and isinstance(value, type) and not _defined_by_program(value, name):
-        # `Net.__getitem__` off a class is a function of any `self`: the program's own code is
-        # that, but an engine class's method given a foreign self reads or writes anything.
-        raise AttributeError(f"type object '{value.__name__}' attribute '{name}' is not available in tensorsh: only "
-                             "the protocol methods the program's own classes define")
+        return _engine_protocol_method(value, name)
     if _BACKEND_REFUSED and _refused_for(value, name):  # the first test: the default path's lookups stay as fast
         raise AttributeError(f"{_type_name(value)} attribute '{name}' is not available in tensorsh")
     if type(value) is super and not is_program_class(value.__thisclass__):
@@ -390,12 +389,71 @@ def _user_attribute(value: Any, name: str) -> Any:
         raise AttributeError(did_you_mean(f"type object '{value.__name__}' has no attribute '{name}'", name,
                                           dir(value)))
     try:
-        return getattr(value, name)  # name: from the program's text, checked above and by the validator
+        found = getattr(value, name)  # name: from the program's text, checked above and by the validator
     except AttributeError as exc:
         if exc.obj is not value or type(value) is super:
             raise
         raise AttributeError(did_you_mean(f"{_type_name(value)} has no attribute '{name}'", name,
                                           [n for n in dir(value) if not n.startswith("_")])) from None
+    if isinstance(value, type):
+        return _checked_method(value, value.__mro__, name, found)
+    if type(value) is super and isinstance(value.__self__, type):  # super(C, C): unbound, as off a class
+        mro = value.__self_class__.__mro__
+        return _checked_method(value.__self_class__, mro[mro.index(value.__thisclass__) + 1:], name, found)
+    return found
+
+
+# ---------------------------------------------------------------- methods read off a class
+
+class UnboundMethod:
+    """A method an engine class defines, read off a class (`StepLR.state_dict`,
+    `nn.Module.__init__`, `super(Net, Net).train`). Python hands out the plain function, which
+    takes any `self`; given a foreign one (`object`, a function) an engine method reads or
+    writes that object's insides (`vars(self)`). This one takes only instances of the class it
+    was read from, as CPython's own method descriptors do (`str.lower(1)` is a TypeError)."""
+
+    def __init__(self, owner: type, function: types.FunctionType):
+        self._owner, self._function = owner, function
+        self.__name__, self.__qualname__, self.__doc__ = function.__name__, function.__qualname__, function.__doc__
+        self.__wrapped__ = function  # for inspect.signature: help and completion show the parameters
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            raise TypeError(f"unbound method {self.__qualname__}() needs an argument")
+        if not isinstance(args[0], self._owner):
+            raise TypeError(f"descriptor '{self.__name__}' for '{self._owner.__name__}' objects doesn't apply to "
+                            f"a '{type(args[0]).__name__}' object")
+        return self._function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<function {self.__qualname__}>"
+
+
+def _checked_method(owner: type, mro: tuple[type, ...], name: str, found: Any) -> Any:
+    """`found`, read as `owner.name` from the classes in `mro`: a plain function that an engine
+    class defines comes as an UnboundMethod of owner; the program's own functions, static
+    methods and everything else as they are."""
+    if type(found) is not types.FunctionType:
+        return found
+    for cls in mro:
+        entry = vars(cls).get(name)
+        if entry is not None:
+            return UnboundMethod(owner, found) if entry is found and _PROGRAM_CLASS not in vars(cls) else found
+    return found
+
+
+def _method_getter(name: str) -> Callable[[type], Any]:
+    return lambda cls: _checked_method(cls, cls.__mro__, name, getattr(cls, name))
+
+
+def _engine_protocol_method(cls: type, name: str) -> UnboundMethod:
+    """`Base.__init__` where an engine class defines it: only as an UnboundMethod, so only for
+    instances of cls (Python's own slot wrappers, as `object.__init__`, are not handed out)."""
+    found = _checked_method(cls, cls.__mro__, name, getattr(cls, name, None))
+    if type(found) is not UnboundMethod:
+        raise AttributeError(f"type object '{cls.__name__}' attribute '{name}' is not available in tensorsh: only "
+                             "the protocol methods the program's own classes define, and the engine's own")
+    return found
 
 
 def _defined_by_program(cls: type, name: str) -> bool:

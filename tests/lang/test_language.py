@@ -119,6 +119,17 @@ def test_a_programs_docstring_is_not_shown_unless_it_is_the_whole_program():
     assert run('"""Only this."""')[0] == ["Only this."]
 
 
+def test_a_method_read_off_an_engine_class_works_on_that_classs_instances_only():
+    # PyTorch's own idioms: Base.__init__(self) in an old-style module, Tensor.add(t, 1)
+    source = ("class Net(nn.Module):\n    def __init__(self):\n        nn.Module.__init__(self)\n"
+              "        self.fc = nn.Linear(2, 1)\nnet = Net()\nnn.Module.train(net, False)\n"
+              "net.training, len(list(net.parameters())), torch.Tensor.add(torch.ones(2), 1)")
+    assert repr(run(source)[0][-1]) == "(False, 2, tensor([2., 2.]))"
+    error = error_of("torch.nn.Module.train(5)")
+    assert (error.kind, error.message) == ("TypeError", "descriptor 'train' for 'Module' objects doesn't apply "
+                                                        "to a 'int' object")
+
+
 def test_help_syntax_lists_every_module_a_program_can_import():
     _, printed = run("help('syntax')")
     listed = " ".join(printed.split("imports", 1)[1].split("builtins", 1)[0].split())

@@ -317,7 +317,6 @@ PROTOCOL_ATTEMPTS = [
     "'a'.__mul__(10)",
     'tensor([1]).__len__()',
     'tensor([1]).__init__',
-    'torch.Tensor.__init__',
     'np.arange(3).__iter__()',
     'iter([1]).__next__',
     'g = (x for x in [1])\ng.__next__()',
@@ -662,6 +661,10 @@ PERMISSION_ATTEMPTS = [
 ]
 
 TYPE_ATTEMPTS = [
+    # a method read off an engine class takes only instances of that class (UnboundMethod)
+    'torch.Tensor.__init__(print, [1.0])',
+    'torch.Tensor.add(print, 1)',
+    'torch.Tensor.__init__()',
     # refused at the first step now: type() of a generator or traceback is not a class super()
     # takes, and arrays of Python objects are not made
     'g = (x for x in [1])\nsuper(type(g), g).gi_frame',

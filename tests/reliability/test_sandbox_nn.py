@@ -130,7 +130,6 @@ UNDERSCORE_ATTEMPTS = [
 # ---------------------------------------------------------------- refused at run time, by kind
 
 ATTRIBUTE_ATTEMPTS = [
-    OPT + "class O(torch.optim.SGD):\n    pass\nO.__init__(print, [p])",
     # format fields go through the allow-lists
     LIN + "'{0._parameters}'.format(m)",
     LIN + "'{0.forward.__self__}'.format(m)",
@@ -188,18 +187,33 @@ ATTRIBUTE_ATTEMPTS = [
     "class N(torch.nn.Module):\n    def modules(self):\n        return [5]\nN().float()",
     "class N(torch.nn.Module):\n    def named_modules(self, memo=None, prefix='', remove_duplicate=True):\n"
     "        return [('x', print)]\nlist(N().parameters())",
-    "class N(torch.nn.Module):\n    pass\nN.__call__(print, 1)",
     "class N(torch.nn.Module):\n    pass\nN().__init__",
-    "class N(torch.nn.Module):\n    pass\nN.__repr__(5)",
     LIN + "m.get_submodule('_modules')",
     LIN + "m.get_parameter('_parameters')",
-    "class S(torch.nn.Sequential):\n    pass\nS.__getitem__(print, 0)",
-    "class S(torch.nn.ModuleDict):\n    pass\nS.__getitem__(print, '__globals__')",
     # a scheduler given a non-optimizer through its state dict
     OPT + "opt.state.default_factory",
 ]
 
 TYPE_ATTEMPTS = [
+    # an engine method read off a class, off a program's class built on it, or off super(C, C),
+    # takes only instances of that class: given a foreign self, state_dict was vars() of anything,
+    # the way to Python's object.__getattribute__ and from there everywhere
+    "class N(torch.nn.Module):\n    pass\nN.__call__(print, 1)",
+    "class N(torch.nn.Module):\n    pass\nN.__repr__(5)",
+    "class S(torch.nn.Sequential):\n    pass\nS.__getitem__(print, 0)",
+    "class S(torch.nn.ModuleDict):\n    pass\nS.__getitem__(print, '__globals__')",
+    OPT + "class O(torch.optim.SGD):\n    pass\nO.__init__(print, [p])",
+    "torch.optim.lr_scheduler.StepLR.state_dict(object)",
+    "torch.optim.lr_scheduler.LambdaLR.state_dict(print)",
+    "torch.optim.lr_scheduler.StepLR.load_state_dict(print, {'x': 1})",
+    "class S(torch.optim.lr_scheduler.StepLR):\n    pass\nsuper(S, S).state_dict(object)",
+    "class S(torch.optim.lr_scheduler.StepLR):\n    pass\nS.state_dict(object)",
+    "class N(torch.nn.Module):\n    pass\nsuper(N, N).__init__(torch.relu)",
+    "class P(torch.nn.ParameterDict):\n    pass\nsuper(P, P).__getitem__(print, '__globals__')",
+    "torch.nn.Module.train(print)",
+    "torch.nn.Parameter.requires_grad_(print)",
+    "torch.nn.Module.__init__(print)",
+    "torch.utils.data.TensorDataset.__getitem__(print, 0)",
     # classes that are not the program's to call or build on
     LIN + "T = type(m.parameters())\nT()",
     FN + "N = type(y.grad_fn)\nN('x', None, [])",
@@ -411,9 +425,9 @@ INTERNAL_ATTEMPTS = [
     pytest.param("KeyError", OPT + "opt.add_param_group({})", id="optimizer-group-no-params"),
     pytest.param("KeyError", "from torch.utils.data import default_collate\ndefault_collate([{'a': 1}, {'b': 2}])", id="collate-mismatched-dicts"),
     pytest.param("AttributeError", "torch.nn.init.constant_(5, 1)", id="init-not-a-tensor"),
-    pytest.param("AttributeError", "class S(torch.utils.data.TensorDataset):\n    pass\nS.__getitem__(print, 0)", id="unbound-TensorDataset-getitem"),
-    pytest.param("AttributeError", "class S(torch.utils.data.Subset):\n    pass\nS.__getitem__(print, 0)", id="unbound-Subset-getitem"),
-    pytest.param("AttributeError", TDS + "it = iter(DataLoader(ds))\nclass I(type(it)):\n    pass\nI.__next__(print)", id="unbound-loader-iterator-next"),
+    pytest.param("TypeError", "class S(torch.utils.data.TensorDataset):\n    pass\nS.__getitem__(print, 0)", id="unbound-TensorDataset-getitem"),
+    pytest.param("TypeError", "class S(torch.utils.data.Subset):\n    pass\nS.__getitem__(print, 0)", id="unbound-Subset-getitem"),
+    pytest.param("TypeError", TDS + "it = iter(DataLoader(ds))\nclass I(type(it)):\n    pass\nI.__next__(print)", id="unbound-loader-iterator-next"),
 ]
 
 EXPECTED_KINDS = [
