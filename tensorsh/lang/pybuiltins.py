@@ -22,6 +22,7 @@ import itertools
 import math
 import operator
 import random
+import sys
 import types
 from typing import Any, Callable
 
@@ -33,10 +34,10 @@ from tensorsh.lang.formatting import builtin_format
 from tensorsh.lang.namespace import Namespace, attribute_names, get_attribute, range_length
 
 # Python's own, unchanged.
-PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "divmod", "enumerate",
-          "float", "frozenset", "hash", "hex", "id", "int", "isinstance", "issubclass", "iter",
+PYTHON = ("bin", "bool", "callable", "chr", "classmethod", "complex", "dict", "divmod",
+          "float", "frozenset", "hash", "hex", "id", "int", "isinstance", "issubclass",
           "len", "list", "next", "object", "oct", "ord", "property", "range", "repr", "reversed",
-          "set", "slice", "sorted", "staticmethod", "str", "super", "tuple", "zip",
+          "set", "slice", "sorted", "staticmethod", "str", "super", "tuple",
           "Ellipsis", "NotImplemented")
 # Exceptions a program may raise and catch by name: all of Python's but the ones that end
 # a program (exit() does). `except KeyboardInterrupt:` may be written, and catches nothing:
@@ -62,7 +63,7 @@ class map:  # noqa: N801 - it is the program's map
         if not iterables:
             raise TypeError("map() must have at least two arguments.")
         self.function = function
-        self.items = zip(*iterables)
+        self.items = _py.zip(*iterables)
 
     def __iter__(self):
         return self
@@ -79,7 +80,7 @@ class filter:  # noqa: N801 - it is the program's filter
 
     def __init__(self, function, iterable):
         self.function = bool if function is None else function
-        self.items = iter(iterable)
+        self.items = _py.iter(iterable)
 
     def __iter__(self):
         return self
@@ -89,6 +90,79 @@ class filter:  # noqa: N801 - it is the program's filter
             if self.function(item):
                 return item
         raise StopIteration
+
+
+class zip(_py.zip):  # noqa: N801 - it is the program's zip
+    """zip(*iterables, strict=False): Python's, which reads its items in C.
+
+    Python's zip and enumerate nest in C without a depth check, so reading a million zips of
+    zips overflows the C stack (a crash); these count how deeply they nest and refuse past the
+    recursion limit, as nesting in Python code would. They are still C to iterate."""
+
+    __module__ = "builtins"
+    __slots__ = ("depth",)
+
+    def __new__(cls, *iterables, strict=False):
+        self = super().__new__(cls, *iterables, strict=strict)
+        self.depth = _nesting(iterables)
+        return self
+
+
+class enumerate(_py.enumerate):  # noqa: N801 - it is the program's enumerate
+    """enumerate(iterable, start=0): Python's, its nesting counted as zip's is."""
+
+    __module__ = "builtins"
+    __slots__ = ("depth",)
+
+    def __new__(cls, iterable, start=0):
+        self = super().__new__(cls, iterable, start)
+        self.depth = _nesting((iterable,))
+        return self
+
+
+class callable_iterator:  # noqa: N801 - the class of iter(function, sentinel), as Python names it
+    """iter(function, sentinel): function's results until one equals sentinel.
+
+    Python's calls the function in C: `iter(int, 1)` never ends, and C code consuming it
+    (`0.5 in it`, `set(it)`, `''.join(it)`) never looks at Ctrl-C. Here each item passes
+    through Python code, where the interrupt is delivered."""
+
+    __module__ = "builtins"
+    __slots__ = ("function", "sentinel")
+
+    def __init__(self, function, sentinel):
+        self.function, self.sentinel = function, sentinel
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.function is None:
+            raise StopIteration
+        value = self.function()
+        if value == self.sentinel:
+            self.function = None  # exhausted for good, as Python's is
+            raise StopIteration
+        return value
+
+
+def iter(obj, *sentinel):  # noqa: A001 - it is the program's iter
+    """iter(iterable) -> an iterator over it; iter(function, sentinel) -> function's results until
+    one equals sentinel."""
+    if not sentinel:
+        return _py.iter(obj)
+    if _py.len(sentinel) > 1:
+        raise TypeError(f"iter expected at most 2 arguments, got {1 + _py.len(sentinel)}")
+    if not callable(obj):
+        raise TypeError("iter(v, w): v must be callable")
+    return callable_iterator(obj, sentinel[0])
+
+
+def _nesting(iterables: tuple) -> int:
+    depth = 1 + _py.max((i.depth for i in iterables if isinstance(i, (zip, enumerate))), default=0)
+    if depth > sys.getrecursionlimit():
+        raise RecursionError("maximum recursion depth exceeded while nesting zip() and enumerate()")
+    return depth
 
 
 class ProgramType:
@@ -153,7 +227,7 @@ type = ProgramType()  # noqa: A001 - it is the program's type
 
 # Python's classes a program can name anyway (int, list, ValueError, ...), and None's.
 _NAMED_CLASSES = frozenset([*(vars(_py)[name] for name in PYTHON + EXCEPTIONS if isinstance(vars(_py)[name], _py.type)),
-                            map, filter, _py.type(None), _py.type(...), _py.type(NotImplemented)])
+                            map, filter, zip, enumerate, callable_iterator, _py.type(None), _py.type(...), _py.type(NotImplemented)])
 
 
 def hasattr(obj, name):  # noqa: A001
@@ -187,7 +261,7 @@ def make_print(write: Callable[[str], Any], flush: Callable[[], Any] | None = No
             raise TypeError(f"end must be None or a string, not {_py.type(end).__name__}")
         text = []
         try:
-            for i, value in enumerate(values):
+            for i, value in _py.enumerate(values):
                 if i:
                     text.append(sep)
                 text.append(str(value))
@@ -363,7 +437,7 @@ def python_builtins(torch: Namespace, write: Callable[[str], Any],
     """Python's names, as a program sees them; torch's namesakes where Python's fail on tensors."""
     names = {name: vars(_py)[name] for name in PYTHON + EXCEPTIONS}
     names.update(type=type, hasattr=hasattr, pow=pow, format=builtin_format, print=make_print(write, flush),
-                 map=map, filter=filter,
+                 map=map, filter=filter, zip=zip, enumerate=enumerate, iter=iter,
                  exit=Exit("exit"), quit=Exit("quit"))
     tensor_type = torch.members.get("Tensor", ())
     for name in DUAL:

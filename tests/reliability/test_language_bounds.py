@@ -277,6 +277,21 @@ def test_reductions_in_pieces_give_pythons_answer(source):
     assert values_of(source) == [eval(source, {"__builtins__": __builtins__})]
 
 
+def test_iter_with_a_sentinel_is_pythons():
+    source = ("it = iter([3, 2, 1, 0, 5].pop, 0)\nfirst = list(it)\nafter = list(it)\n"
+              "calls = []\ndef f():\n    calls.append(1)\n    return len(calls)\n"
+              "[first, after, list(iter(f, 3)), 2 in iter(f, 9), str(type(iter(f, 0)))]")
+    expected = {}
+    exec(source.replace("[first", "result = [first"), expected)  # noqa: S102 - CPython, the reference
+    assert values_of(source) == [expected["result"]]
+
+
+def test_nested_zips_and_enumerates_end_in_a_recursion_error_not_a_crash():
+    for nest in ("zip(x)", "enumerate(x)", "zip(x, x)", "enumerate(zip(x))"):
+        error = error_of(f"x = iter([1])\nfor i in range(10**6):\n    x = {nest}\nnext(x)")
+        assert error.kind == "RecursionError", nest
+
+
 def test_sorted_over_a_long_range_is_checked_against_the_limit():
     error = error_of("sorted(range(10**12))")
     assert (error.kind, error.message) == ("MemoryError",
@@ -287,6 +302,12 @@ def test_sorted_over_a_long_range_is_checked_against_the_limit():
     "sum(range(10**13), 0.5)",  # a float start: added item by item, as Python does
     "max(range(10**13), key=str)",  # a key in C: Python's max would never look up
     "min(range(-10**13, 0), key=float)",
+    # iter(function, sentinel) calls function from Python code, so C consuming it sees Ctrl-C
+    "0.5 in iter(int, 1)",
+    "set(iter(int, 1))",
+    "dict.fromkeys(iter(int, 1))",
+    "'x'.join(iter(str, 1))",
+    "from collections import Counter\nCounter(iter(int, 1))",
 ])
 def test_ctrl_c_stops_a_reduction_over_a_long_range(tmp_path, work):
     script = tmp_path / "work.tsh"

@@ -345,6 +345,12 @@ PROTOCOL_ATTEMPTS = [
 
 # Public attributes that are not on the allow-lists, or do not exist.
 ATTRIBUTE_ATTEMPTS = [
+    # the program's zip, enumerate and iter(function, sentinel) are Python classes: their fields are not its
+    'zip().depth',
+    'enumerate([]).depth',
+    'iter(int, 1).function',
+    'T = type(iter(int, 1))\nt = T(int, 1)\nt.function = print',
+    'it = iter(int, 1)\nit.sentinel',
     'f = lambda: 0\nf.evaluator',
     'f = lambda: 0\nf.node',
     'f = lambda: 0\nf.env',
@@ -661,6 +667,9 @@ PERMISSION_ATTEMPTS = [
 ]
 
 TYPE_ATTEMPTS = [
+    'class Z(zip):\n    pass',
+    'class E(enumerate):\n    pass',
+    'class C(type(iter(int, 1))):\n    pass',
     # a method read off an engine class takes only instances of that class (UnboundMethod)
     'torch.Tensor.__init__(print, [1.0])',
     'torch.Tensor.add(print, 1)',
