@@ -596,11 +596,16 @@ def _arange_length(start, stop=None, step=1, *_, **__) -> int:
         return 0
 
 
-def _total(arrays) -> int:
-    try:
-        return sum(int(numpy.size(a)) for a in arrays)
-    except (TypeError, ValueError):
-        return 0
+def _joined(arrays, *_, dtype=None, **__):
+    """concatenate, stack, hstack, vstack: every item of every array, at their common dtype (a
+    string array's items are as wide as its longest string)."""
+    if isinstance(arrays, numpy.ndarray):
+        return (arrays.size,), arrays.dtype if dtype is None else dtype
+    operands = [o for o in map(array_operand, arrays) if o is not None] if isinstance(arrays, (list, tuple)) else []
+    if not operands:
+        return None  # NumPy refuses it
+    count = sum(math.prod(shape) for shape, _ in operands)
+    return (count,), numpy.result_type(*{kind for _, kind in operands}) if dtype is None else dtype
 
 
 def _last_shape(*args, size=None, **_):
@@ -742,10 +747,7 @@ _NUMPY_RESULT_SIZE: dict[str, Callable[..., tuple | None]] = {
     "eye": lambda N, M=None, *_, dtype=float, **__: ((int(N), int(N if M is None else M)), dtype),
     "arange": lambda *args, dtype=None, **kwargs: ((_arange_length(*args, **kwargs),), dtype),
     "linspace": lambda start, stop, num=50, *_, dtype=None, **__: ((int(num),), dtype),
-    "concatenate": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "stack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "hstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
-    "vstack": lambda arrays, *_, dtype=None, **__: ((_total(arrays),), dtype),
+    **dict.fromkeys(("concatenate", "stack", "hstack", "vstack"), _joined),
     "random.rand": lambda *dims: (_count(dims), None),
     "random.randn": lambda *dims: (_count(dims), None),
     "random.random": lambda size=None: (_count(size), None),
@@ -830,6 +832,8 @@ def _guarded(name: str, function: Callable) -> Callable:
     converts = name in ("array", "asarray")  # the dtype asked for is the conversion's
 
     def guarded(*args, **kwargs):
+        args = tuple(_read_once(value) for value in args)
+        kwargs = {key: _read_once(value) for key, value in kwargs.items()}
         if not arrays_in_sequence:
             args = _checked_arguments(args, kwargs.get("dtype") if converts else None)
         _check_result(rule, args, kwargs)
@@ -838,6 +842,18 @@ def _guarded(name: str, function: Callable) -> Callable:
     guarded.__name__ = function.__name__
     guarded.__doc__ = function.__doc__
     return guarded
+
+
+def _read_once(value: Any, inside: bool = False) -> Any:
+    """An argument with the program's integer-like objects in it (itself, or the items of a short
+    tuple or list: a shape) read once, as the integers they stand for. NumPy reads a size through
+    __index__, the program's code, which may answer the size check one number and NumPy another."""
+    if not inside and type(value) in (tuple, list) and len(value) <= 64:
+        items = [_read_once(item, True) for item in value]
+        return type(value)(items) if any(a is not b for a, b in zip(items, value)) else value
+    if is_program_class(type(value)) and hasattr(type(value), "__index__"):
+        return operator.index(value)
+    return value
 
 
 def _ndarray_method(name: str) -> Callable[[numpy.ndarray], Callable]:

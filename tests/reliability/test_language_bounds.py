@@ -118,7 +118,22 @@ NUMPY_CASES = [
     ("np.asarray([[0.5] * 10**4] * 10**5)", (10 ** 5, 10 ** 4), "float64", "7.5 GiB"),
     ("np.sum([[1] * 10**4] * 10**5)", (10 ** 5, 10 ** 4), "int64", "7.5 GiB"),
     ("np.array(range(10**12))", (10 ** 12,), "int64", "7.3 TiB"),
+    # joined arrays at their own dtype: a string array's items are as wide as its longest string
+    ("np.concatenate([np.array(['x' * 10**4])] * 10**5)", (10 ** 5,), "str320000", "3.7 GiB"),
+    ("np.vstack([np.array(['x' * 10**4])] * 10**5)", (10 ** 5,), "str320000", "3.7 GiB"),
 ]
+
+# A program's integer-like object is read once: its __index__ is what NumPy would use, whatever
+# its __int__ says.
+SLY = "class X:\n    def __int__(self):\n        return 1\n    def __index__(self):\n        return 10**10\n"
+
+
+@pytest.mark.parametrize("call", ["np.ones([X()])", "np.ones(X())", "np.full((X(),), 1.0)", "np.linspace(0, 1, X())",
+                                  "np.zeros_like(np.ones(2), shape=X())", "np.random.rand(X())",
+                                  "np.random.randint(0, 2, size=X())", "np.random.normal(0, 1, X())"])
+def test_a_size_given_by_a_programs_object_is_read_once(call):
+    error = error_of(SLY + call)
+    assert error.kind == "RuntimeError" and "shape (10000000000,)" in error.message
 
 
 @pytest.mark.parametrize("source, shape, dtype, nbytes", NUMPY_CASES)
