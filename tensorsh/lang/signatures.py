@@ -110,13 +110,26 @@ def signature_of(obj: Any, *, as_method: bool = False) -> inspect.Signature | No
     if signature is None:
         return None
     # PyTorch's private parameters (`_stacklevel`) are no argument a program may pass.
-    signature = signature.replace(parameters=[p for p in signature.parameters.values()
-                                              if not p.name.startswith("_")])
+    signature = signature.replace(parameters=[p.replace(annotation=_as_written(p.annotation))
+                                              for p in signature.parameters.values() if not p.name.startswith("_")],
+                                  return_annotation=_as_written(signature.return_annotation))
     params = list(signature.parameters.values())
     bound = fn is not obj and getattr(obj, "__self__", None) is not None
     if (as_method or bound or (params and params[0].name == "self")) and params:
         signature = _drop_first(signature)
     return signature
+
+
+class _Written(str):
+    """An annotation kept as text (the engine's modules postpone theirs): shown as written,
+    `mode: bool`, not as the string's repr, `mode: 'bool'`."""
+
+    def __repr__(self) -> str:
+        return self.strip("'\"")
+
+
+def _as_written(annotation: Any) -> Any:
+    return _Written(annotation) if isinstance(annotation, str) else annotation
 
 
 def signature_line(name: str, obj: Any, *, as_method: bool = False, width: int | None = _MAX) -> str:

@@ -125,6 +125,8 @@ def test_a_method_read_off_an_engine_class_works_on_that_classs_instances_only()
               "        self.fc = nn.Linear(2, 1)\nnet = Net()\nnn.Module.train(net, False)\n"
               "net.training, len(list(net.parameters())), torch.Tensor.add(torch.ones(2), 1)")
     assert repr(run(source)[0][-1]) == "(False, 2, tensor([2., 2.]))"
+    _, printed = run("help(nn.Module.train)")
+    assert printed.startswith("train(mode: bool = True) -> Module\n")  # annotations as written, not quoted
     error = error_of("torch.nn.Module.train(5)")
     assert (error.kind, error.message) == ("TypeError", "descriptor 'train' for 'Module' objects doesn't apply "
                                                         "to a 'int' object")
