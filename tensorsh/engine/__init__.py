@@ -11,7 +11,7 @@ import numpy as _np
 
 from . import autograd, dtypes, limits, random
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .device import backends, cuda, device
+from .device import backends, cuda, device, get_default_device, set_default_device
 from .dtypes import (
     bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,
     dtype, get_default_dtype, set_default_dtype, promote_types,

@@ -52,6 +52,20 @@ def check(dev) -> device:
     return CPU
 
 
+def set_default_device(device) -> None:
+    """Set the device factories make tensors on: the CPU is the only one (None restores it)."""
+    if device is None:
+        return
+    if isinstance(device, int) and not isinstance(device, bool):  # an accelerator's index
+        raise RuntimeError("Cannot access accelerator device when none is available.")  # noqa: TRY004 (PyTorch's)
+    check(device)
+
+
+def get_default_device() -> device:
+    """The device factories make tensors on: the CPU."""
+    return CPU
+
+
 class cuda:
     """The namespace `torch.cuda`: no CUDA here."""
 

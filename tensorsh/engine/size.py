@@ -73,3 +73,5 @@ class return_types:
     cummax = _return_type("cummax", "values", "indices")
     cummin = _return_type("cummin", "values", "indices")
     aminmax = _return_type("aminmax", "min", "max")
+    svd = _return_type("svd", "U", "S", "V")
+    linalg_svd = _return_type("linalg_svd", "U", "S", "Vh")

@@ -118,6 +118,16 @@ def warn(message: str) -> None:
     print(f"UserWarning: {message}", file=sys.stderr)
 
 
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """A PyTorch warning it gives once per process (TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warn(message)
+
+
 def tensor_arg(x, name: str = "input", depth: int = 1) -> Tensor:
     """Check that an argument is a tensor, with PyTorch's TypeError otherwise; the op it names is
     the caller's, or the one `depth` frames up for a helper that checks for its op."""
@@ -334,3 +344,142 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         raise TypeError(f"{fn.__name__}_(): argument 'input' (position 1) must be Tensor, not {type(self).__name__}")
     src = snapshot(self) if check_inplace(self, *args) else self
     return assign_result(self, fn(src, *args, **kwargs))
+
+
+# ---------------------------------------------------------------- out= arguments
+#
+# An op declared with `out=` (see registry.py) is called as usual and its result written
+# into the given tensor, which the call returns. The kinds differ in how PyTorch fits the
+# out tensor to the result:
+#
+# - "factory" (zeros, rand, full, eye, ...): the dtype is out's (a different dtype= is an
+#   error); out is resized to the result's shape silently;
+# - "resize" (empty, randn): the same, but their out kernels resize before autograd sees the
+#   call, so an out that requires grad is refused even under no_grad;
+# - "range" (linspace, logspace, range): resized only when the element count differs (an out
+#   of as many elements keeps its shape); "arange" warns when it resizes a non-empty out;
+# - "pointwise" (add, sin, ...: PyTorch's TensorIterator ops): the result, computed as without
+#   out, must cast to out's dtype; a non-empty out of another shape is resized with PyTorch's
+#   deprecation warning; no argument may require grad while grad mode is on;
+# - "exact" (abs, floor, neg, clamp, ...): the same, but out's dtype must be the result's;
+# - "comparison" (eq, logical_and, ...): like "pointwise", but their results are not
+#   differentiable, so PyTorch's autograd lets an out that requires grad through;
+# - "product" (mm, matmul, bmm, mv): out's dtype must be the result's, in the words of
+#   PyTorch's BLAS path (C++ type names);
+# - "concat" (cat, stack): like "pointwise", with cat's TypeError for a dtype out cannot hold.
+
+OUT_KINDS = frozenset({"factory", "resize", "range", "arange", "pointwise", "exact", "comparison", "product",
+                       "concat"})
+_ELEMENTWISE = frozenset({"pointwise", "exact", "comparison", "product", "concat"})
+
+# The C++ type names some of PyTorch's messages print.
+C_TYPES = {
+    np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
+    np.dtype(np.int64): "long int", np.dtype(np.int32): "int", np.dtype(np.int16): "short int",
+    np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char", np.dtype(np.bool_): "bool",
+    np.dtype(np.complex64): "c10::complex<float>", np.dtype(np.complex128): "c10::complex<double>",
+}
+
+_RESIZED = ("An output with one or more elements was resized since it had shape {}, which does not match the "
+            "required output shape {}. This behavior is deprecated, and in a future PyTorch release outputs will "
+            "not be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing "
+            "it, inplace, to zero elements with t.resize_(0).")
+# How PyTorch's refusal of out= with autograd names these ops: the kernel they run as, or
+# with the dispatcher's namespace.
+_AUTOGRAD_NAMES = {"square": "pow", "true_divide": "div",
+                   **{n: f"aten::{n}" for n in ("floor_divide", "bitwise_not", "bitwise_and", "bitwise_or",
+                                                "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift")}}
+
+
+def _resize_out(out: Tensor, shape: tuple) -> None:
+    """PyTorch's out.resize_(shape): new memory when the shape changes."""
+    if out._data.shape == shape:
+        return
+    if out._base is not None:
+        raise RuntimeError(f"tensorsh cannot resize a view of another tensor given as out= (shape "
+                           f"{list(out._data.shape)}, needed {list(shape)}): pass a tensor of that shape, "
+                           "or one that is not a view")
+    check_allocation(shape, out.dtype)
+    out._data = np.empty(shape, out._data.dtype)
+    out._version[0] += 1
+
+
+def _tensors_in(args: tuple, kwargs: dict) -> list:
+    """The tensor arguments, those in a list (cat's) included."""
+    found = []
+    for a in (*args, *kwargs.values()):
+        found += [t for t in a if isinstance(t, Tensor)] if isinstance(a, (list, tuple)) else \
+            [a] if isinstance(a, Tensor) else []
+    return found
+
+
+def _elementwise_out(name: str, kind: str, fn, out: Tensor, args: tuple, kwargs: dict) -> Tensor:
+    if kind != "comparison" and autograd.is_grad_enabled() and any(
+            t.requires_grad for t in (out, *_tensors_in(args, kwargs))):
+        raise RuntimeError(f"{_AUTOGRAD_NAMES.get(name, name)}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
+    result = fn(*args, **kwargs)
+    if result.dtype is not out.dtype:
+        if kind == "exact":
+            raise RuntimeError(f"Found dtype {out.dtype.scalar_name} but expected {result.dtype.scalar_name}")
+        if kind == "product":
+            raise RuntimeError(f"Expected out tensor to have dtype {C_TYPES[result._data.dtype]}, but got "
+                               f"{C_TYPES[out._data.dtype]} instead")
+    if kind == "concat" and not can_cast(result.dtype, out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out.dtype.scalar_name}")
+    if not can_cast(result.dtype, out.dtype):
+        raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired output type "
+                           f"{out.dtype.scalar_name}")
+    shape = result._data.shape
+    if out._data.shape != shape:
+        if any(np.shares_memory(t._data, out._data) for t in _tensors_in(args, kwargs)):
+            # An out that is also an input is not resized.
+            raise RuntimeError(f"output with shape {list(out._data.shape)} doesn't match the broadcast shape "
+                               f"{list(shape)}")
+        if out._data.size:
+            warn(_RESIZED.format(list(out._data.shape), list(shape)))
+        _resize_out(out, shape)
+    write_array(out, result._data)
+    return out
+
+
+def write_out(name: str, kind: str, fn, out, args: tuple, kwargs: dict) -> Tensor:
+    """fn(*args, **kwargs) written into `out`, as PyTorch's `name(..., out=out)` does it."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if kind in _ELEMENTWISE:
+        return _elementwise_out(name, kind, fn, out, args, kwargs)
+    return _factory_out(name, kind, fn, out, args, kwargs)
+
+
+def _factory_out(name: str, kind: str, fn, out: Tensor, args: tuple, kwargs: dict) -> Tensor:
+    dtype = kwargs.get("dtype")
+    if dtype is not None and dtypes.to_dtype(dtype) is not out.dtype:
+        raise RuntimeError(f"dtype {dtypes.to_dtype(dtype).scalar_name} does not match dtype of out parameter "
+                           f"({out.dtype.scalar_name})")
+    if out.requires_grad:
+        if kind == "resize":
+            raise RuntimeError("cannot resize variables that require grad")
+        if autograd.is_grad_enabled():
+            raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
+    requires_grad = kwargs.pop("requires_grad", False)
+    result = fn(*args, **{**kwargs, "dtype": out.dtype})._data
+    if kind in ("range", "arange"):
+        if out._data.size != result.size:
+            if kind == "arange" and out._data.size:
+                warn(f"The number of elements in the out tensor of shape {list(out._data.shape)} is "
+                     f"{out._data.size} which does not match the computed number of elements {result.size}. "
+                     "Note that this may occur as a result of rounding error. The out tensor will be resized "
+                     f"to a tensor of shape ({result.size},).")
+            _resize_out(out, result.shape)
+        result = result.reshape(out._data.shape)
+    else:
+        _resize_out(out, result.shape)
+    write_array(out, result)
+    # PyTorch's factories set the flag on whatever tensor they return, so an out that
+    # required grad (allowed under no_grad) no longer does unless asked.
+    if requires_grad and out.dtype.category < dtypes.FLOAT:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    out.requires_grad = bool(requires_grad)
+    return out

@@ -258,8 +258,8 @@ def size_argument(sizes: tuple, size, op_name: str) -> tuple:
     return parse_size(sizes, op_name)
 
 
-@op("creation", variants="function")
-def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="factory")
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros of the given size: zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3))."""
     dims = sizes if size is None else (size,)
     if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
@@ -269,19 +269,19 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=N
     return _filled(size_argument(sizes, size, "zeros"), 0, dtype, requires_grad, device, "zeros")
 
 
-@op("creation", variants="function")
-def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="factory")
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor of ones of the given size: ones(2, 3), ones((2, 3)) or ones(size=(2, 3))."""
     return _filled(size_argument(sizes, size, "ones"), 1, dtype, requires_grad, device, "ones")
 
 
-@op("creation", variants="function")
-def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="resize")
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor of the given size (tensorsh fills it with zeros)."""
     return _filled(size_argument(sizes, size, "empty"), 0, dtype, requires_grad, device, "empty")
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", out="factory")
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """A tensor of the given size filled with fill_value (its dtype follows fill_value)."""
     if dtype is None:
@@ -455,8 +455,8 @@ def _made_range(values: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-@op("creation", variants="function")
-def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="arange")
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     """Values from start (inclusive) to end (exclusive) spaced by step."""
     if device is not None:
         check_device(device)
@@ -480,8 +480,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return _made_range(_arange_values(xstart, xstep, n, dtype), requires_grad)
 
 
-@op("creation", variants="function", name="range")
-def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", name="range", out="range")
+def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     """Deprecated: values from start to end, both included, spaced by step (arange excludes end)."""
     warn("torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
          "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).")
@@ -537,8 +537,8 @@ def _half_linspace(start, end, steps: int) -> np.ndarray:
     return np.where(i < steps // 2, (f(start) + times_step(i)).astype(h), (f(end) - times_step(steps - 1 - i)).astype(h))
 
 
-@op("creation", variants="function")
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="range")
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """`steps` values evenly spaced from start to end, both included."""
     start, end = _number(start, "start", "linspace"), _number(end, "end", "linspace")
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
@@ -570,8 +570,8 @@ def _power_or_overflow(base: float, x: float) -> float:
 _math_power = np.frompyfunc(_power_or_overflow, 2, 1)
 
 
-@op("creation", variants="function")
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+@op("creation", variants="function", out="range")
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     """`steps` values from base**start to base**end, evenly spaced on a log scale.
 
     PyTorch's loop (native/RangeFactories.cpp) converts start and end to the dtype, spaces the
@@ -606,7 +606,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return _made_range(values.astype(dtype.np), requires_grad)
 
 
-@op("creation", variants="function")
+@op("creation", variants="function", out="factory")
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (m defaults to n)."""
     if n < 0:

@@ -16,19 +16,13 @@ import numpy as np
 
 from .. import autograd, dtypes, limits, work
 from ..limits import check_allocation
+from ..size import return_types
 from ..tensor import Tensor, synced, wrap
 from ..autograd import OUTPUT, needs_grad, record
-from .common import tensor_arg
+from .common import C_TYPES as _CTYPE, tensor_arg, warn_once
 from .reduction import vector_norm
 from .registry import op
 
-# The C++ type names PyTorch's mm messages print.
-_CTYPE = {
-    np.dtype(np.float32): "float", np.dtype(np.float64): "double", np.dtype(np.float16): "c10::Half",
-    np.dtype(np.int64): "long int", np.dtype(np.int32): "int", np.dtype(np.int16): "short int",
-    np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char", np.dtype(np.bool_): "bool",
-    np.dtype(np.complex64): "c10::complex<float>", np.dtype(np.complex128): "c10::complex<double>",
-}
 
 
 def _scalar_name(a: np.ndarray) -> str:
@@ -124,7 +118,7 @@ def _check_dot(a: np.ndarray, b: np.ndarray) -> None:
 # ================================================================ products
 
 
-@op("linalg", grad_fn="MmBackward0")
+@op("linalg", grad_fn="MmBackward0", out="product")
 def mm(input, mat2):
     """Matrix product of two 2-D tensors (no broadcasting; see matmul)."""
     _tensors("mm", input, mat2, "mat2")
@@ -156,7 +150,7 @@ def _product_in_layout_of(t, a, b):
     return b.t().mm(a.t()).t() if flags.f_contiguous and not flags.c_contiguous else a.mm(b)
 
 
-@op("linalg", grad_fn="MvBackward0")
+@op("linalg", grad_fn="MvBackward0", out="product")
 def mv(input, vec):
     """Matrix-vector product of a 2-D and a 1-D tensor."""
     _tensors("mv", input, vec, "vec")
@@ -204,7 +198,7 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2
 
 
-@op("linalg", grad_fn="BmmBackward0")
+@op("linalg", grad_fn="BmmBackward0", out="product")
 def bmm(input, mat2):
     """Batched matrix product of two 3-D tensors with the same batch size."""
     _tensors("bmm", input, mat2, "mat2")
@@ -275,7 +269,8 @@ def _matmul_operator(input, other):
 
 @op("linalg", variants="function, method, linalg", operators=("__matmul__",), reflected=("__rmatmul__",),
     operator=_matmul_operator, grad_fn=("CloneBackward0", "DotBackward0", "MmBackward0", "MvBackward0",
-                                        "SqueezeBackward4", "TransposeBackward0", "UnsafeViewBackward0"))
+                                        "SqueezeBackward4", "TransposeBackward0", "UnsafeViewBackward0"),
+    out="product")
 def matmul(input, other):
     """Matrix product with PyTorch's rank rules: dot, matrix-vector, matrix, and broadcast batches."""
     _tensors("matmul", input, other, "other")
@@ -404,7 +399,11 @@ def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
                 f"einsum(): the number of subscripts in the equation ({len(term)}) does not match the number of "
                 f"dimensions ({len(shape)}) for operand {k} and no ellipsis was given"
             )
+        own = {}
         for c, size in zip(term, shape):
+            if own.setdefault(c, size) != size:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
+                                   f"{size} != {own[c]}")
             seen = sizes.get(c)
             if seen is None or seen == 1:
                 sizes[c] = size
@@ -433,7 +432,13 @@ def _parse_einsum(equation: str, shapes: list) -> tuple[list[str], str, dict]:
 
 @op("linalg", variants="function", grad_fn=("MulBackward0", "PermuteBackward0", "SumBackward1", "ViewBackward0"))
 def einsum(equation, *operands):
-    """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b)."""
+    """Sums of products over the subscripts an equation names, e.g. einsum('ij,jk->ik', a, b), or
+    in the sublist form einsum(a, [0, 1], b, [1, 2], [0, 2]) (subscripts 0-51, and ... for Ellipsis)."""
+    if isinstance(equation, Tensor):
+        if not operands:
+            raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                             "operand and its subscripts list")
+        equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
@@ -477,6 +482,25 @@ def einsum(equation, *operands):
     saved = tuple(t for k, t in enumerate(operands)
                   if any(o._requires_grad for j, o in enumerate(operands) if j != k))
     return record(result, name, tuple(operands), backward, saved=saved)
+
+
+def _subscript(n) -> str:
+    if n is Ellipsis:
+        return "..."
+    if 0 <= n < 26:
+        return chr(ord("A") + n)
+    if 26 <= n < 52:
+        return chr(ord("a") + n - 26)
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
+def _sublist_equation(args: tuple) -> tuple[str, tuple]:
+    """einsum(op1, sublist1, op2, sublist2, ..., [output]) as an equation and its operands, as
+    torch/functional.py spells it (0-25 are A-Z, 26-51 a-z)."""
+    equation = ",".join("".join(_subscript(n) for n in sub) for sub in args[1::2])
+    if len(args) % 2 == 1:
+        return equation + "->" + "".join(_subscript(n) for n in args[-1]), args[:-1:2]
+    return equation, args[::2]
 
 
 def _broadcast_term(a: np.ndarray, term: str, sizes: dict) -> np.ndarray:
@@ -676,6 +700,24 @@ def cross(input, other, *, dim=-1):
                   lambda g: (cross(other, g, dim=dim), cross(g, input, dim=dim)), saved=_saved_for(input, other))
 
 
+@op("linalg", name="cross", grad_fn="LinalgCrossBackward0")
+def cross_(input, other, dim=None):
+    """The cross product of 3-vectors along dim; without dim (deprecated), along input's first
+    dimension of size 3 (torch.linalg.cross takes the last)."""
+    if dim is None:
+        warn_once("Using torch.cross without specifying the dim arg is deprecated.\n"
+                  "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+                  "The default value of dim will change to agree with that of linalg.cross in a future release.")
+        _tensors("cross", input, other, "other")
+        dim = next((i for i, n in enumerate(input._data.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return cross(input, other, dim=dim)
+
+
+cross_.__name__ = cross_.__qualname__ = "cross"  # as TypeErrors name it
+
+
 @op("linalg", variants="function, method, linalg", grad_fn=("MmBackward0", "UnsafeViewBackward0", "LinalgInvExBackward0"))
 def matrix_power(A, n):
     """A square matrix multiplied by itself n times (n < 0 inverts first)."""
@@ -694,6 +736,111 @@ def matrix_power(A, n):
     for _ in range(n - 1):  # plain repeated products: PyTorch's grad_fn is the last matmul's
         result = matmul(result, A)
     return result
+
+
+# ================================================================ singular value decomposition
+
+
+def _svd_input(A, name: str, too_flat: str) -> np.ndarray:
+    tensor_arg(A, "A" if name == "svdvals" else "input")
+    a = A._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got {_scalar_name(a)}")
+    if a.ndim < 2:
+        raise RuntimeError(too_flat.format(a.ndim))
+    if a.dtype.kind == "c" and needs_grad(A):
+        raise NotImplementedError("tensorsh: the gradient of the SVD of a complex matrix is not implemented")
+    return a
+
+
+def _skew(X: Tensor) -> Tensor:
+    return X - X.mT
+
+
+def _svd_backward(gU, gS, gVh, U: Tensor, S: Tensor, Vh: Tensor, m: int, n: int) -> Tensor:
+    """PyTorch's svd_backward (FunctionsManual.cpp) for real A = U diag(S) Vh (reduced: k = min(m, n)):
+    any of the three gradients may be None."""
+    if gU is None and gVh is None:
+        return U.matmul(gS.unsqueeze(-1) * Vh) if m >= n else (U * gS.unsqueeze(-2)).matmul(Vh)
+    S2 = S * S
+    eye = wrap(np.eye(S._data.shape[-1], dtype=S._data.dtype))
+    E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye  # ones on the diagonal (it is zero there)
+    if gU is not None and gVh is not None:
+        gA = (_skew(U.mT.matmul(gU)) * S.unsqueeze(-2) + S.unsqueeze(-1) * _skew(Vh.matmul(gVh.mT))) / E
+    elif gU is not None:
+        gA = (_skew(U.mT.matmul(gU)) / E) * S.unsqueeze(-2)
+    else:
+        gA = S.unsqueeze(-1) * (_skew(Vh.matmul(gVh.mT)) / E)
+    if gS is not None:
+        gA = gA + gS.unsqueeze(-1) * eye
+    if m > S._data.shape[-1] and gU is not None:
+        gA = U.matmul(gA)
+        gUSinv = gU / S.unsqueeze(-2)
+        gA = gA + gUSinv - U.matmul(U.mT.matmul(gUSinv))
+        return gA.matmul(Vh)
+    if n > S._data.shape[-1] and gVh is not None:
+        gA = gA.matmul(Vh)
+        SinvgVh = gVh / S.unsqueeze(-1)
+        gA = gA + SinvgVh - SinvgVh.matmul(Vh.mT).matmul(Vh)
+        return U.matmul(gA)
+    return U.matmul(gA.matmul(Vh)) if m >= n else U.matmul(gA).matmul(Vh)
+
+
+def _svd_parts(A: Tensor, a: np.ndarray, full_matrices: bool, compute_uv: bool = True) -> tuple:
+    """U, S, Vh of A, each recorded as a LinalgSvdBackward0 node of A (the backward is linear in the
+    three gradients, so one node per result sums to PyTorch's one node for all)."""
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    if a.size == 0:
+        u = np.zeros((*a.shape[:-2], m, m if full_matrices else k), a.dtype)
+        s = np.zeros((*a.shape[:-2], k), a.real.dtype)
+        vh = np.zeros((*a.shape[:-2], n if full_matrices else k, n), a.dtype)
+        u[..., range(min(m, u.shape[-1])), range(min(m, u.shape[-1]))] = 1
+        vh[..., range(min(n, vh.shape[-2])), range(min(n, vh.shape[-2]))] = 1
+    else:
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    # The backward reads the reduced factors, outside the graph.
+    U, S, Vh = wrap(u[..., :k]), wrap(s), wrap(vh[..., :k, :])
+
+    def node(array, which):
+        def backward(g):
+            grads = [None, None, None]
+            grads[which] = g[..., :k] if which == 0 else g[..., :k, :] if which == 2 else g
+            return (_svd_backward(*grads, U, S, Vh, m, n),)
+
+        return record(array, "LinalgSvdBackward0", (A,), backward)
+
+    return (node(u, 0), node(s, 1), node(vh, 2)) if compute_uv else node(s, 1)
+
+
+@op("linalg", variants="linalg", name="linalg_svd", grad_fn="LinalgSvdBackward0")
+def linalg_svd(A, full_matrices=True, *, driver=None):
+    """The singular value decomposition A = U @ diag(S) @ Vh, as torch.return_types.linalg_svd(U, S, Vh)
+    (full_matrices=False: the reduced one, U and Vh with min(m, n) columns and rows)."""
+    a = _svd_input(A, "svd", "linalg.svd: The input tensor A must have at least 2 dimensions.")
+    return return_types.linalg_svd(*_svd_parts(A, a, full_matrices))
+
+
+@op("linalg", variants="linalg", name="linalg_svdvals", grad_fn="LinalgSvdBackward0")
+def svdvals(A, *, driver=None):
+    """The singular values of A, in descending order."""
+    a = _svd_input(A, "svdvals", "linalg.svd: The input tensor A must have at least 2 dimensions.")
+    return _svd_parts(A, a, False, compute_uv=False)
+
+
+@op("linalg", grad_fn=("LinalgSvdBackward0", "TransposeBackward0"))
+def svd(input, some=True, compute_uv=True):
+    """The singular value decomposition input = U @ diag(S) @ V.mT, as torch.return_types.svd(U, S, V)
+    (some=False: the full one; compute_uv=False: U and V zero-filled, of shape m x m and n x n).
+    Prefer torch.linalg.svd, which returns Vh = V.mT."""
+    a = _svd_input(input, "svd", "linalg.svd: input should have at least 2 dimensions, but has {} dimensions instead")
+    if not compute_uv:
+        m, n = a.shape[-2:]
+        S = _svd_parts(input, a, False, compute_uv=False)
+        return return_types.svd(wrap(np.zeros((*a.shape[:-2], m, m), a.dtype)), S,
+                                wrap(np.zeros((*a.shape[:-2], n, n), a.dtype)))
+    U, S, Vh = _svd_parts(input, a, not some)
+    return return_types.svd(U, S, Vh.mT)
 
 
 @op("linalg", variants="linalg", name="linalg_vecdot", grad_fn="SumBackward1")

@@ -18,7 +18,7 @@ from .. import autograd, dtypes, rounding
 from ..limits import check_allocation
 from ..tensor import Tensor, synced, wrap, wrap_dim
 from ..autograd import OUTPUT, record
-from .common import broadcast_shapes, inplace, result_type, tensor_arg, warn
+from .common import broadcast_shapes, inplace, result_type, tensor_arg, warn, write_out
 from .registry import OPS, op
 from .sampling import bernoulli_
 from .summation import add_up, average, flushed_sum, lane_sum, running_sum
@@ -424,9 +424,12 @@ def bilinear(input1, input2, weight, bias=None):
 
 @op("nn", variants="functional", grad_fn="DivBackward0")
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """input divided by its p-norm along dim (at least eps), so that each slice has norm 1."""
+    """input divided by its p-norm along dim (at least eps), so that each slice has norm 1
+    (written into out, as torch.div's out=, if given)."""
     tensor_arg(input)
     denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    if out is not None:  # PyTorch's normalize is torch.div(input, denom, out=out)
+        return write_out("div", OPS["div"].out, OPS["div"].fn, out, (input, denom), {})
     return input / denom
 
 

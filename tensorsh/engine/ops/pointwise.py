@@ -78,7 +78,8 @@ def _divided_into(self, other):
 
 
 # Sums and products commute exactly, so `2 + t` runs as `t + 2` (tensor first: the fast path), as in PyTorch.
-@op("pointwise", inplace=True, operators=("__add__", "__radd__", "__iadd__"), grad_fn="AddBackward0")
+@op("pointwise", inplace=True, operators=("__add__", "__radd__", "__iadd__"), grad_fn="AddBackward0",
+    out="pointwise")
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting and promoting as PyTorch does."""
     a, b, dtype = binary_operands(input, other)
@@ -90,7 +91,8 @@ def add(input, other, *, alpha=1):
     return record(out, "AddBackward0", (input, other), (_identity, _scaled(alpha)))
 
 
-@op("pointwise", aliases=("subtract",), inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0")
+@op("pointwise", aliases=("subtract",), inplace=True, operators=("__sub__", "__isub__"), grad_fn="SubBackward0",
+    out="pointwise")
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     a, b, dtype = _subtraction_operands(input, other, alpha, "sub")
@@ -139,7 +141,8 @@ def _subtraction_operands(input, other, alpha, op_name: str):
     return a, b, dtype
 
 
-@op("pointwise", aliases=("multiply",), inplace=True, operators=("__mul__", "__rmul__", "__imul__"), grad_fn="MulBackward0")
+@op("pointwise", aliases=("multiply",), inplace=True, operators=("__mul__", "__rmul__", "__imul__"), grad_fn="MulBackward0",
+    out="pointwise")
 def mul(input, other):
     """Element-wise product."""
     a, b, dtype = binary_operands(input, other)
@@ -156,7 +159,7 @@ def mul(input, other):
 
 
 @op("pointwise", aliases=("divide",), inplace=True, operators=("__truediv__", "__itruediv__"), reflected=("__rtruediv__",),
-    reflect=_divided_into, grad_fn=("DivBackward0", "DivBackward2", "MulBackward0"))
+    reflect=_divided_into, grad_fn=("DivBackward0", "DivBackward2", "MulBackward0"), out="pointwise")
 def div(input, other, *, rounding_mode=None):
     """input / other; integer inputs give the default float dtype unless rounding_mode is 'trunc' or 'floor'."""
     if rounding_mode is not None:
@@ -208,13 +211,14 @@ def _check_int_divisor(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-@op("pointwise", inplace=True)
+@op("pointwise", inplace=True, out="pointwise")
 def true_divide(input, other):
     """Same as div(input, other)."""
     return div(input, other)
 
 
-@op("pointwise", inplace=True, operators=("__floordiv__", "__ifloordiv__"), reflected=("__rfloordiv__",))
+@op("pointwise", inplace=True, operators=("__floordiv__", "__ifloordiv__"), reflected=("__rfloordiv__",),
+    out="pointwise")
 def floor_divide(input, other):
     """Division rounded down (towards minus infinity)."""
     a, b, dtype = binary_operands(input, other)
@@ -227,7 +231,8 @@ def floor_divide(input, other):
     return wrap(np.floor_divide(a, b, dtype=dtype.np))
 
 
-@op("pointwise", inplace=True, operators=("__mod__", "__imod__"), reflected=("__rmod__",), grad_fn="RemainderBackward0")
+@op("pointwise", inplace=True, operators=("__mod__", "__imod__"), reflected=("__rmod__",), grad_fn="RemainderBackward0",
+    out="pointwise")
 def remainder(input, other):
     """Python-style modulus: the result has the sign of the divisor."""
     a, b, dtype = binary_operands(input, other)
@@ -244,7 +249,7 @@ def remainder(input, other):
                   (_identity, lambda g: -g * floor_divide(input, other)))
 
 
-@op("pointwise", inplace=True, grad_fn="FmodBackward0")
+@op("pointwise", inplace=True, grad_fn="FmodBackward0", out="pointwise")
 def fmod(input, other):
     """C-style modulus: the result has the sign of the dividend."""
     a, b, dtype = binary_operands(input, other)
@@ -255,7 +260,7 @@ def fmod(input, other):
 
 
 @op("pointwise", inplace=True, operators=("__pow__", "__ipow__"), reflected=("__rpow__",),
-    grad_fn=("PowBackward0", "PowBackward1", "PowBackward2"))
+    grad_fn=("PowBackward0", "PowBackward1", "PowBackward2"), out="pointwise")
 def pow(input, exponent):
     """input raised to exponent, element-wise."""
     a, b, dtype = binary_operands(input, exponent)
@@ -368,7 +373,8 @@ def _power_rule(x, n):
     return lambda g: where(n == 0, 0.0, g * n * x ** (n - 1))
 
 
-@op("pointwise", aliases=("negative",), inplace=True, operators=("__neg__",), grad_fn="NegBackward0")
+@op("pointwise", aliases=("negative",), inplace=True, operators=("__neg__",), grad_fn="NegBackward0",
+    out="exact")
 def neg(input):
     """-input."""
     tensor_arg(input)
@@ -386,7 +392,7 @@ def positive(input):
     return input
 
 
-@op("pointwise", grad_fn="MaximumBackward0")
+@op("pointwise", grad_fn="MaximumBackward0", out="pointwise")
 def maximum(input, other):
     """Element-wise maximum of two tensors (NaN propagates)."""
     tensor_arg(input)
@@ -394,7 +400,7 @@ def maximum(input, other):
     return _extremum(input, other, np.maximum, "MaximumBackward0", greater=True)
 
 
-@op("pointwise", grad_fn="MinimumBackward0")
+@op("pointwise", grad_fn="MinimumBackward0", out="pointwise")
 def minimum(input, other):
     """Element-wise minimum of two tensors (NaN propagates)."""
     tensor_arg(input)
@@ -423,11 +429,11 @@ def _comparison(name, np_fn, dunder, doc):
         a, b, _ = binary_operands(input, other)
         return wrap(np_fn(a, b))
 
-    compare.__name__ = name
+    compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = doc
     aliases = {"ne": ("not_equal",), "ge": ("greater_equal",), "gt": ("greater",),
                "le": ("less_equal",), "lt": ("less",)}.get(name, ())
-    return op("pointwise", aliases=aliases, inplace=True, operators=(dunder,))(compare)
+    return op("pointwise", aliases=aliases, inplace=True, operators=(dunder,), out="comparison")(compare)
 
 
 eq = _comparison("eq", np.equal, "__eq__", "Element-wise input == other, as a bool tensor.")
@@ -471,9 +477,10 @@ def _bitwise(name, np_fn, dunder, reflected, doc):
             raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
         return wrap(np_fn(a, b, dtype=dtype.np))
 
-    bitwise.__name__ = name
+    bitwise.__name__ = bitwise.__qualname__ = name
     bitwise.__doc__ = doc
-    return op("pointwise", inplace=True, operators=(dunder, f"__i{dunder[2:]}"), reflected=(reflected,))(bitwise)
+    return op("pointwise", inplace=True, operators=(dunder, f"__i{dunder[2:]}"), reflected=(reflected,),
+              out="pointwise")(bitwise)
 
 
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "__and__", "__rand__", "Element-wise AND of bool or integer tensors.")
@@ -490,7 +497,7 @@ def _invert(input):
     return bitwise_not(input)
 
 
-@op("pointwise", inplace=True, operator=_invert, operators=("__invert__",))
+@op("pointwise", inplace=True, operator=_invert, operators=("__invert__",), out="exact")
 def bitwise_not(input):
     """Element-wise NOT: logical for bool tensors, bitwise for integers."""
     tensor_arg(input)
@@ -501,27 +508,27 @@ def bitwise_not(input):
     return wrap(np.invert(input._data))
 
 
-@op("pointwise", inplace=True)
+@op("pointwise", inplace=True, out="comparison")
 def logical_not(input):
     """Element-wise NOT of truth values, as a bool tensor."""
     return wrap(np.logical_not(tensor_arg(input)._data))
 
 
-@op("pointwise", inplace=True)
+@op("pointwise", inplace=True, out="comparison")
 def logical_and(input, other):
     """Element-wise AND of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
     return wrap(np.logical_and(a, b))
 
 
-@op("pointwise", inplace=True)
+@op("pointwise", inplace=True, out="comparison")
 def logical_or(input, other):
     """Element-wise OR of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
     return wrap(np.logical_or(a, b))
 
 
-@op("pointwise", inplace=True)
+@op("pointwise", inplace=True, out="comparison")
 def logical_xor(input, other):
     """Element-wise XOR of truth values, as a bool tensor."""
     a, b, _ = binary_operands(input, other)
@@ -561,8 +568,12 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
 
 
 def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True, precise=True, aliases=(),
-           operators=(), inplace=True, variants="function, method"):
-    """Define a unary op from a row: derivative(g, x, y) gives the input's gradient."""
+           operators=(), inplace=True, variants="function, method", out="by dtype"):
+    """Define a unary op from a row: derivative(g, x, y) gives the input's gradient. Its out= takes
+    any dtype the result casts to, or, for ops that keep an integer input's dtype (floats=False),
+    only the result's dtype, as PyTorch's kernels for them do."""
+    if out == "by dtype":
+        out = "pointwise" if floats else "exact"
 
     def unary(input):
         a = _floating(input) if floats else tensor_arg(input)._data
@@ -574,10 +585,10 @@ def _unary(name, np_fn, grad_fn, derivative, doc, *, saves="input", floats=True,
         return record(out, grad_fn, (input,), (lambda g: derivative(g, input, None),),
                       saved=(input,) if saves == "input" else ())
 
-    unary.__name__ = name
+    unary.__name__ = unary.__qualname__ = name
     unary.__doc__ = doc
     return op("pointwise", variants=variants, aliases=aliases, inplace=inplace, operators=operators,
-              grad_fn=grad_fn or ())(unary)
+              grad_fn=grad_fn or (), out=out)(unary)
 
 
 def _zero_grad(g, x, y):
@@ -635,14 +646,14 @@ sign = _unary("sign", lambda a: np.nan_to_num(np.sign(a), nan=0.0) if a.dtype.ki
               "SignBackward0", _zero_grad, "-1, 0 or 1 by the sign of each element.", floats=False, saves="none")
 abs = _unary("abs", np.abs, "AbsBackward0", lambda g, x, y: g * x.sign(), "Absolute value.", floats=False, aliases=("absolute",), operators=("__abs__",))
 isnan = _unary("isnan", np.isnan, None, None, "True where an element is NaN.", floats=False,
-               inplace=False)
+               inplace=False, out=None)
 isinf = _unary("isinf", np.isinf, None, None, "True where an element is +inf or -inf.", floats=False,
-               inplace=False)
+               inplace=False, out=None)
 isfinite = _unary("isfinite", np.isfinite, None, None, "True where an element is neither inf nor NaN.", floats=False,
-               inplace=False)
+               inplace=False, out=None)
 
 
-@op("pointwise", aliases=("arctan2",), inplace=True, grad_fn="Atan2Backward0")
+@op("pointwise", aliases=("arctan2",), inplace=True, grad_fn="Atan2Backward0", out="pointwise")
 def atan2(input, other):
     """The angle of the point (other, input), in (-pi, pi]: arctan(input / other) in the right quadrant."""
     tensor_arg(input)
@@ -661,7 +672,7 @@ def atan2(input, other):
     return record(out, "Atan2Backward0", (input, other), backward, saved=(input, other))
 
 
-@op("pointwise", inplace=True, grad_fn="PowBackward0")
+@op("pointwise", inplace=True, grad_fn="PowBackward0", out="pointwise")
 def square(input):
     """input ** 2."""
     return pow(input, 2)
@@ -679,7 +690,7 @@ def relu(input):
                   saved=(OUTPUT,))
 
 
-@op("pointwise", inplace=True, grad_fn=("RoundBackward0", "RoundBackward1"))
+@op("pointwise", inplace=True, grad_fn=("RoundBackward0", "RoundBackward1"), out="exact")
 def round(input, *, decimals=0):
     """Round to the nearest integer value (halves to even), or to `decimals` places."""
     tensor_arg(input)
@@ -688,7 +699,7 @@ def round(input, *, decimals=0):
 
 
 @op("pointwise", aliases=("clip",), inplace=True, grad_fn=("ClampBackward0", "ClampBackward1"),
-    result=broadcast_result)
+    result=broadcast_result, out="exact")
 def clamp(input, min=None, max=None):
     """Limit every element to [min, max]; the gradient passes where min <= x <= max."""
     tensor_arg(input)
@@ -779,7 +790,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 # ================================================================ in-place fills
 
 
-@op("pointwise", variants="method")
+@op("pointwise", variants="function, method")
 def fill_(self, value):
     """Fill self with value, in place."""
     recorded = check_inplace(self, value)

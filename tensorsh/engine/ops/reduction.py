@@ -239,7 +239,7 @@ def _mean_dtype(input: Tensor, dtype, name="mean") -> dtypes.dtype:
     return target
 
 
-@op("reduction", grad_fn=("MeanBackward0", "MeanBackward1"))
+@op("reduction", grad_fn=("MeanBackward0", "MeanBackward1"), out="pointwise")
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Arithmetic mean of all elements, or over dim."""
     tensor_arg(input)
@@ -662,7 +662,7 @@ def _scan(input, dim, dtype, name: str, np_scan):
     return out.reshape(input._data.shape), axis, scalar
 
 
-@op("reduction", grad_fn="CumsumBackward0")
+@op("reduction", inplace=True, grad_fn="CumsumBackward0")
 def cumsum(input, dim=_REQUIRED, *, dtype=None):
     """Running sums along dim."""
     out, axis, scalar = _scan(input, dim, dtype, "cumsum", np.cumsum)
@@ -676,7 +676,7 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None):
     return record(out, "CumsumBackward0", (input,), backward)
 
 
-@op("reduction", grad_fn="CumprodBackward0")
+@op("reduction", inplace=True, grad_fn="CumprodBackward0")
 def cumprod(input, dim=_REQUIRED, *, dtype=None):
     """Running products along dim."""
     out, axis, scalar = _scan(input, dim, dtype, "cumprod", np.cumprod)

@@ -46,8 +46,8 @@ def _made(values: np.ndarray, shape: tuple, requires_grad: bool) -> Tensor:
     return t
 
 
-@op("random", variants="function")
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
+@op("random", variants="function", out="factory")
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uniform random numbers in [0, 1): rand(2, 3) or rand(size=(2, 3))."""
     shape = _sized(size, kwargs, "rand")
     dtype = _float_dtype(dtype, "check_uniform_bounds")
@@ -55,8 +55,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     return _made(draws.uniform(random.generator(generator), numel_of(shape), dtype.np), shape, requires_grad)
 
 
-@op("random", variants="function")
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kwargs):
+@op("random", variants="function", out="resize")
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal random numbers: randn(2, 3) or randn(size=(2, 3))."""
     shape = _sized(size, kwargs, "randn")
     dtype = _float_dtype(dtype, "normal_kernel_cpu")
@@ -65,7 +65,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     return _made(values, shape, requires_grad)
 
 
-@op("random", variants="function")
+@op("random", variants="function", out="factory")
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Random integers from low (inclusive) to high (exclusive); randint(high, size) starts at 0."""
     if size is None:
@@ -83,7 +83,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return _made(values.astype(dtype.np), shape, requires_grad)
 
 
-@op("random", variants="function")
+@op("random", variants="function", out="factory")
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 .. n-1."""
     if n < 0:
@@ -117,7 +117,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     return randint(low, high, input._data.shape, dtype=dtype or input.dtype, generator=generator)
 
 
-@op("random", variants="function")
+@op("random", variants="function", out="factory")
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal random numbers: normal(mean, std, size) with numbers, or one per element of a
     mean tensor, a std tensor, or both broadcast together."""

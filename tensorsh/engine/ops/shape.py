@@ -662,7 +662,7 @@ def _tensor_list(tensors, name: str) -> list:
     return list(tensors)
 
 
-@op("shape", variants="function", aliases=("concat", "concatenate"), grad_fn="CatBackward0")
+@op("shape", variants="function", aliases=("concat", "concatenate"), grad_fn="CatBackward0", out="concat")
 def cat(tensors, dim=0):
     """Join tensors along an existing dimension dim (a copy); shapes must match elsewhere."""
     tensors = _tensor_list(tensors, "cat")
@@ -708,7 +708,7 @@ def cat(tensors, dim=0):
     return record(out, "CatBackward0", tuple(tensors), backward)
 
 
-@op("shape", variants="function", grad_fn="StackBackward0")
+@op("shape", variants="function", grad_fn="StackBackward0", out="concat")
 def stack(tensors, dim=0):
     """Join equally shaped tensors along a new dimension dim."""
     tensors = _tensor_list(tensors, "stack")

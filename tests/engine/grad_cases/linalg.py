@@ -54,3 +54,34 @@ CASES += [
     ("linalg_matrix_norm", torch.linalg.matrix_norm, [_WELL]),
     ("linalg_vecdot", torch.linalg.vecdot, [_V3, _W3]),
 ]
+
+# The SVD's singular vectors are determined up to sign: the checks go through u_i v_i^T and
+# u_i u_i^T, which are not, weighted so that every entry of every factor counts.
+_M34 = rng.standard_normal((3, 4))
+_W = rng.standard_normal((4, 4))
+
+
+def _svd_loss(U, S, Vh, w):
+    k = S.shape[-1]
+    return ((U @ Vh[..., :k, :]) * w[:U.shape[0], :Vh.shape[-1]]).sum() + ((U * U) @ S).sum() \
+        + ((U[:, :1] * U[:, :1].T) * w[:U.shape[0], :U.shape[0]]).sum() + (S * S).sum()
+
+
+def _as_linalg_svd(result):
+    U, S, V = result
+    return U, S, V.mT
+
+
+CASES += [
+    ("cross", lambda a, b: torch.cross(a, b, dim=0), [_V3, _W3]),
+    ("cross", lambda a, b: torch.cross(a.reshape(3, 1).expand(3, 2) * 1, b.reshape(3, 1).expand(3, 2) * 1),
+     [_V3, _W3]),
+    ("svd", lambda a: _svd_loss(*_as_linalg_svd(torch.svd(a)), torch.tensor(_W)), [_M34]),
+    ("svd", lambda a: _svd_loss(*_as_linalg_svd(torch.svd(a)), torch.tensor(_W)), [_M34.T]),
+    ("svd", lambda a: torch.svd(a, compute_uv=False).S, [M33]),
+    ("linalg_svd", lambda a: _svd_loss(*torch.linalg.svd(a, full_matrices=False), torch.tensor(_W)), [_M34]),
+    ("linalg_svd", lambda a: _svd_loss(*torch.linalg.svd(a, full_matrices=False), torch.tensor(_W)), [_M34.T]),
+    ("linalg_svd", lambda a: torch.linalg.svd(a)[1], [_M34]),
+    ("linalg_svdvals", torch.linalg.svdvals, [_M34.T]),
+    ("einsum", lambda a, b: torch.einsum(a, [0, 1], b, [1, 2], [0, 2]), [M23, M32]),
+]
