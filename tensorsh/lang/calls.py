@@ -24,6 +24,17 @@ def signature_of(function: Any) -> inspect.Signature | None:
     return signature.replace(parameters=[p for p in signature.parameters.values() if not p.name.startswith("_")])
 
 
+def _spelled(keyword: str, signature: inspect.Signature) -> str:
+    """The parameter a keyword names: itself, or the one a NumPy name stands for (sum(axis=0)),
+    as PyTorch's argument parser takes them (the engine's registry.NUMPY_NAMES)."""
+    from tensorsh.engine.ops.registry import NUMPY_NAMES
+
+    if keyword in signature.parameters:
+        return keyword
+    return next((name for name, aliases in NUMPY_NAMES.items()
+                 if keyword in aliases and name in signature.parameters), keyword)
+
+
 def explain(func: Any, call: ast.Call, lines: list[str]) -> tuple[str, Span, str] | None:
     """(message, span, note) for a call whose arguments cannot bind to `func`; None if they can
     (the TypeError came from inside the callee) or the call site cannot say."""
@@ -34,7 +45,7 @@ def explain(func: Any, call: ast.Call, lines: list[str]) -> tuple[str, Span, str
     if signature is None:
         return None
     try:
-        signature.bind(*[None] * len(call.args), **{k.arg: None for k in call.keywords})
+        signature.bind(*[None] * len(call.args), **{_spelled(k.arg, signature): None for k in call.keywords})
     except TypeError as exc:
         message = str(exc)
     else:

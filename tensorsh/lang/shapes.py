@@ -55,6 +55,7 @@ _CAT = re.compile(r"except in dimension (\d+)\. Expected size (\d+) but got size
 _VIEW = re.compile(r"shape '\[([-\d, ]*)\]' is invalid for input of size (\d+)")
 
 _VARARGS = 0x04  # CO_VARARGS: the code takes *args
+_VARKEYWORDS = 0x08  # CO_VARKEYWORDS: the code takes **kwargs
 
 
 def about_shapes(exc: BaseException) -> bool:
@@ -177,9 +178,21 @@ def _paired(node: ast.AST, operands: list[ast.expr], callee: FrameType) -> list[
         else:
             pairs.append((operand, value))
     if isinstance(node, ast.Call):
-        pairs.extend((keyword.value, callee.f_locals[keyword.arg]) for keyword in node.keywords
-                     if keyword.arg is not None and keyword.arg in callee.f_locals)
+        received = _keywords(callee)
+        pairs.extend((keyword.value, received[keyword.arg]) for keyword in node.keywords
+                     if keyword.arg is not None and keyword.arg in received)
     return pairs
+
+
+def _keywords(frame: FrameType) -> dict[str, Any]:
+    """The arguments a frame's function received by name: its parameters, and what its
+    **kwargs took (a wrapper that passes them on, as the engine's out= forms do)."""
+    code = frame.f_code
+    received = dict(frame.f_locals)
+    if code.co_flags & _VARKEYWORDS:
+        position = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & _VARARGS)
+        received.update(received.pop(code.co_varnames[position], None) or {})
+    return received
 
 
 def _arguments(frame: FrameType) -> list[Any]:

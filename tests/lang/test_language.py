@@ -132,6 +132,13 @@ def test_a_method_read_off_an_engine_class_works_on_that_classs_instances_only()
                                                         "to a 'int' object")
 
 
+def test_a_bad_argument_beside_a_numpy_name_is_not_blamed_on_the_numpy_name():
+    # sum(axis=...) is PyTorch's too: the call binds, so the error is the op's own about dtype
+    assert run("torch.ones(2, 3).sum(axis=0, keepdims=True)")[0][0].shape == (1, 3)
+    error = error_of("torch.ones(2).sum(axis=0, dtype='x')")
+    assert error.kind == "TypeError" and "axis" not in error.message and "dtype" in error.message
+
+
 def test_help_syntax_lists_every_module_a_program_can_import():
     _, printed = run("help('syntax')")
     listed = " ".join(printed.split("imports", 1)[1].split("builtins", 1)[0].split())
