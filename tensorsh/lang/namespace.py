@@ -563,6 +563,8 @@ def engine_namespace() -> Namespace:
 # ---------------------------------------------------------------- NumPy subset
 
 _NUMPY_FUNCTIONS = (
+    # the arithmetic ufuncs tutorials write out (np.add(n, 1, out=n), np.square(x))
+    "add", "divide", "multiply", "negative", "power", "square", "subtract",
     "abs", "allclose", "arange", "argmax", "argmin", "array", "array_equal", "asarray", "ceil", "clip",
     "concatenate", "cos", "cumsum", "dot", "exp", "expand_dims", "eye", "floor", "full", "full_like",
     "hstack", "isclose", "linspace", "log", "matmul", "max", "maximum", "mean", "min", "minimum",

@@ -139,6 +139,19 @@ def test_a_bad_argument_beside_a_numpy_name_is_not_blamed_on_the_numpy_name():
     assert error.kind == "TypeError" and "axis" not in error.message and "dtype" in error.message
 
 
+def test_numpys_arithmetic_functions_are_numpys():
+    import numpy
+
+    shown, _ = run("n = np.ones(3)\nnp.add(n, 1, out=n)\n[n, np.square(n - 3), np.subtract(5, n), "
+                   "np.multiply(n, n), np.divide(n, 4), np.power(n, 3), np.negative(n)]")
+    n = numpy.ones(3)
+    numpy.add(n, 1, out=n)
+    expected = [n, numpy.square(n - 3), numpy.subtract(5, n), numpy.multiply(n, n), numpy.divide(n, 4),
+                numpy.power(n, 3), numpy.negative(n)]
+    assert all(numpy.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(shown[-1], expected))
+    assert error_of("np.add(np.ones((50000, 1)), np.ones(50000))").kind == "RuntimeError"  # over the limit
+
+
 def test_help_syntax_lists_every_module_a_program_can_import():
     _, printed = run("help('syntax')")
     listed = " ".join(printed.split("imports", 1)[1].split("builtins", 1)[0].split())
