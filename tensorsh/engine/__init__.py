@@ -31,6 +31,8 @@ from . import optim
 
 _registry.install(Tensor, globals(), vars(nn.functional), vars(linalg))
 
+from . import functional  # noqa: E402 - its names are the functions install() just made
+
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128

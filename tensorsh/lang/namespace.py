@@ -516,8 +516,8 @@ def delete_attribute(value: Any, name: str) -> None:
 # ---------------------------------------------------------------- the engine as modules
 
 # Engine submodules that are PyTorch API; every other module inside the engine is implementation.
-_SUBMODULES = ("nn", "nn.functional", "nn.init", "autograd", "autograd.functional", "backends", "cuda", "linalg",
-               "optim", "optim.lr_scheduler", "random", "utils", "utils.data")
+_SUBMODULES = ("nn", "nn.functional", "nn.init", "autograd", "autograd.functional", "backends", "cuda", "functional",
+               "linalg", "optim", "optim.lr_scheduler", "random", "utils", "utils.data")
 
 
 def _public_members(obj: Any, path: str) -> dict[str, Any]:

@@ -20,7 +20,9 @@ MODULE_PATHS = {
     "torch.nn.modules.distance": "CosineSimilarity",
     "torch.nn.modules.dropout": "Dropout",
     "torch.nn.modules.flatten": "Flatten Unflatten",
-    "torch.nn.modules.linear": "Bilinear Identity Linear",
+    "torch.nn.modules.linear": "Bilinear Identity LazyLinear Linear",
+    "torch.nn.modules.conv": "Conv1d Conv2d LazyConv1d LazyConv2d",
+    "torch.nn.parameter": "Parameter UninitializedParameter",
     "torch.nn.modules.module": "Module",
     "torch.nn.modules.sparse": "Embedding",
 }

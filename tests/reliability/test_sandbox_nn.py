@@ -45,6 +45,7 @@ TWO = ("class Two(torch.autograd.Function):\n    @staticmethod\n    def forward(
        "x = tensor([1.0], requires_grad=True)\np, q = Two.apply(x)\n")
 HOOK = LIN + "h = m.register_forward_hook(lambda mod, args, out: None)\n"
 PD = "pd = torch.nn.ParameterDict({'w': zeros(1)})\n"
+LAZY = "m = torch.nn.LazyLinear(2)\n"
 
 # ---------------------------------------------------------------- refused before running
 
@@ -78,6 +79,15 @@ UNDERSCORE_ATTEMPTS = [
     LIN + "m.__setattr__('_modules', {})",
     LIN + "m.__reduce_ex__(2)",
     LIN + "m.load_state_dict({'weight': zeros(2, 2)}, strict=False)._asdict()",
+    # a lazy module, its hook and its uninitialised parameters
+    LAZY + "m._initialize_hook",
+    LAZY + "m._initialize_hook.remove()",
+    LAZY + "m._infer_parameters(m, (ones(1, 3),))",
+    LAZY + "m.weight._data",
+    LAZY + "m.weight._empty()",
+    LAZY + "m.weight.__dict__",
+    LAZY + "m.weight.materialize.__func__",
+    LAZY + "m.cls_to_become.__subclasses__()",
     # a program's module: no `_` attribute of its own either, no override of the engine's `_` methods
     "class N(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n        self._hidden = 1",
     "class N(torch.nn.Module):\n    def _apply(self, fn):\n        return self",
@@ -139,6 +149,10 @@ ATTRIBUTE_ATTEMPTS = [
     LIN + "'{0.gi_frame}'.format(m.parameters())",
     LIN + "'{0.gi_code}'.format(m.named_modules())",
     LIN + "'{m._modules}'.format(m=m)",
+    LAZY + "'{0._initialize_hook}'.format(m)",
+    LAZY + "'{0.weight._data}'.format(m)",
+    LAZY + "'{0.weight.materialize.__self__}'.format(m)",
+    LAZY + "m.weight.cls_to_become = torch.Generator",
     FN + "'{0._node}'.format(kept[0])",
     FN + "'{0.grad_fn.saved}'.format(y)",
     TDS + "'{0._loader}'.format(iter(DataLoader(ds)))",
@@ -207,6 +221,12 @@ TYPE_ATTEMPTS = [
     "torch.optim.lr_scheduler.LambdaLR.state_dict(print)",
     "torch.optim.lr_scheduler.StepLR.load_state_dict(print, {'x': 1})",
     "class S(torch.optim.lr_scheduler.StepLR):\n    pass\nsuper(S, S).state_dict(object)",
+    # a lazy module changes classes in place: only into a class it already is an instance of
+    LAZY + "m.cls_to_become = torch.Generator\nm(ones(1, 3))",
+    "class L(torch.nn.LazyLinear):\n    pass\nL.initialize_parameters(print, ones(1, 3))",
+    "torch.nn.LazyLinear.has_uninitialized_params(print)",
+    "torch.nn.UninitializedParameter.materialize(tensor([1.0]), (2,))",
+    "class U(torch.nn.UninitializedParameter):\n    pass\nU.materialize(torch.nn.Parameter(zeros(1)), (2,))",
     "class S(torch.optim.lr_scheduler.StepLR):\n    pass\nS.state_dict(object)",
     "class N(torch.nn.Module):\n    pass\nsuper(N, N).__init__(torch.relu)",
     "class P(torch.nn.ParameterDict):\n    pass\nsuper(P, P).__getitem__(print, '__globals__')",
@@ -258,6 +278,11 @@ TYPE_ATTEMPTS = [
 
 VALUE_ATTEMPTS = [
     LIN + "m.train(5)",
+    LAZY + "m.weight + 1",
+    LAZY + "len(m.weight)",
+    LAZY + "f'{m.weight}'",
+    LAZY + "m.weight[0] = 1",
+    LAZY + "torch.nn.init.normal_(m.weight)",
     TDS + "l = DataLoader(ds)\nl.sampler = [0]",
     TDS + "l = DataLoader(ds)\nl.dataset = [1]",
     TDS + "l = DataLoader(ds)\nl.initialized = False\nl.batch_sampler = [[0]]",
@@ -296,6 +321,8 @@ RUNTIME_ATTEMPTS = [
     LIN + "m.load_state_dict({'weight': zeros(3, 3), 'bias': zeros(2)})",
     LIN + "m.load_state_dict({'weight': 'x', 'bias': zeros(2)})",
     LIN + "m(tensor([1.0, 2.0, 3.0]))",
+    LAZY + "m.weight.shape",
+    "torch.nn.Linear(3, 2).load_state_dict(torch.nn.LazyLinear(2).state_dict())",
     "torch.nn.Linear(-1, 2)",
     "torch.autograd.Function()(1)",
     FN.replace("return g * 2", "return 'x'") + "y.backward()",

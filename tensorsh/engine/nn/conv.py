@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d and Conv2d.
+"""Convolution layers: Conv1d and Conv2d, and their lazy forms LazyConv1d and LazyConv2d.
 
 A layer holds its geometry as tuples (kernel_size=(3, 3)), as PyTorch's do, and its
 weight (out_channels, in_channels / groups, *kernel_size), drawn as PyTorch draws it:
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 
 from . import functional as F
+from ..autograd import no_grad
+from .lazy import LazyModuleMixin
 from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
+from .parameter import UninitializedParameter
 
 _PATH = "torch.nn.modules.conv"
 _PADDING_STRINGS = ("same", "valid")
@@ -121,3 +124,53 @@ class Conv2d(_ConvNd):
 
     __module__ = _PATH
     _dims = 2
+
+
+class _LazyConvNd(LazyModuleMixin):
+    """A convolution whose in_channels is read from its first input (its size 1, or 0 unbatched)."""
+
+    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, dilation=1, groups: int = 1,
+                 bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
+        # no bias yet: it would only be replaced
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, device, dtype)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs) -> None:
+        """in_channels from input; the parameters get their shapes and the eager layer's draws."""
+        if self.has_uninitialized_params():
+            self.in_channels = self._in_channels_of(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            with no_grad():
+                self.weight.materialize((self.out_channels, self.in_channels // self.groups, *self.kernel_size))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self.reset_parameters()
+
+    def _in_channels_of(self, input) -> int:
+        unbatched = self._dims + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) input to "
+                               f"{type(self).__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.dim() == unbatched + 1 else input.shape[0]
+
+
+class LazyConv1d(_LazyConvNd, Conv1d):
+    """A Conv1d whose in_channels is taken from its first input; it becomes a Conv1d then."""
+
+    __module__ = _PATH
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConvNd, Conv2d):
+    """A Conv2d whose in_channels is taken from its first input; it becomes a Conv2d then."""
+
+    __module__ = _PATH
+    cls_to_become = Conv2d

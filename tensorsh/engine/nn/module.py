@@ -15,7 +15,7 @@ from .. import dtypes
 from ..autograd import no_grad
 from ..device import check as check_device
 from ..tensor import Tensor
-from .parameter import Parameter
+from .parameter import Parameter, is_lazy
 
 
 class RemovableHandle:
@@ -350,7 +350,8 @@ class Module:
             with no_grad():
                 for param in module._parameters.values():
                     if param is not None:
-                        param.data = convert(param)
+                        # An uninitialised parameter converts its empty data: the dtype it will have.
+                        param.data = convert(param.data if is_lazy(param) else param)
                         if param.grad is not None:
                             param.grad = convert(param.grad)
                 for name, buffer in module._buffers.items():
@@ -404,7 +405,7 @@ class Module:
         out = OrderedDict() if destination is None else destination
         for name, param in self._parameters.items():
             if param is not None:
-                out[prefix + name] = param if keep_vars else param.detach()
+                out[prefix + name] = param if keep_vars or is_lazy(param) else param.detach()
         for name, buffer in self._buffers.items():
             if buffer is not None and name not in self._non_persistent_buffers:
                 out[prefix + name] = buffer if keep_vars else buffer.detach()
@@ -425,6 +426,10 @@ class Module:
             if key not in state_dict:
                 continue
             source = state_dict[key]
+            if is_lazy(target) and isinstance(source, Tensor) and not is_lazy(source):
+                target.materialize(source.shape)  # a lazy module takes its shapes from the checkpoint
+            if is_lazy(target) and is_lazy(source):
+                continue
             if not isinstance(source, Tensor):
                 errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
                               f"object from checkpoint but received {type(source)}")
