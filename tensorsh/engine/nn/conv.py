@@ -15,7 +15,6 @@ from ..autograd import no_grad
 from .lazy import LazyModuleMixin
 from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
-from .parameter import UninitializedParameter
 
 _PATH = "torch.nn.modules.conv"
 _PADDING_STRINGS = ("same", "valid")
@@ -133,14 +132,8 @@ class _LazyConvNd(LazyModuleMixin):
                  bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None):
         # no bias yet: it would only be replaced
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, device, dtype)
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.out_channels = out_channels
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
-
-    def reset_parameters(self) -> None:
-        if not self.has_uninitialized_params() and self.in_channels != 0:
-            super().reset_parameters()
+        self._wait_for_shapes(bias, device, dtype)
 
     def initialize_parameters(self, input, *args, **kwargs) -> None:
         """in_channels from input; the parameters get their shapes and the eager layer's draws."""

@@ -8,7 +8,7 @@ that layer (`cls_to_become`), as PyTorch's LazyModuleMixin does.
 
 from __future__ import annotations
 
-from .parameter import is_lazy
+from .parameter import UninitializedParameter, is_lazy
 
 
 class LazyModuleMixin:
@@ -20,6 +20,17 @@ class LazyModuleMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters)
+
+    def _wait_for_shapes(self, bias: bool, device, dtype) -> None:
+        """The eager layer's weight, and bias if asked, as parameters that wait for their shapes."""
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        # The eager layer's draws, once the shapes are known (not for its empty stand-ins).
+        if not self.has_uninitialized_params() and self.weight.numel():
+            super().reset_parameters()
 
     def initialize_parameters(self, *args, **kwargs):
         raise NotImplementedError(f"initialize_parameters is not implemented for {type(self).__name__}")

@@ -10,7 +10,7 @@ from ..ops.nn import bilinear, linear
 from . import init
 from .lazy import LazyModuleMixin
 from .module import Module
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter
 
 
 class Identity(Module):
@@ -78,14 +78,8 @@ class LazyLinear(LazyModuleMixin, Linear):
 
     def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__(0, 0, False)  # no bias yet: it would only be replaced
-        self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.out_features = out_features
-        if bias:
-            self.bias = UninitializedParameter(device=device, dtype=dtype)
-
-    def reset_parameters(self) -> None:
-        if not self.has_uninitialized_params() and self.in_features != 0:
-            super().reset_parameters()
+        self._wait_for_shapes(bias, device, dtype)
 
     def initialize_parameters(self, input) -> None:
         """in_features from input's last size; the parameters get their shapes and Linear's draws."""
